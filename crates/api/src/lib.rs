@@ -1,0 +1,413 @@
+//! The JSON protocol between the checkout widget and the merchant's backend proxy.
+//!
+//! This is a product interface: a merchant whose backend is PHP or Node implements these
+//! four endpoints from the README alone, so every type here is small, flat and documented.
+//! The widget never talks to a provider and never decides an amount; the proxy prices every
+//! cart from its own catalogue.
+//!
+//! | method | path | body | answer |
+//! |---|---|---|---|
+//! | POST | `/api/kredivo/v1/payment-types` | [`PaymentTypesRequest`] | [`PaymentTypesResponse`] |
+//! | GET | `/api/kredivo/v1/pricing` | — | the pricing table (see `kredivo_plan::PricingTable`) |
+//! | POST | `/api/kredivo/v1/checkout` | [`CheckoutRequest`] | [`CheckoutResponse`] |
+//! | GET | `/api/kredivo/v1/orders/{order_id}` | — | [`OrderView`] |
+//!
+//! Every failure answers with a non-2xx status and an [`ErrorBody`].
+//!
+//! Money travels as decimal strings of whole rupiah (`"2400000"`), never as JSON numbers, so
+//! no JavaScript float ever touches an amount.
+#![deny(missing_docs)]
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// Path prefix of the versioned widget API.
+pub const API_PREFIX: &str = "/api/kredivo/v1";
+
+/// Most lines a cart may have; the proxy rejects longer carts with `invalid_cart`.
+pub const MAX_CART_LINES: usize = 100;
+
+/// Largest quantity of one line (Kredivo allows at most 4 digits).
+pub const MAX_QUANTITY: u32 = 9_999;
+
+/// One line of a cart as the browser knows it: a product id from the merchant's catalogue
+/// and a quantity. Prices are never sent by the browser.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CartLine {
+    /// The merchant's product (or variant) id, e.g. `"batik-parang-m"`.
+    pub product_id: String,
+    /// How many, 1 to [`MAX_QUANTITY`].
+    pub quantity: u32,
+}
+
+/// `POST /api/kredivo/v1/payment-types`: what may this shopper pay with Kredivo?
+///
+/// Exactly one of `cart` (checkout) or `amount` (a product badge's breakdown) is set.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentTypesRequest {
+    /// The cart, priced by the proxy from its catalogue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cart: Option<Vec<CartLine>>,
+    /// A bare amount in rupiah, for badges and product pages.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "rust_decimal::serde::str_option"
+    )]
+    pub amount: Option<Decimal>,
+}
+
+/// The payment types on offer for one priced amount.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentTypesResponse {
+    /// The amount the proxy priced (whole rupiah); for a cart this is the order total.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+    /// Always `"IDR"`.
+    pub currency: String,
+    /// `true` when the figures come from the configured pricing table rather than from the
+    /// provider (aggregators that publish no plans): the widget says "estimate".
+    pub estimate: bool,
+    /// Eligible plans, shortest tenure first. Empty when the amount is outside every plan's
+    /// range; the widget then explains instead of failing.
+    pub plans: Vec<PlanView>,
+}
+
+/// One installment plan as the widget shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanView {
+    /// Kredivo's payment type id: `30_days`, `3_months`, `6_months`, `12_months`, …
+    pub payment_type: String,
+    /// Number of monthly installments (1 for `30_days`).
+    pub tenure_months: u32,
+    /// The provider's label, e.g. `"Bayar dalam 3 bulan"`; the widget localises its own.
+    pub name: String,
+    /// Amount due each month.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub monthly_installment: Decimal,
+    /// Total repaid over the whole plan.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub total: Decimal,
+    /// Interest over the whole plan (total − principal − fees).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub interest: Decimal,
+    /// Service fee over the whole plan.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub service_fee: Decimal,
+    /// Paid up front, 0 for most plans.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub down_payment: Decimal,
+    /// The provider's displayed rate in percent (its exact meaning is unconfirmed).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "rust_decimal::serde::str_option"
+    )]
+    pub rate: Option<Decimal>,
+    /// Promotional monthly installment for the first [`PlanView::promo_months`] months.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "rust_decimal::serde::str_option"
+    )]
+    pub discounted_monthly_installment: Option<Decimal>,
+    /// How many months the promotional installment lasts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promo_months: Option<u32>,
+}
+
+/// `POST /api/kredivo/v1/checkout`: start paying this cart with this plan.
+///
+/// Exactly one of `cart` or `cart_id` (a server-side cart the merchant keeps) is set. Any
+/// amount a browser adds is ignored: the proxy prices the order itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckoutRequest {
+    /// The cart lines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cart: Option<Vec<CartLine>>,
+    /// A server-side cart reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cart_id: Option<String>,
+    /// The chosen payment type id, e.g. `"6_months"`.
+    pub payment_type: String,
+    /// Chosen by the widget once per checkout attempt (8–64 of `[A-Za-z0-9_-]`). The same key
+    /// with the same cart and payment type answers with the same order and redirect, so a
+    /// double click or a retry never creates a second transaction.
+    pub idempotency_key: String,
+}
+
+/// The answer to a checkout.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckoutResponse {
+    /// The merchant's order id.
+    pub order_id: String,
+    /// The order's state; `pending` right after checkout.
+    pub status: OrderStatus,
+    /// Where to send the shopper (same tab). Absent for express checkout: the widget then
+    /// polls [`OrderView`] until the order settles or fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+}
+
+/// `GET /api/kredivo/v1/orders/{order_id}`: an order as the shopper may see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderView {
+    /// The merchant's order id.
+    pub order_id: String,
+    /// Where the order stands, as confirmed with the provider.
+    pub status: OrderStatus,
+    /// The order total.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+    /// The chosen payment type id.
+    pub payment_type: String,
+}
+
+/// The one order state machine every gateway maps onto.
+///
+/// `created → pending → settled | denied | expired | cancelled`; `settled → cancelled` (full
+/// cancel). A late notification never moves an order backwards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    /// Stored, provider not yet asked.
+    Created,
+    /// The provider knows the transaction; the shopper has not finished.
+    Pending,
+    /// Paid: confirmed with the provider.
+    Settled,
+    /// Rejected by the provider.
+    Denied,
+    /// Not completed in time.
+    Expired,
+    /// Cancelled in full (by the shopper before paying, or by the merchant after).
+    Cancelled,
+}
+
+impl OrderStatus {
+    /// The wire name, e.g. `"settled"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Created => "created",
+            Self::Pending => "pending",
+            Self::Settled => "settled",
+            Self::Denied => "denied",
+            Self::Expired => "expired",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    /// Whether the order can no longer change by itself (the widget stops polling).
+    pub fn is_final(self) -> bool {
+        !matches!(self, Self::Created | Self::Pending)
+    }
+}
+
+/// The body of every error answer: `{"error": {"code": "...", "message": "..."}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// What went wrong, in a stable code and an English sentence safe to log or show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    /// A stable code; see [`ErrorCode`]. Unknown codes must be treated as `internal`.
+    pub code: String,
+    /// A human-readable sentence (English); the widget shows its own localised text.
+    pub message: String,
+    /// Field-level problems, e.g. `cart[2].quantity: must be 1 to 9999`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<String>,
+}
+
+/// The stable error codes of the widget API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// 400: the body is not valid JSON, or not the documented shape.
+    InvalidJson,
+    /// 400: a field breaks a documented limit.
+    InvalidRequest,
+    /// 400: the cart names a product the merchant does not sell, or breaks a cart rule.
+    InvalidCart,
+    /// 422: no Kredivo plan covers this amount (or this payment type).
+    IneligibleAmount,
+    /// 404: no such order.
+    NotFound,
+    /// 403: the request's Origin is not allowed.
+    ForbiddenOrigin,
+    /// 401: admin token missing or wrong.
+    Unauthorized,
+    /// 413: the body is too large.
+    PayloadTooLarge,
+    /// 429: too many requests from this address.
+    RateLimited,
+    /// 502: the provider answered with an error.
+    UpstreamError,
+    /// 504: the provider did not answer in time.
+    UpstreamTimeout,
+    /// 503: the provider could not be reached, or answered garbage.
+    UpstreamUnavailable,
+    /// 500: a bug on the merchant's side; details are in its logs.
+    Internal,
+}
+
+impl ErrorCode {
+    /// Every code, for documentation and tests.
+    pub const ALL: [ErrorCode; 13] = [
+        Self::InvalidJson,
+        Self::InvalidRequest,
+        Self::InvalidCart,
+        Self::IneligibleAmount,
+        Self::NotFound,
+        Self::ForbiddenOrigin,
+        Self::Unauthorized,
+        Self::PayloadTooLarge,
+        Self::RateLimited,
+        Self::UpstreamError,
+        Self::UpstreamTimeout,
+        Self::UpstreamUnavailable,
+        Self::Internal,
+    ];
+
+    /// The wire string, e.g. `"invalid_cart"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidJson => "invalid_json",
+            Self::InvalidRequest => "invalid_request",
+            Self::InvalidCart => "invalid_cart",
+            Self::IneligibleAmount => "ineligible_amount",
+            Self::NotFound => "not_found",
+            Self::ForbiddenOrigin => "forbidden_origin",
+            Self::Unauthorized => "unauthorized",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::RateLimited => "rate_limited",
+            Self::UpstreamError => "upstream_error",
+            Self::UpstreamTimeout => "upstream_timeout",
+            Self::UpstreamUnavailable => "upstream_unavailable",
+            Self::Internal => "internal",
+        }
+    }
+
+    /// The HTTP status that carries this code.
+    pub fn http_status(self) -> u16 {
+        match self {
+            Self::InvalidJson | Self::InvalidRequest | Self::InvalidCart => 400,
+            Self::Unauthorized => 401,
+            Self::ForbiddenOrigin => 403,
+            Self::NotFound => 404,
+            Self::PayloadTooLarge => 413,
+            Self::IneligibleAmount => 422,
+            Self::RateLimited => 429,
+            Self::Internal => 500,
+            Self::UpstreamError => 502,
+            Self::UpstreamUnavailable => 503,
+            Self::UpstreamTimeout => 504,
+        }
+    }
+
+    /// Parses a wire string; unknown codes are `None` (treat as [`ErrorCode::Internal`]).
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+impl ErrorBody {
+    /// Builds an error body.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            error: ErrorDetail {
+                code: code.as_str().to_owned(),
+                message: message.into(),
+                details: Vec::new(),
+            },
+        }
+    }
+}
+
+/// Checks an idempotency key: 8 to 64 characters of `[A-Za-z0-9_-]`.
+pub fn is_valid_idempotency_key(key: &str) -> bool {
+    (8..=64).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn money_travels_as_strings_so_no_float_touches_it() {
+        let r = PaymentTypesResponse {
+            amount: Decimal::from(2_400_000),
+            currency: "IDR".into(),
+            estimate: false,
+            plans: vec![PlanView {
+                payment_type: "12_months".into(),
+                tenure_months: 12,
+                name: "Bayar dalam 12 bulan".into(),
+                monthly_installment: Decimal::from(248_050),
+                total: Decimal::from(2_976_600),
+                interest: Decimal::from(576_600),
+                service_fee: Decimal::ZERO,
+                down_payment: Decimal::ZERO,
+                rate: None,
+                discounted_monthly_installment: None,
+                promo_months: None,
+            }],
+        };
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!(v["amount"], json!("2400000"));
+        assert_eq!(v["plans"][0]["monthly_installment"], json!("248050"));
+        assert!(v["plans"][0].get("rate").is_none(), "absent options are omitted");
+        let back: PaymentTypesResponse = serde_json::from_value(v).unwrap();
+        assert_eq!(back, r);
+    }
+
+    #[test]
+    fn a_badge_request_carries_only_an_amount() {
+        let r: PaymentTypesRequest = serde_json::from_str(r#"{"amount":"150000"}"#).unwrap();
+        assert_eq!(r.amount, Some(Decimal::from(150_000)));
+        assert_eq!(r.cart, None);
+    }
+
+    #[test]
+    fn every_error_code_round_trips_and_has_an_error_status() {
+        for code in ErrorCode::ALL {
+            assert_eq!(ErrorCode::parse(code.as_str()), Some(code), "{code:?}");
+            assert!(code.http_status() >= 400, "{code:?}");
+        }
+        assert_eq!(ErrorCode::parse("something_new"), None);
+    }
+
+    #[test]
+    fn order_status_uses_snake_case_names() {
+        for (s, name) in [
+            (OrderStatus::Pending, "pending"),
+            (OrderStatus::Settled, "settled"),
+            (OrderStatus::Cancelled, "cancelled"),
+        ] {
+            assert_eq!(serde_json::to_value(s).unwrap(), json!(name));
+            assert_eq!(s.as_str(), name);
+        }
+        assert!(!OrderStatus::Pending.is_final());
+        assert!(OrderStatus::Denied.is_final());
+    }
+
+    #[test]
+    fn idempotency_keys_have_limits() {
+        for (key, ok) in [
+            ("abcd1234", true),
+            ("short", false),
+            ("has space in it", false),
+            ("k-_9ABCDEFGHIJ", true),
+            (&"x".repeat(65), false),
+        ] {
+            assert_eq!(is_valid_idempotency_key(key), ok, "{key:?}");
+        }
+    }
+}

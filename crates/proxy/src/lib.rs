@@ -1,0 +1,1 @@
+//! Merchant backend proxy.

@@ -1,0 +1,1 @@
+//! Kredivo checkout widget.
