@@ -42,12 +42,15 @@ pub struct CartLine {
 
 /// `POST /api/kredivo/v1/payment-types`: what may this shopper pay with Kredivo?
 ///
-/// Exactly one of `cart` (checkout) or `amount` (a product badge's breakdown) is set.
+/// Exactly one of `cart`, `cart_id` (checkout) or `amount` (a product badge's breakdown) is set.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentTypesRequest {
     /// The cart, priced by the proxy from its catalogue.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cart: Option<Vec<CartLine>>,
+    /// A server-side cart reference (the merchant keeps the cart).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cart_id: Option<String>,
     /// A bare amount in rupiah, for badges and product pages.
     #[serde(
         default,
