@@ -1,1 +1,53 @@
-fn main() {}
+//! `cargo xtask …`: the project's build, demo, dist, test and bench orchestration.
+//!
+//! Everything a fresh machine lacks is set up here (wasm32 target, the wasm-bindgen CLI at
+//! the exact version in Cargo.lock, wasm-pack, Chromium and chromedriver), so the README's
+//! two commands are all a newcomer needs.
+
+mod dist;
+mod setup;
+mod test;
+mod util;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  demo [--port N]   build the widget and start the demo store, proxy and sandbox
+                    on http://127.0.0.1:8080 (or N; also PORT=N)
+  test              fmt, clippy, native tests, browser tests (wasm-pack), end-to-end tests
+  dist              write the deployable widget to dist/ and print its sizes
+  bench             plan-calculator benchmarks: criterion (native) and headless Chromium (wasm)
+  setup [--browser] install what is missing (wasm32 target, wasm-bindgen CLI, wasm-pack,
+                    and with --browser Chromium + chromedriver)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(cmd) = args.first() else {
+        eprint!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let rest = &args[1..];
+    let result = match cmd.as_str() {
+        "demo" => dist::demo(rest),
+        "test" => test::run(rest),
+        "dist" => dist::dist().map(|_| ()),
+        "bench" => test::bench(rest),
+        "setup" => setup::setup(rest.iter().any(|a| a == "--browser")),
+        "-h" | "--help" | "help" => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,249 @@
+//! `cargo xtask dist` (the deployable widget) and `cargo xtask demo` (the demo store).
+
+use crate::setup;
+use crate::util::{self, run, Res};
+use sha2::{Digest, Sha256};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// One file written to `dist/`, with what a browser would download.
+pub struct Built {
+    /// File name inside `dist/`.
+    pub name: String,
+    /// Bytes on disk.
+    pub raw: usize,
+    /// Bytes gzip-compressed (level 9).
+    pub gzip: usize,
+    /// Bytes brotli-compressed (quality 11, as static pre-compression uses).
+    pub brotli: usize,
+    /// Whether a browser downloads it to show the widget (wasm, JS, CSS, the logo).
+    pub transfer: bool,
+}
+
+/// Builds the widget in its size profile and runs wasm-bindgen; returns the glue JS and wasm.
+fn build_widget() -> Res<(PathBuf, PathBuf)> {
+    setup::wasm_toolchain()?;
+    run(util::cargo().args([
+        "build",
+        "--package",
+        "kredivo-checkout",
+        "--lib",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        "wasm-release",
+    ]))?;
+    let target = util::target_dir();
+    let wasm_in = target.join("wasm32-unknown-unknown/wasm-release/kredivo_checkout.wasm");
+    let out = target.join("wasm-bindgen");
+    let _ = std::fs::remove_dir_all(&out);
+    run(Command::new("wasm-bindgen")
+        .arg("--target")
+        .arg("web")
+        .arg("--no-typescript")
+        .arg("--remove-name-section")
+        .arg("--remove-producers-section")
+        .arg("--out-name")
+        .arg("kredivo_checkout")
+        .arg("--out-dir")
+        .arg(&out)
+        .arg(&wasm_in))?;
+    Ok((
+        out.join("kredivo_checkout.js"),
+        out.join("kredivo_checkout_bg.wasm"),
+    ))
+}
+
+fn read(path: &Path) -> Res<Vec<u8>> {
+    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn short_hash(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest[..5].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn gzip_len(bytes: &[u8]) -> usize {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let _ = enc.write_all(bytes);
+    enc.finish().map(|v| v.len()).unwrap_or(0)
+}
+
+fn brotli_len(bytes: &[u8]) -> usize {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    match brotli::BrotliCompress(&mut &bytes[..], &mut out, &params) {
+        Ok(_) => out.len(),
+        Err(_) => 0,
+    }
+}
+
+/// `cargo xtask dist`: writes `dist/` and prints each file's raw, gzip and brotli size.
+pub fn dist() -> Res<Vec<Built>> {
+    let root = util::root();
+    let widget = root.join("www/widget");
+    let (glue_path, wasm_path) = build_widget()?;
+
+    let dist = root.join("dist");
+    let _ = std::fs::remove_dir_all(&dist);
+    std::fs::create_dir_all(&dist).map_err(|e| format!("cannot create dist/: {e}"))?;
+
+    let mut built = Vec::new();
+    let mut emit = |name: String, bytes: &[u8], transfer: bool| -> Res<String> {
+        std::fs::write(dist.join(&name), bytes)
+            .map_err(|e| format!("cannot write dist/{name}: {e}"))?;
+        built.push(Built {
+            raw: bytes.len(),
+            gzip: gzip_len(bytes),
+            brotli: brotli_len(bytes),
+            name: name.clone(),
+            transfer,
+        });
+        Ok(name)
+    };
+
+    // Hashed assets first; the loader (stable name) points at them.
+    let wasm = read(&wasm_path)?;
+    let wasm_name = emit(
+        format!("kredivo-checkout.{}.wasm", short_hash(&wasm)),
+        &wasm,
+        true,
+    )?;
+    let glue = read(&glue_path)?;
+    let glue_name = emit(
+        format!("kredivo-checkout.{}.js", short_hash(&glue)),
+        &glue,
+        true,
+    )?;
+    let css = read(&widget.join("kredivo-checkout.css"))?;
+    let css_name = emit(
+        format!("kredivo-checkout.{}.css", short_hash(&css)),
+        &css,
+        true,
+    )?;
+    let blue = read(&widget.join("kredivo-logo-blue.svg"))?;
+    let blue_name = emit(
+        format!("kredivo-logo-blue.{}.svg", short_hash(&blue)),
+        &blue,
+        true,
+    )?;
+    let white = read(&widget.join("kredivo-logo-white.svg"))?;
+    let white_name = emit(
+        format!("kredivo-logo-white.{}.svg", short_hash(&white)),
+        &white,
+        false,
+    )?;
+
+    let template = String::from_utf8(read(&widget.join("loader.js"))?)
+        .map_err(|_| "www/widget/loader.js is not UTF-8".to_string())?;
+    let mut loader = template;
+    for (placeholder, value) in [
+        ("__BINDGEN_JS__", &glue_name),
+        ("__WASM__", &wasm_name),
+        ("__CSS__", &css_name),
+        ("__LOGO_BLUE__", &blue_name),
+        ("__LOGO_WHITE__", &white_name),
+    ] {
+        if !loader.contains(placeholder) {
+            return Err(format!("www/widget/loader.js lacks the {placeholder} placeholder"));
+        }
+        loader = loader.replace(placeholder, value);
+    }
+    loader = loader.replace("__VERSION__", env!("CARGO_PKG_VERSION"));
+    emit("kredivo-checkout.js".into(), loader.as_bytes(), true)?;
+
+    let dts = widget.join("kredivo-checkout.d.ts");
+    if dts.exists() {
+        emit("kredivo-checkout.d.ts".into(), &read(&dts)?, false)?;
+    }
+
+    print_sizes(&built);
+    write_manifest(&dist, &built)?;
+    Ok(built)
+}
+
+fn kb(n: usize) -> String {
+    format!("{:.1} KB", n as f64 / 1000.0)
+}
+
+fn print_sizes(built: &[Built]) {
+    println!(
+        "\n{:<40} {:>10} {:>10} {:>10}",
+        "dist/", "raw", "gzip", "brotli"
+    );
+    for b in built {
+        println!(
+            "{:<40} {:>10} {:>10} {:>10}{}",
+            b.name,
+            kb(b.raw),
+            kb(b.gzip),
+            kb(b.brotli),
+            if b.transfer { "" } else { "  (not loaded by default)" }
+        );
+    }
+    let (raw, gz, br) = built.iter().filter(|b| b.transfer).fold((0, 0, 0), |a, b| {
+        (a.0 + b.raw, a.1 + b.gzip, a.2 + b.brotli)
+    });
+    println!(
+        "{:<40} {:>10} {:>10} {:>10}\n",
+        "transfer (loader+glue+wasm+css+logo)",
+        kb(raw),
+        kb(gz),
+        kb(br)
+    );
+}
+
+fn write_manifest(dist: &Path, built: &[Built]) -> Res {
+    let mut json = String::from("{\n  \"files\": [\n");
+    for (i, b) in built.iter().enumerate() {
+        json.push_str(&format!(
+            "    {{\"name\": \"{}\", \"raw\": {}, \"gzip\": {}, \"brotli\": {}, \"transfer\": {}}}{}\n",
+            b.name,
+            b.raw,
+            b.gzip,
+            b.brotli,
+            b.transfer,
+            if i + 1 < built.len() { "," } else { "" }
+        ));
+    }
+    let br: usize = built.iter().filter(|b| b.transfer).map(|b| b.brotli).sum();
+    json.push_str(&format!("  ],\n  \"transfer_brotli\": {br}\n}}\n"));
+    std::fs::write(dist.join("manifest.json"), json)
+        .map_err(|e| format!("cannot write dist/manifest.json: {e}"))
+}
+
+/// The port `demo` listens on: `--port N`, else `PORT`, else 8080.
+fn demo_port(args: &[String]) -> Res<u16> {
+    let mut port = std::env::var("PORT").ok();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--port" => port = it.next().cloned(),
+            s if s.starts_with("--port=") => port = Some(s["--port=".len()..].to_owned()),
+            other => return Err(format!("demo: unknown option `{other}` (try --port N)")),
+        }
+    }
+    match port {
+        None => Ok(8080),
+        Some(p) => p
+            .parse()
+            .map_err(|_| format!("demo: `{p}` is not a port number")),
+    }
+}
+
+/// `cargo xtask demo`: dist, then the one demo process in the foreground until Ctrl-C.
+pub fn demo(args: &[String]) -> Res {
+    let port = demo_port(args)?;
+    dist()?;
+    run(util::cargo().args(["build", "--release", "--package", "kredivo-demo"]))?;
+    let bin = util::target_dir().join("release/kredivo-demo");
+    println!("\nKredivo demo store: http://127.0.0.1:{port}/  (Ctrl-C to stop)\n");
+    run(Command::new(bin)
+        .current_dir(util::root())
+        .args(["--port", &port.to_string()]))
+}

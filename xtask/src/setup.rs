@@ -1,0 +1,113 @@
+//! Installs what a fresh machine lacks. Every tool comes from a package registry (crates.io
+//! or Debian); nothing downloads a prebuilt binary of its own.
+
+use crate::util::{self, output_line, run, which, Res};
+use std::process::Command;
+
+/// `cargo xtask setup [--browser]`.
+pub fn setup(browser: bool) -> Res {
+    wasm_toolchain()?;
+    if browser {
+        wasm_pack()?;
+        chromium()?;
+    }
+    Ok(())
+}
+
+/// wasm32 target + the wasm-bindgen CLI matching Cargo.lock.
+pub fn wasm_toolchain() -> Res {
+    util::ensure_cargo_bin_on_path();
+    wasm_target()?;
+    wasm_bindgen_cli()
+}
+
+fn wasm_target() -> Res {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown"))
+        .unwrap_or(false);
+    if installed {
+        return Ok(());
+    }
+    if which("rustup").is_none() {
+        return Err(
+            "the wasm32-unknown-unknown target is missing and rustup is not installed; \
+             install rustup (https://rustup.rs) or add the target to your toolchain"
+                .into(),
+        );
+    }
+    run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+}
+
+/// The wasm-bindgen version Cargo.lock resolved; the CLI must be exactly this.
+pub fn locked_wasm_bindgen_version() -> Res<String> {
+    let lock = std::fs::read_to_string(util::root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"wasm-bindgen\"" {
+            if let Some(v) = lines.next().and_then(|l| l.trim().strip_prefix("version = ")) {
+                return Ok(v.trim_matches('"').to_owned());
+            }
+        }
+    }
+    Err("Cargo.lock names no wasm-bindgen package".into())
+}
+
+fn wasm_bindgen_cli() -> Res {
+    let want = locked_wasm_bindgen_version()?;
+    let have = output_line("wasm-bindgen", &["--version"]);
+    if have.as_deref() == Some(&format!("wasm-bindgen {want}")) {
+        return Ok(());
+    }
+    eprintln!(
+        "xtask: installing wasm-bindgen-cli {want} (found {}); this takes a few minutes once",
+        have.as_deref().unwrap_or("none")
+    );
+    // No --locked: the CLI's own lockfile names a yanked transitive version.
+    run(util::cargo().args([
+        "install",
+        "wasm-bindgen-cli",
+        "--version",
+        &want,
+        "--force",
+    ]))
+}
+
+/// wasm-pack, for the widget's browser tests.
+pub fn wasm_pack() -> Res {
+    util::ensure_cargo_bin_on_path();
+    if output_line("wasm-pack", &["--version"]).is_some() {
+        return Ok(());
+    }
+    eprintln!("xtask: installing wasm-pack from crates.io (a few minutes, once)");
+    run(util::cargo().args(["install", "wasm-pack", "--locked"]))
+}
+
+/// Chromium and chromedriver from Debian. Installs them when running as root; otherwise
+/// says exactly what to run.
+pub fn chromium() -> Res {
+    let browser = browser_path();
+    let driver = which("chromedriver");
+    if browser.is_some() && driver.is_some() {
+        return Ok(());
+    }
+    let is_root = output_line("id", &["-u"]).as_deref() == Some("0");
+    if !is_root || which("apt-get").is_none() {
+        return Err("Chromium and chromedriver are needed for the browser tests. On Debian or \
+             Ubuntu run: sudo apt-get update && sudo apt-get install -y chromium chromium-driver"
+            .into());
+    }
+    run(Command::new("apt-get").args(["update", "-qq"]))?;
+    run(Command::new("apt-get")
+        .env("DEBIAN_FRONTEND", "noninteractive")
+        .args(["install", "-y", "-qq", "chromium", "chromium-driver"]))
+}
+
+/// The Chromium binary, if any.
+pub fn browser_path() -> Option<std::path::PathBuf> {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find_map(which)
+}
