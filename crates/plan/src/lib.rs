@@ -1,0 +1,25 @@
+//! Exact money and installment plans for Kredivo, shared by the browser widget (wasm32)
+//! and the native servers.
+//!
+//! Everything here is plain Rust on [`rust_decimal`]: no I/O, no floats, no web or server
+//! crates, so the same figures come out in the browser, the proxy and the sandbox.
+//!
+//! - [`Money`]: a whole, non-negative rupiah amount; an invalid one cannot be built.
+//! - [`PaymentType`], [`TransactionStatus`], [`FraudStatus`]: forward-compatible provider enums.
+//! - [`format_money`], [`Locale`]: `Rp 2.400.000` / `IDR 2,400,000`.
+//! - [`wire::kredivo`]: Kredivo Checkout API v2 JSON, tolerant on input.
+//! - [`PlanError`]: the one error type.
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod display;
+mod error;
+pub mod money;
+mod payment_type;
+mod string_enum;
+pub mod wire;
+
+pub use display::{format_money, parse_money_display, Locale};
+pub use error::PlanError;
+pub use money::Money;
+pub use payment_type::{FraudStatus, PaymentType, TransactionStatus};

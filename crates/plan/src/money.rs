@@ -1,0 +1,462 @@
+//! Exact IDR amounts.
+//!
+//! [`Money`] is a whole, non-negative number of rupiah stored in a [`Decimal`]. Kredivo rejects
+//! fractions of a rupiah in requests and answers with strings such as `"1500100.00"`, which are
+//! whole; so a `Money` is normalised to scale 0 and an amount with a real fraction cannot be
+//! built at all (parse, don't validate).
+
+use core::fmt;
+use core::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::PlanError;
+
+/// A whole, non-negative amount of Indonesian rupiah (IDR).
+///
+/// Build one with [`Money::parse`], [`Money::from_rupiah`], `TryFrom<Decimal>` or
+/// [`Money::ZERO`]; there is no other way, so every `Money` in the program is valid.
+/// The upper bound is [`Money::MAX`] (`u64::MAX` rupiah), which keeps every amount
+/// convertible to `u64` and every intermediate product far inside `Decimal`'s range.
+///
+/// Serde: deserialises from a JSON number (`6505000`, `6505000.0`) or a string
+/// (`"6505000"`, `"1500100.00"`); serialises as a JSON integer because Kredivo requests use
+/// integers. Fields that must be strings use [`serde_str`] or [`serde_str_2dp`].
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Money(Decimal);
+
+/// `u64::MAX` as a `Decimal`, built at compile time.
+const MAX_DECIMAL: Decimal = Decimal::from_parts(u32::MAX, u32::MAX, 0, false, 0);
+
+/// Largest `f64` below which every whole number is exactly representable (2^53).
+const F64_EXACT_LIMIT: f64 = 9_007_199_254_740_992.0;
+
+impl Money {
+    /// Zero rupiah.
+    pub const ZERO: Money = Money(Decimal::ZERO);
+
+    /// The largest representable amount, `u64::MAX` rupiah.
+    pub const MAX: Money = Money(MAX_DECIMAL);
+
+    /// An amount from a whole number of rupiah; cannot fail.
+    ///
+    /// ```
+    /// use kredivo_plan::Money;
+    /// assert_eq!(Money::from_rupiah(2_400_000).to_string(), "2400000");
+    /// ```
+    pub const fn from_rupiah(rupiah: u64) -> Money {
+        // Decimal's 96-bit mantissa is lo | mid << 32 | hi << 64.
+        Money(Decimal::from_parts(
+            rupiah as u32,
+            (rupiah >> 32) as u32,
+            0,
+            false,
+            0,
+        ))
+    }
+
+    /// Parses the decimal text providers send: `"6505000"`, `"1500100.00"`, `" 42 "`.
+    ///
+    /// Accepts ASCII digits with at most one decimal point; rejects signs other than a
+    /// leading `-` (reported as [`PlanError::Negative`]), exponents, separators and
+    /// fractions of a rupiah. Display formats such as `"Rp 2.400.000"` are parsed by
+    /// [`crate::parse_money_display`] instead.
+    ///
+    /// ```
+    /// use kredivo_plan::{Money, PlanError};
+    /// assert_eq!(Money::parse("1500100.00")?, Money::from_rupiah(1_500_100));
+    /// assert_eq!(Money::parse("6505000")?, Money::from_rupiah(6_505_000));
+    /// assert!(matches!(Money::parse("10.50"), Err(PlanError::Fractional { .. })));
+    /// assert!(matches!(Money::parse("-1"), Err(PlanError::Negative { .. })));
+    /// assert!(matches!(Money::parse("1e6"), Err(PlanError::Invalid { .. })));
+    /// # Ok::<(), PlanError>(())
+    /// ```
+    pub fn parse(input: &str) -> Result<Money, PlanError> {
+        let text = input.trim();
+        let body = text.strip_prefix('-').unwrap_or(text);
+        let mut dots = 0usize;
+        let mut digits = 0usize;
+        for c in body.chars() {
+            match c {
+                '0'..='9' => digits += 1,
+                '.' => dots += 1,
+                _ => return Err(PlanError::invalid(input)),
+            }
+        }
+        if digits == 0 || dots > 1 {
+            return Err(PlanError::invalid(input));
+        }
+        let value = Decimal::from_str(text).map_err(|_| PlanError::invalid(input))?;
+        Money::try_from(value)
+    }
+
+    /// The amount as a `Decimal` (scale 0), for arithmetic outside this crate.
+    pub const fn as_decimal(self) -> Decimal {
+        self.0
+    }
+
+    /// The amount as a whole number of rupiah; never fails because `Money::MAX` is `u64::MAX`.
+    pub fn to_rupiah_u64(self) -> u64 {
+        // Invariant: scale 0, non-negative, mantissa <= u64::MAX.
+        u64::try_from(self.0.mantissa()).unwrap_or(u64::MAX)
+    }
+
+    /// `true` for zero rupiah.
+    pub const fn is_zero(self) -> bool {
+        self.0.is_zero()
+    }
+
+    /// `self + other`, or [`PlanError::Overflow`] above [`Money::MAX`].
+    pub fn checked_add(self, other: Money) -> Result<Money, PlanError> {
+        let sum = self.0.checked_add(other.0).ok_or(PlanError::Overflow {
+            operation: "Money::checked_add",
+        })?;
+        Money::bounded(sum, "Money::checked_add")
+    }
+
+    /// `self - other`, or [`PlanError::Negative`] when `other` is larger.
+    pub fn checked_sub(self, other: Money) -> Result<Money, PlanError> {
+        let difference = self.0.checked_sub(other.0).ok_or(PlanError::Overflow {
+            operation: "Money::checked_sub",
+        })?;
+        Money::try_from(difference)
+    }
+
+    /// `self × factor`, or [`PlanError::Overflow`] above [`Money::MAX`].
+    pub fn checked_mul(self, factor: u32) -> Result<Money, PlanError> {
+        let product = self
+            .0
+            .checked_mul(Decimal::from(factor))
+            .ok_or(PlanError::Overflow {
+                operation: "Money::checked_mul",
+            })?;
+        Money::bounded(product, "Money::checked_mul")
+    }
+
+    /// Wraps a value already known to be whole and non-negative, checking only the upper bound.
+    fn bounded(value: Decimal, operation: &'static str) -> Result<Money, PlanError> {
+        if value > MAX_DECIMAL {
+            Err(PlanError::Overflow { operation })
+        } else {
+            Ok(Money(value))
+        }
+    }
+}
+
+impl TryFrom<Decimal> for Money {
+    type Error = PlanError;
+
+    /// Accepts whole, non-negative values up to [`Money::MAX`]; `2400000.00` becomes `2400000`.
+    fn try_from(value: Decimal) -> Result<Money, PlanError> {
+        if value.is_zero() {
+            // Also folds -0 and 0.00 into the one zero.
+            return Ok(Money::ZERO);
+        }
+        if value.is_sign_negative() {
+            return Err(PlanError::Negative { value });
+        }
+        if !value.fract().is_zero() {
+            return Err(PlanError::Fractional { value });
+        }
+        let mut whole = value.trunc();
+        whole.rescale(0);
+        Money::bounded(whole, "Money::try_from")
+    }
+}
+
+impl From<Money> for Decimal {
+    fn from(money: Money) -> Decimal {
+        money.0
+    }
+}
+
+impl FromStr for Money {
+    type Err = PlanError;
+
+    fn from_str(s: &str) -> Result<Money, PlanError> {
+        Money::parse(s)
+    }
+}
+
+impl fmt::Display for Money {
+    /// Plain digits, no separators: `2400000`. Use [`crate::format_money`] for shoppers.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Debug for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Money({})", self.0)
+    }
+}
+
+impl Serialize for Money {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u64(self.to_rupiah_u64())
+    }
+}
+
+impl<'de> Deserialize<'de> for Money {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Money, D::Error> {
+        deserializer.deserialize_any(MoneyVisitor)
+    }
+}
+
+/// Accepts every shape providers use for an amount.
+struct MoneyVisitor;
+
+impl Visitor<'_> for MoneyVisitor {
+    type Value = Money;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a whole, non-negative rupiah amount as a number or a string")
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Money, E> {
+        Ok(Money::from_rupiah(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Money, E> {
+        u64::try_from(v).map(Money::from_rupiah).map_err(|_| {
+            E::custom(PlanError::Negative {
+                value: Decimal::from(v),
+            })
+        })
+    }
+
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Money, E> {
+        u64::try_from(v).map(Money::from_rupiah).map_err(|_| {
+            E::custom(PlanError::Overflow {
+                operation: "Money::deserialize",
+            })
+        })
+    }
+
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Money, E> {
+        if v < 0 {
+            return Err(E::custom(PlanError::Negative {
+                value: Decimal::from(v),
+            }));
+        }
+        self.visit_u128(v.unsigned_abs())
+    }
+
+    /// JSON numbers with a decimal point (`6505000.0`) reach us as `f64` from serde_json.
+    /// Only whole values below 2^53 are accepted: those are exactly representable, so no
+    /// rupiah is ever lost or invented by the float. No arithmetic is done on the float.
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Money, E> {
+        if !v.is_finite() {
+            return Err(E::custom(PlanError::invalid("non-finite number")));
+        }
+        if v < 0.0 {
+            return Err(E::custom(PlanError::Negative {
+                value: Decimal::from_str(&v.to_string()).unwrap_or(Decimal::NEGATIVE_ONE),
+            }));
+        }
+        if v.fract() != 0.0 {
+            return Err(E::custom(PlanError::Fractional {
+                value: Decimal::from_str(&v.to_string()).unwrap_or(Decimal::ZERO),
+            }));
+        }
+        if v >= F64_EXACT_LIMIT {
+            return Err(E::custom(PlanError::invalid(
+                "number too large to be exact; send it as a string",
+            )));
+        }
+        Ok(Money::from_rupiah(v as u64))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Money, E> {
+        Money::parse(v).map_err(E::custom)
+    }
+}
+
+/// Serde helper for fields that Kredivo sends as a string of digits (`"2400000"`).
+///
+/// Deserialises from a number or a string, like [`Money`] itself; serialises as a string.
+/// Use with `#[serde(with = "kredivo_plan::money::serde_str")]`.
+pub mod serde_str {
+    use super::Money;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Writes `"2400000"`.
+    pub fn serialize<S: Serializer>(money: &Money, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(money)
+    }
+
+    /// Reads a number or a string.
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Money, D::Error> {
+        Money::deserialize(deserializer)
+    }
+
+    /// The same for `Option<Money>`; pair it with `#[serde(default)]`.
+    pub mod option {
+        use super::Money;
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        /// Writes `"2400000"` or `null`.
+        pub fn serialize<S: Serializer>(
+            money: &Option<Money>,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match money {
+                Some(m) => serializer.collect_str(m),
+                None => serializer.serialize_none(),
+            }
+        }
+
+        /// Reads a number, a string or `null`.
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Option<Money>, D::Error> {
+            Option::<Money>::deserialize(deserializer)
+        }
+    }
+}
+
+/// Serde helper for Kredivo's response amounts, written with two decimals (`"1500100.00"`).
+///
+/// Deserialises from a number or a string; serialises as `"<digits>.00"`, which is how the
+/// push notification, `/v2/update`, transaction status and cancel responses spell amounts.
+pub mod serde_str_2dp {
+    use super::Money;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Writes `"1500100.00"`.
+    pub fn serialize<S: Serializer>(money: &Money, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&format_args!("{money}.00"))
+    }
+
+    /// Reads a number or a string.
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Money, D::Error> {
+        Money::deserialize(deserializer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parsing_accepts_provider_spellings_and_normalises_the_scale() {
+        let rows = [
+            ("6505000", 6_505_000, "integer text"),
+            ("1500100.00", 1_500_100, "Kredivo response string"),
+            ("50.00", 50, "small amount with cents"),
+            (" 42 ", 42, "surrounding spaces"),
+            ("0", 0, "zero"),
+            ("-0", 0, "negative zero is zero"),
+            ("0.0", 0, "zero with a fraction part"),
+            ("18446744073709551615", u64::MAX, "largest amount"),
+        ];
+        for (text, rupiah, why) in rows {
+            let m = Money::parse(text).unwrap_or_else(|e| panic!("{why}: {e}"));
+            assert_eq!(m, Money::from_rupiah(rupiah), "{why}");
+            assert_eq!(m.as_decimal().scale(), 0, "{why}");
+            assert_eq!(m.to_string(), rupiah.to_string(), "{why}");
+        }
+    }
+
+    #[test]
+    fn parsing_rejects_what_kredivo_would_reject() {
+        type IsExpected = fn(&PlanError) -> bool;
+        let rows: [(&str, IsExpected, &str); 10] = [
+            (
+                "10.50",
+                |e| matches!(e, PlanError::Fractional { .. }),
+                "fraction of a rupiah",
+            ),
+            (
+                "-1",
+                |e| matches!(e, PlanError::Negative { .. }),
+                "negative",
+            ),
+            (
+                "18446744073709551616",
+                |e| matches!(e, PlanError::Overflow { .. }),
+                "above u64::MAX",
+            ),
+            ("", |e| matches!(e, PlanError::Invalid { .. }), "empty"),
+            (
+                ".",
+                |e| matches!(e, PlanError::Invalid { .. }),
+                "lone point",
+            ),
+            (
+                "1e6",
+                |e| matches!(e, PlanError::Invalid { .. }),
+                "exponent",
+            ),
+            (
+                "1_000",
+                |e| matches!(e, PlanError::Invalid { .. }),
+                "underscore",
+            ),
+            (
+                "+5",
+                |e| matches!(e, PlanError::Invalid { .. }),
+                "plus sign",
+            ),
+            (
+                "1.2.3",
+                |e| matches!(e, PlanError::Invalid { .. }),
+                "two points",
+            ),
+            (
+                "Rp 1.000",
+                |e| matches!(e, PlanError::Invalid { .. }),
+                "display format",
+            ),
+        ];
+        for (text, expected, why) in rows {
+            let err = Money::parse(text).expect_err(why);
+            assert!(expected(&err), "{why}: got {err:?}");
+        }
+    }
+
+    #[test]
+    fn checked_arithmetic_reports_typed_errors() {
+        let a = Money::from_rupiah(10);
+        let b = Money::from_rupiah(3);
+        assert_eq!(a.checked_add(b), Ok(Money::from_rupiah(13)));
+        assert_eq!(a.checked_sub(b), Ok(Money::from_rupiah(7)));
+        assert_eq!(a.checked_mul(3), Ok(Money::from_rupiah(30)));
+        assert!(matches!(b.checked_sub(a), Err(PlanError::Negative { .. })));
+        assert!(matches!(
+            Money::MAX.checked_add(Money::from_rupiah(1)),
+            Err(PlanError::Overflow { .. })
+        ));
+        assert!(matches!(
+            Money::MAX.checked_mul(2),
+            Err(PlanError::Overflow { .. })
+        ));
+        assert_eq!(Money::MAX.checked_mul(1), Ok(Money::MAX));
+    }
+
+    #[test]
+    fn decimals_convert_only_when_whole_and_non_negative() {
+        assert_eq!(
+            Money::try_from(Decimal::new(240_000_000, 2)),
+            Ok(Money::from_rupiah(2_400_000))
+        );
+        assert!(matches!(
+            Money::try_from(Decimal::new(1, 1)),
+            Err(PlanError::Fractional { .. })
+        ));
+        assert!(matches!(
+            Money::try_from(Decimal::NEGATIVE_ONE),
+            Err(PlanError::Negative { .. })
+        ));
+        assert_eq!(Decimal::from(Money::from_rupiah(7)), Decimal::from(7));
+    }
+
+    #[test]
+    fn to_rupiah_is_exact_up_to_the_maximum() {
+        for v in [0, 1, 4_294_967_295, 4_294_967_296, u64::MAX] {
+            assert_eq!(Money::from_rupiah(v).to_rupiah_u64(), v, "{v}");
+        }
+    }
+}
