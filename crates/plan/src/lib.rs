@@ -7,6 +7,7 @@
 //! - [`Money`]: a whole, non-negative rupiah amount; an invalid one cannot be built.
 //! - [`PaymentType`], [`TransactionStatus`], [`FraudStatus`]: forward-compatible provider enums.
 //! - [`format_money`], [`Locale`]: `Rp 2.400.000` / `IDR 2,400,000`.
+//! - [`PricingTable`] → [`Plan`] → [`Plan::schedule`]: pricing as data, exact plans.
 //! - [`wire::kredivo`]: Kredivo Checkout API v2 JSON, tolerant on input.
 //! - [`PlanError`]: the one error type.
 #![deny(missing_docs)]
@@ -16,6 +17,8 @@ mod display;
 mod error;
 pub mod money;
 mod payment_type;
+mod plan;
+mod pricing;
 mod string_enum;
 pub mod wire;
 
@@ -23,3 +26,8 @@ pub use display::{format_money, parse_money_display, Locale};
 pub use error::PlanError;
 pub use money::Money;
 pub use payment_type::{FraudStatus, PaymentType, TransactionStatus};
+pub use plan::{CreditLimits, Installment, Installments, Plan, PlanParts};
+pub use pricing::{
+    InterestModel, PricingRule, PricingTable, PromoRate, Rounding, RoundingMode, ServiceFee,
+    MAX_TENURE_MONTHS,
+};
