@@ -76,7 +76,7 @@ pub struct SandboxConfig {
     /// unique per key).
     pub server_keys: Vec<String>,
     /// Pricing for `/v2/payments` and the tenure page.
-    pub pricing: crate::kredivo::pricing::PricingTable,
+    pub pricing: kredivo_plan::PricingTable,
     /// The clock.
     pub clock: Arc<dyn Clock>,
     /// Where ids, tokens and signature keys come from.
@@ -96,7 +96,7 @@ impl Default for SandboxConfig {
         Self {
             public_base_url: "http://127.0.0.1:8080/sandbox".into(),
             server_keys: vec![DOC_SERVER_KEY.into()],
-            pricing: crate::kredivo::pricing::PricingTable::kredivo_reference(),
+            pricing: kredivo_plan::PricingTable::kredivo_reference(),
             clock: Arc::new(SystemClock::new()),
             ids: Arc::new(RandomIds),
             push: PushConfig::default(),

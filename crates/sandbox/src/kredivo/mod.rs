@@ -11,8 +11,7 @@ use std::time::Duration;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
-use kredivo_plan::Money;
-use pricing::PricingTable;
+use kredivo_plan::{Money, PricingTable};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Clock;
@@ -26,7 +25,7 @@ mod driver;
 mod hosted;
 pub mod model;
 mod pages;
-pub mod pricing;
+mod pricing;
 mod qr;
 mod reply;
 mod service;

@@ -1,45 +1,22 @@
-//! TEMPORARY STUB until kredivo-plan publishes PricingTable and validate_order.
+//! The only place the simulator touches the plan crate's calculator and cart validation,
+//! so a change in their API is a change here.
+
 use kredivo_plan::wire::kredivo::{WireItem, WirePaymentType};
-use kredivo_plan::{Money, PaymentType};
+use kredivo_plan::{Money, PaymentType, PricingTable};
 use rust_decimal::Decimal;
 
 use super::reply::ApiError;
 
-/// stub
-#[derive(Debug, Clone, Default)]
-pub struct PricingTable;
-impl PricingTable {
-    /// stub
-    pub fn kredivo_reference() -> Self {
-        PricingTable
-    }
-}
-
-pub(crate) fn offers(_table: &PricingTable, amount: Money) -> Vec<WirePaymentType> {
-    [PaymentType::ThirtyDays, PaymentType::ThreeMonths]
-        .into_iter()
-        .map(|id| WirePaymentType {
-            name: id.label(kredivo_plan::Locale::Id).into_owned(),
-            tenure: id.tenure_months().unwrap_or(1) as i64,
-            id,
-            amount,
-            installment_amount: amount,
-            monthly_installment: amount,
-            rate: Decimal::ZERO,
-            down_payment: Money::ZERO,
-            discounted_monthly_installment: Money::ZERO,
-            interest_rate_transition_term: None,
-            raw_amount: None,
-            raw_monthly_installment: None,
-            service_fee: None,
-            service_fee_percentage: None,
-            interest_rate: None,
-            discount_interest_rate: None,
-            mdr: None,
-        })
+/// Payment types offered for `amount`, in the wire shape of `/v2/payments`.
+pub(crate) fn offers(table: &PricingTable, amount: Money) -> Vec<WirePaymentType> {
+    table
+        .plans(amount)
+        .iter()
+        .map(WirePaymentType::from)
         .collect()
 }
 
+/// The offer for one payment type, if the table offers it for `amount`.
 pub(crate) fn offer(
     table: &PricingTable,
     amount: Money,
@@ -50,10 +27,16 @@ pub(crate) fn offer(
         .find(|p| &p.id == payment_type)
 }
 
+/// Validates a cart the way Kredivo does (items sum to the amount, discounts subtracted,
+/// sane prices and quantities) and returns the amount. `prefix` is the JSON path of the
+/// object holding `amount` and `items` (`transaction_details.` or empty).
 pub(crate) fn validate_cart(
     amount: Decimal,
-    _items: &[WireItem],
+    items: &[WireItem],
     prefix: &str,
 ) -> Result<Money, ApiError> {
+    // INTERIM until kredivo-plan publishes `validate_order`: only the amount is checked
+    // (whole, non-negative rupiah); the items' sum is not compared yet.
+    let _ = items;
     Money::try_from(amount).map_err(|_| ApiError::incorrect(&format!("{prefix}amount")))
 }
