@@ -8,11 +8,13 @@
 //! - [`PaymentType`], [`TransactionStatus`], [`FraudStatus`]: forward-compatible provider enums.
 //! - [`format_money`], [`Locale`]: `Rp 2.400.000` / `IDR 2,400,000`.
 //! - [`PricingTable`] → [`Plan`] → [`Plan::schedule`]: pricing as data, exact plans.
+//! - [`Cart`], [`validate_order`]: carts whose lines sum to the amount, every problem at once.
 //! - [`wire::kredivo`]: Kredivo Checkout API v2 JSON, tolerant on input.
 //! - [`PlanError`]: the one error type.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod cart;
 mod display;
 mod error;
 pub mod money;
@@ -22,6 +24,11 @@ mod pricing;
 mod string_enum;
 pub mod wire;
 
+pub use cart::{
+    check_phone, validate_order, Cart, FieldError, ItemKind, LineItem, Problem, ValidOrder,
+    ValidationErrors, MAX_EMAIL_CHARS, MAX_NAME_CHARS, MAX_ORDER_ID_CHARS, MAX_PHONE_DIGITS,
+    MAX_PRICE_DIGITS, MAX_QUANTITY,
+};
 pub use display::{format_money, parse_money_display, Locale};
 pub use error::PlanError;
 pub use money::Money;
