@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::Router;
 use kredivo_plan::{Money, PricingTable};
 use serde::{Deserialize, Serialize};
@@ -264,7 +264,11 @@ impl Kredivo {
             )
             .route("/v2/user_cancel", get(hosted::user_cancel))
             .nest("/_sandbox", driver::router())
+            // A catch-all route rather than only `fallback`: fallbacks of doubly nested
+            // routers (`/sandbox` → `/kredivo`) are not reached in axum 0.8.
+            .route("/{*rest}", any(api::not_found))
             .fallback(api::not_found)
+            .layer(axum::middleware::map_response(reply::fill_empty_error))
             .layer(DefaultBodyLimit::max(self.shared.body_limit))
             .with_state(state)
     }

@@ -1,7 +1,7 @@
 //! Kredivo's answers: the error shapes, the JSON extractor that turns every bad body into
 //! one of them, and the request-fault hook.
 
-use axum::body::Bytes;
+use axum::body::{Bytes, HttpBody as _};
 use axum::extract::{FromRequest, Request};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -153,6 +153,31 @@ pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiErro
 fn missing_field(message: &str) -> Option<&str> {
     let rest = message.strip_prefix("missing field `")?;
     rest.split('`').next()
+}
+
+/// Gives a body to framework-generated errors (405 Method Not Allowed and the like), which
+/// axum sends empty: every error the sandbox answers carries Kredivo's error shape.
+pub(crate) async fn fill_empty_error(response: Response) -> Response {
+    let status = response.status();
+    let empty = response.body().size_hint().exact() == Some(0)
+        || response
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .is_some_and(|len| len == "0");
+    if !(status.is_client_error() || status.is_server_error()) || !empty {
+        return response;
+    }
+    let reason = status.canonical_reason().unwrap_or("Error");
+    let mut replaced = ApiError::new(format!("{reason}."))
+        .code(i64::from(status.as_u16()))
+        .into_response();
+    *replaced.status_mut() = status;
+    for name in [header::ALLOW] {
+        if let Some(value) = response.headers().get(&name) {
+            replaced.headers_mut().insert(name, value.clone());
+        }
+    }
+    replaced
 }
 
 /// Applies armed request faults for `endpoint`: sleeps for latency, then returns the
