@@ -30,8 +30,12 @@ pub struct Money(Decimal);
 /// `u64::MAX` as a `Decimal`, built at compile time.
 const MAX_DECIMAL: Decimal = Decimal::from_parts(u32::MAX, u32::MAX, 0, false, 0);
 
-/// Largest `f64` below which every whole number is exactly representable (2^53).
-const F64_EXACT_LIMIT: f64 = 9_007_199_254_740_992.0;
+/// Whole `f64`s are accepted only below 10^15 (15 digits, three more than any Kredivo
+/// amount). There adjacent floats are at most 1/8 rupiah apart, so a JSON parser that is off
+/// by a few units in the last place (serde_json without `float_roundtrip` is) produces a
+/// fraction, which is refused, rather than a neighbouring whole amount. Near 2^53 that is
+/// not so: serde_json reads `9007199254740991.0` as `9007199254740990`.
+const F64_WHOLE_LIMIT: f64 = 1.0e15;
 
 impl Money {
     /// Zero rupiah.
@@ -245,8 +249,10 @@ impl Visitor<'_> for MoneyVisitor {
     }
 
     /// JSON numbers with a decimal point (`6505000.0`) reach us as `f64` from serde_json.
-    /// Only whole values below 2^53 are accepted: those are exactly representable, so no
-    /// rupiah is ever lost or invented by the float. No arithmetic is done on the float.
+    /// Only whole values below 10^15 are accepted (see `F64_WHOLE_LIMIT`): an imprecisely
+    /// parsed literal then shows up as a fraction and is refused, never as a different
+    /// amount. Integers without a point are exact at any size. No arithmetic is done on
+    /// the float.
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Money, E> {
         if !v.is_finite() {
             return Err(E::custom(PlanError::invalid("non-finite number")));
@@ -261,9 +267,9 @@ impl Visitor<'_> for MoneyVisitor {
                 value: Decimal::from_str(&v.to_string()).unwrap_or(Decimal::ZERO),
             }));
         }
-        if v >= F64_EXACT_LIMIT {
+        if v >= F64_WHOLE_LIMIT {
             return Err(E::custom(PlanError::invalid(
-                "number too large to be exact; send it as a string",
+                "number with a decimal point too large to be exact; send an integer or a string",
             )));
         }
         Ok(Money::from_rupiah(v as u64))

@@ -411,6 +411,7 @@ impl From<&Plan> for WirePaymentType {
     /// The entry the sandbox serves for this plan, shaped like doc 000: installment types
     /// carry `interest_rate_transition_term` (0 without a promotion), `30_days` does not;
     /// `service_fee` appears only when there is one. The name is Indonesian, like Kredivo's.
+    /// A promotion whose installment is Rp 0 is indistinguishable from none on the wire.
     fn from(plan: &Plan) -> WirePaymentType {
         WirePaymentType {
             id: plan.payment_type.clone(),

@@ -21,7 +21,8 @@
 //!      quotes (doc 000: 856,290 × 3 = 2,568,870);
 //!    - zero interest and flat: exactly `financed + fee + round₁(interest)`, where the last
 //!      month absorbs the rounding remainder (see [`Plan::schedule`]), so a zero-interest
-//!      plan never charges a rupiah of interest through rounding.
+//!      plan never charges a rupiah of interest through rounding. A single installment
+//!      (`30_days`) is this exact total, whatever the rounding unit.
 //!
 //! `round₁` rounds to whole rupiah with the rule's strategy. Every rounding names its
 //! strategy ([`RoundingMode`]); nothing uses banker's rounding by accident.
@@ -618,6 +619,16 @@ impl CompiledRule {
         }
     }
 
+    /// `total / n` rounded to the unit; a single installment is the exact total, so a
+    /// 30-day plan never quotes a figure that differs from what is due.
+    fn even_monthly(&self, total: Money) -> Result<Money, PlanError> {
+        if self.rule.tenure_months == 1 {
+            Ok(total)
+        } else {
+            self.round_unit(div(total.as_decimal(), self.tenure)?)
+        }
+    }
+
     /// Only the regular monthly installment (for badges).
     fn monthly_only(&self, amount: Money) -> Result<Money, PlanError> {
         Ok(self.price(amount)?.monthly_installment())
@@ -630,7 +641,7 @@ impl CompiledRule {
         let (monthly, discounted, total) = match self.pricing {
             Pricing::Even => {
                 let total = financed.checked_add(fee)?;
-                let monthly = self.round_unit(div(total.as_decimal(), self.tenure)?)?;
+                let monthly = self.even_monthly(total)?;
                 (monthly, None, total)
             }
             Pricing::Flat {
@@ -646,6 +657,7 @@ impl CompiledRule {
                 };
                 let interest = self.round_rupiah(mul(f, interest_multiplier)?)?;
                 let total = financed.checked_add(fee)?.checked_add(interest)?;
+                let monthly = if n == 1 { total } else { monthly };
                 (monthly, discounted, total)
             }
             Pricing::Annuity { factor, promo } => {
