@@ -65,10 +65,6 @@ async fn checkout_url_request_and_both_responses_match_the_doc() {
     // is unknown, so the normal flow applies, as the doc says it should).
     let mut request = doc_checkout("KD14721", &rx.url);
     request["user_token"] = json!("XXXX-XXXX");
-    request["sellers"] = json!([
-        {"id":"SELLER123","name":"Sunrise","email":"sunrise@gmail.com","url":"https://onlineshop/seller/sunrise",
-         "address":{"first_name":"Irfan","last_name":"Sutandro","address":"Jalan Tentara Pelajar no 49",
-                    "city":"Jakarta Utara","postal_code":"12960","phone":"08123456789","country_code":"IDN"}}]);
     request["billing_address"] = request["shipping_address"].clone();
     request["metadata"] = json!({"ip_address":"192.168.88.1","user_agent":"Mozilla/5.0"});
     let ours = app.post("/v2/checkout_url", &request).await;

@@ -188,6 +188,39 @@ async fn checkout_rejects_missing_required_fields_naming_each() {
 }
 
 #[tokio::test]
+async fn checkout_refuses_items_that_do_not_sum_to_the_amount_with_discounts_subtracted() {
+    let app = spawn().await;
+    let rx = Receiver::start().await;
+    // Doc 000's cart sums to 6,505,000 only when the discount line is subtracted.
+    let mut body = doc_checkout("SUM-1", &rx.url);
+    body["transaction_details"]["amount"] = json!(6_515_000);
+    let resp = app.post("/v2/checkout_url", &body).await;
+    assert_eq!(resp["status"], "ERROR");
+    let message = resp["error"]["message"].as_str().expect("message");
+    assert!(
+        message.starts_with("Field transaction_details.amount is INCORRECT"),
+        "{message}"
+    );
+    let resp = app
+        .post("/v2/checkout_url", &doc_checkout("SUM-1", &rx.url))
+        .await;
+    assert_eq!(resp["status"], "OK", "6,505,000 is right: {resp}");
+    let resp = app
+        .post(
+            "/v2/payments",
+            &json!({"server_key": KEY, "amount": 100, "items": [
+            {"id":"a","name":"a","price":90,"quantity":1,"type":"t","url":"https://x"}]}),
+        )
+        .await;
+    assert!(
+        resp["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("Field amount is INCORRECT")),
+        "{resp}"
+    );
+}
+
+#[tokio::test]
 async fn transaction_status_answers_on_both_paths_and_refuses_unknown_orders() {
     let app = spawn().await;
     let rx = Receiver::start().await;

@@ -86,7 +86,9 @@ pub(crate) async fn payments(State(shared): AppState, body: Body<PaymentsRequest
 
 fn payments_inner(shared: &Shared, req: PaymentsRequest) -> Result<PaymentsResponse, ApiError> {
     let merchant = merchant(shared, &req.server_key)?;
-    let amount = pricing::validate_cart(req.amount, &req.items, "")?;
+    let (amount, _cart) = req
+        .validate()
+        .map_err(|e| pricing::validation_error(&e, ""))?;
     let mut payments = pricing::offers(&shared.pricing, amount);
     // A known user narrows the list to what the account may use (basic: 30 days only).
     if let Some(token) = req.user_token.as_deref().filter(|t| !t.is_empty()) {
@@ -122,17 +124,12 @@ fn checkout_inner(
 ) -> Result<CheckoutResponse, ApiError> {
     let merchant = merchant(shared, &req.server_key)?;
     let details = &req.transaction_details;
-    required(&details.order_id, "transaction_details.order_id")?;
-    if details.order_id.chars().count() > 64 {
-        return Err(ApiError::incorrect("transaction_details.order_id"));
-    }
-    let customer = req
-        .customer_details
-        .as_ref()
-        .ok_or_else(|| ApiError::required("customer_details"))?;
-    required(&customer.first_name, "customer_details.first_name")?;
-    required(&customer.email, "customer_details.email")?;
-    required(&customer.phone, "customer_details.phone")?;
+    // Order id, customer, phones and the cart (items sum to the amount, discounts
+    // subtracted), all by the plan crate's validation.
+    let order = req
+        .validate()
+        .map_err(|e| pricing::validation_error(&e, ""))?;
+    let amount = order.amount();
     http_url(&req.push_uri, "push_uri")?;
     http_url(&req.back_to_store_uri, "back_to_store_uri")?;
     if let Some(uri) = req.user_cancel_uri.as_deref().filter(|u| !u.is_empty()) {
@@ -145,7 +142,6 @@ fn checkout_inner(
             "client_user_key",
         )?;
     }
-    let amount = pricing::validate_cart(details.amount, &details.items, "transaction_details.")?;
     if pricing::offer(&shared.pricing, amount, &req.payment_type).is_none() {
         return Err(ApiError::incorrect("payment_type"));
     }
@@ -681,7 +677,7 @@ fn init_checkout_inner(shared: &Shared, req: InitCheckoutRequest) -> Result<Valu
         "sub_merchant_id",
     )?;
     http_url(&req.push_uri, "push_uri")?;
-    let amount = pricing::validate_cart(req.amount, &req.items, "")?;
+    let amount = pricing::validate_qr_cart(&req.order_id, req.amount, &req.items)?;
     let tx = service::create(
         shared,
         NewTransaction {

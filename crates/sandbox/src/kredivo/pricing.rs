@@ -2,7 +2,7 @@
 //! so a change in their API is a change here.
 
 use kredivo_plan::wire::kredivo::{WireItem, WirePaymentType};
-use kredivo_plan::{Money, PaymentType, PricingTable};
+use kredivo_plan::{Money, PaymentType, PricingTable, Problem, ValidationErrors};
 use rust_decimal::Decimal;
 
 use super::reply::ApiError;
@@ -27,16 +27,32 @@ pub(crate) fn offer(
         .find(|p| &p.id == payment_type)
 }
 
-/// Validates a cart the way Kredivo does (items sum to the amount, discounts subtracted,
-/// sane prices and quantities) and returns the amount. `prefix` is the JSON path of the
-/// object holding `amount` and `items` (`transaction_details.` or empty).
-pub(crate) fn validate_cart(
+/// Kredivo's error for the first problem the plan crate's validation found (all of them
+/// are logged). Blank required values read "Field … is REQUIRED.", anything else
+/// "Field … is INCORRECT (why)." `strip` removes a path prefix that does not exist in this
+/// body (QR checkout has `amount` and `items` at the top level).
+pub(crate) fn validation_error(errors: &ValidationErrors, strip: &str) -> ApiError {
+    tracing::debug!(%errors, "request failed validation");
+    match errors.errors().first() {
+        Some(first) => {
+            let path = first.path.strip_prefix(strip).unwrap_or(&first.path);
+            match first.problem {
+                Problem::Empty => ApiError::required(path),
+                ref other => ApiError::new(format!("Field {path} is INCORRECT ({other}).")),
+            }
+        }
+        None => ApiError::new("Request is INCORRECT."),
+    }
+}
+
+/// Validates a QR checkout's cart with the plan crate (`validate_order`) and returns the
+/// amount.
+pub(crate) fn validate_qr_cart(
+    order_id: &str,
     amount: Decimal,
     items: &[WireItem],
-    prefix: &str,
 ) -> Result<Money, ApiError> {
-    // INTERIM until kredivo-plan publishes `validate_order`: only the amount is checked
-    // (whole, non-negative rupiah); the items' sum is not compared yet.
-    let _ = items;
-    Money::try_from(amount).map_err(|_| ApiError::incorrect(&format!("{prefix}amount")))
+    kredivo_plan::validate_order(order_id, amount, items, &[])
+        .map(|order| order.amount())
+        .map_err(|errors| validation_error(&errors, "transaction_details."))
 }

@@ -311,6 +311,16 @@ pub fn doc_checkout(order_id: &str, push_uri: &str) -> Value {
                 {"id":"discount","name":"Discount","price":5000,"quantity":1}
             ]
         },
+        "sellers": [
+            {"id":"SELLER123","name":"Sunrise","email":"sunrise@gmail.com",
+             "url":"https://onlineshop/seller/sunrise",
+             "address":{"first_name":"Irfan","last_name":"Sutandro","address":"Jalan Tentara Pelajar no 49",
+                        "city":"Jakarta Utara","postal_code":"12960","phone":"08123456789","country_code":"IDN"}},
+            {"id":"SELLER456","name":"Toko Bagus","email":"tokobagus@gmail.com",
+             "url":"https://onlineshop/seller/tokobagus",
+             "address":{"first_name":"Toto","last_name":"Wahyuni","address":"Jalan Krici raya IX",
+                        "city":"Jakarta Selatan","postal_code":"12960","phone":"08123456789","country_code":"IDN"}}
+        ],
         "customer_details": {"first_name":"Oemang","last_name":"Tandra",
             "email":"alie@satuduatiga.com","phone":"081513114262"},
         "shipping_address": {"first_name":"Oemang","last_name":"Tandra",
