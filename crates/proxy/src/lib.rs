@@ -1,1 +1,286 @@
-//! Merchant backend proxy.
+//! The merchant's backend half of Kredivo checkout.
+//!
+//! It owns the `server_key`, prices every order from the merchant's own catalogue, talks to
+//! Kredivo (the sandbox by default, the real host by configuration) and settles an order only
+//! after Kredivo confirms it. Use it as a library — build an [`AppState`] and mount
+//! [`app`] into an axum service — or run the `kredivo-proxy` binary.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use kredivo_proxy::{app, AppState, Config, Deps};
+//! let state = AppState::new(Config::from_env()?, Deps::default()).await?;
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+//! kredivo_proxy::serve(listener, app(state)).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Map: [`config`] (environment), [`http`] (routes), [`orders`] (the order service: pricing,
+//! checkout, notifications, cancel), [`gateway`] (providers; Kredivo's dialect lives only in
+//! `gateway/kredivo.rs`), [`store`] (SQLite through sqlx), [`catalogue`] (what the merchant
+//! sells), [`security`] (CORS, Origin, rate limit, admin auth), [`error`] (the one error shape).
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod cache;
+pub mod catalogue;
+pub mod clock;
+pub mod config;
+pub mod error;
+pub mod gateway;
+pub mod http;
+pub mod orders;
+pub mod ratelimit;
+pub mod security;
+pub mod store;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use kredivo_api::PaymentTypesResponse;
+
+pub use catalogue::{Catalogue, DemoCatalogue};
+pub use clock::{Clock, IdGen, ManualClock, RandomIds, SequentialIds, SystemClock};
+pub use config::{Config, ConfigError, GatewayKind, RateLimit, Secret};
+pub use error::AppError;
+pub use gateway::{CallRecorder, Gateway, GatewayError, KredivoGateway};
+pub use store::{SqliteStore, Store, StoreError};
+
+use cache::TtlCache;
+use ratelimit::RateLimiter;
+use store::{BoxFuture, ProviderCall};
+
+/// Why the proxy could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Bad configuration.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The store could not be opened or migrated.
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+    /// The HTTP client could not be built.
+    #[error("http client: {0}")]
+    Http(#[from] reqwest::Error),
+    /// The pricing table could not be loaded.
+    #[error("pricing table: {0}")]
+    Pricing(String),
+}
+
+/// What the proxy takes from the outside world. `Deps::default()` is production: system
+/// clock, random ids, a fresh HTTP client, the store at `DATABASE_URL`, the gateway named by
+/// `GATEWAY`, and the demo catalogue.
+pub struct Deps {
+    /// Wall-clock time.
+    pub clock: Arc<dyn Clock>,
+    /// Order and record ids.
+    pub ids: Arc<dyn IdGen>,
+    /// The HTTP client for provider calls; `None` builds one (per-request timeouts are set
+    /// from the config either way).
+    pub http: Option<reqwest::Client>,
+    /// What the merchant sells.
+    pub catalogue: Arc<dyn Catalogue>,
+    /// A ready store; `None` opens `config.database_url`.
+    pub store: Option<Arc<dyn Store>>,
+    /// A ready gateway; `None` builds the one `config.gateway` names.
+    pub gateway: Option<Arc<dyn Gateway>>,
+}
+
+impl Default for Deps {
+    fn default() -> Self {
+        Self {
+            clock: Arc::new(SystemClock),
+            ids: Arc::new(RandomIds),
+            http: None,
+            catalogue: Arc::new(DemoCatalogue::builtin()),
+            store: None,
+            gateway: None,
+        }
+    }
+}
+
+/// Records provider calls into the store.
+pub struct StoreRecorder(pub Arc<dyn Store>);
+
+impl CallRecorder for StoreRecorder {
+    fn record(&self, call: ProviderCall) -> BoxFuture<'_, ()> {
+        Box::pin(async move {
+            if let Err(e) = self.0.record_call(&call).await {
+                tracing::error!(error = %error::cause_chain(&e), operation = %call.operation, "cannot store a provider call");
+            }
+        })
+    }
+}
+
+struct Inner {
+    config: Config,
+    store: Arc<dyn Store>,
+    gateway: Arc<dyn Gateway>,
+    catalogue: Arc<dyn Catalogue>,
+    clock: Arc<dyn Clock>,
+    ids: Arc<dyn IdGen>,
+    plans_cache: TtlCache<Arc<PaymentTypesResponse>>,
+    limiter: RateLimiter,
+    pricing_json: String,
+}
+
+/// Everything a request needs, cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("config", &self.0.config)
+            .field("gateway", &self.0.gateway.name())
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// Opens the store (running migrations), builds the gateway and the caches.
+    pub async fn new(config: Config, deps: Deps) -> Result<AppState, Error> {
+        let store: Arc<dyn Store> = match deps.store {
+            Some(store) => store,
+            None => Arc::new(SqliteStore::open(&config.database_url).await?),
+        };
+        let gateway: Arc<dyn Gateway> = match deps.gateway {
+            Some(gateway) => gateway,
+            None => {
+                let http = match deps.http {
+                    Some(http) => http,
+                    None => reqwest::Client::builder()
+                        .connect_timeout(config.upstream_timeout)
+                        .user_agent(concat!("kredivo-proxy/", env!("CARGO_PKG_VERSION")))
+                        .build()?,
+                };
+                match config.gateway {
+                    GatewayKind::Kredivo => Arc::new(KredivoGateway::new(
+                        &config.kredivo_base_url,
+                        config.server_key.clone(),
+                        http,
+                        config.upstream_timeout,
+                        Arc::new(StoreRecorder(store.clone())),
+                        deps.clock.clone(),
+                        deps.ids.clone(),
+                    )),
+                }
+            }
+        };
+        let pricing_json = load_pricing(&config)?;
+        let ttl_ms = i64::try_from(config.payment_types_cache_ttl.as_millis()).unwrap_or(i64::MAX);
+        Ok(AppState(Arc::new(Inner {
+            plans_cache: TtlCache::new(ttl_ms, deps.clock.clone()),
+            limiter: RateLimiter::new(config.rate_limit, deps.clock.clone()),
+            config,
+            store,
+            gateway,
+            catalogue: deps.catalogue,
+            clock: deps.clock,
+            ids: deps.ids,
+            pricing_json,
+        })))
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.0.config
+    }
+
+    /// The order store.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.0.store
+    }
+
+    /// The payment gateway.
+    pub fn gateway(&self) -> &Arc<dyn Gateway> {
+        &self.0.gateway
+    }
+
+    /// The catalogue.
+    pub fn catalogue(&self) -> &Arc<dyn Catalogue> {
+        &self.0.catalogue
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.0.clock
+    }
+
+    /// The id generator.
+    pub fn ids(&self) -> &Arc<dyn IdGen> {
+        &self.0.ids
+    }
+
+    /// The payment-types cache.
+    pub fn plans_cache(&self) -> &TtlCache<Arc<PaymentTypesResponse>> {
+        &self.0.plans_cache
+    }
+
+    /// The per-IP limiter.
+    pub fn limiter(&self) -> &RateLimiter {
+        &self.0.limiter
+    }
+
+    /// The pricing table served on `GET /pricing`, as JSON.
+    pub fn pricing_json(&self) -> &str {
+        &self.0.pricing_json
+    }
+}
+
+/// The pricing table JSON: from `PRICING_TABLE_PATH` (validated by parsing it with the plan
+/// crate) or the plan crate's built-in Kredivo table.
+fn load_pricing(config: &Config) -> Result<String, Error> {
+    let table = match &config.pricing_table_path {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Error::Pricing(format!("{path}: {e}")))?;
+            serde_json::from_str::<kredivo_plan::PricingTable>(&text)
+                .map_err(|e| Error::Pricing(format!("{path}: {e}")))?
+        }
+        None => kredivo_plan::PricingTable::kredivo_reference(),
+    };
+    serde_json::to_string(&table).map_err(|e| Error::Pricing(e.to_string()))
+}
+
+/// The whole proxy as a router, state applied. Mount it at the root of a service (its paths
+/// are absolute: `/api/kredivo/v1/…`, `/api/store/…`, `/kredivo/return`).
+pub fn app(state: AppState) -> Router {
+    http::router(state)
+}
+
+/// Serves `router` on `listener` with the peer address available to the rate limiter,
+/// until Ctrl-C or SIGTERM.
+pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

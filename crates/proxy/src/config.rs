@@ -1,0 +1,536 @@
+//! Configuration: read once from environment variables ([`Config::from_env`]) or built in
+//! code (tests, the demo). Every variable is documented in the crate README.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::str::FromStr;
+use std::time::Duration;
+
+use reqwest::Url;
+
+/// The public sandbox server key printed in Kredivo's API documentation (doc 000). It is not
+/// a secret; it is only accepted as a default while the base URL is a sandbox or loopback host.
+pub const DOCUMENTED_SANDBOX_SERVER_KEY: &str = "8tLHIx8V0N6KtnSpS9Nbd6zROFFJH7";
+
+/// Kredivo's sandbox host (CONTRACTS.md).
+pub const KREDIVO_SANDBOX_BASE_URL: &str = "https://sandbox.kredivo.com/kredivo";
+
+/// A secret string (server key, admin token). `Debug` and `Display` print `[redacted]`, so a
+/// stray `{:?}` in a log line cannot leak it; read it with [`Secret::expose`].
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret itself, for the one place that must send it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Compares with `candidate` in time independent of where they first differ.
+    pub fn matches(&self, candidate: &str) -> bool {
+        let a = self.0.as_bytes();
+        let b = candidate.as_bytes();
+        let mut diff = a.len() ^ b.len();
+        for (i, x) in a.iter().enumerate() {
+            let y = b.get(i).copied().unwrap_or(0);
+            diff |= usize::from(x ^ y);
+        }
+        diff == 0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// Which payment gateway the proxy talks to. Only Kredivo direct exists today; the others are
+/// reserved names so a configuration written for them fails loudly instead of silently
+/// falling back to Kredivo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum GatewayKind {
+    /// Kredivo Checkout API v2, direct.
+    Kredivo,
+}
+
+impl FromStr for GatewayKind {
+    type Err = ConfigError;
+
+    fn from_str(s: &str) -> Result<Self, ConfigError> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "kredivo" => Ok(Self::Kredivo),
+            other @ ("doku" | "midtrans" | "xendit" | "finpay") => Err(ConfigError::Invalid {
+                name: "GATEWAY",
+                reason: format!("gateway {other:?} is not implemented yet"),
+            }),
+            other => Err(ConfigError::Invalid {
+                name: "GATEWAY",
+                reason: format!("unknown gateway {other:?}; expected kredivo"),
+            }),
+        }
+    }
+}
+
+/// The per-IP token bucket of the widget and store APIs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    /// Sustained requests per minute per client address; 0 turns the limit off.
+    pub per_minute: u32,
+    /// How many requests a client may make in a burst above the sustained rate.
+    pub burst: u32,
+}
+
+impl RateLimit {
+    /// No limit (load tests, trusted internal callers).
+    pub const OFF: RateLimit = RateLimit {
+        per_minute: 0,
+        burst: 0,
+    };
+}
+
+/// Everything the proxy needs to know about its surroundings.
+///
+/// Build it with [`Config::from_env`] in the binary, or in code with struct update syntax:
+/// ```
+/// use kredivo_proxy::Config;
+/// let config = Config {
+///     kredivo_base_url: "http://127.0.0.1:8080/sandbox/kredivo".parse().unwrap(),
+///     ..Config::default()
+/// };
+/// assert_eq!(config.redirect_hosts(), vec!["127.0.0.1:8080".to_owned()]);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Which gateway to use (`GATEWAY`).
+    pub gateway: GatewayKind,
+    /// Kredivo's server key (`KREDIVO_SERVER_KEY`).
+    pub server_key: Secret,
+    /// Kredivo's API root, without a trailing slash (`KREDIVO_BASE_URL`).
+    pub kredivo_base_url: Url,
+    /// Where this proxy is reachable from Kredivo and shoppers (`PUBLIC_BASE_URL`); push and
+    /// return URIs are built from it.
+    pub public_base_url: Url,
+    /// Where `GET /kredivo/return` sends the shopper, with `?order_id=…` (`RETURN_PAGE`).
+    pub return_page: String,
+    /// The order store (`DATABASE_URL`), e.g. `sqlite://./data/kredivo.db`.
+    pub database_url: String,
+    /// Origins besides our own that may call the widget API from a browser (`ALLOWED_ORIGINS`).
+    pub allowed_origins: Vec<String>,
+    /// Bearer token for the admin API (`ADMIN_TOKEN`); `None` disables the admin API.
+    pub admin_token: Option<Secret>,
+    /// How long a payment-types answer is reused for the same cart or amount
+    /// (`PAYMENT_TYPES_CACHE_TTL_SECS`).
+    pub payment_types_cache_ttl: Duration,
+    /// Per-attempt timeout of every call to the provider (`UPSTREAM_TIMEOUT_MS`).
+    pub upstream_timeout: Duration,
+    /// Per-IP rate limit (`RATE_LIMIT_PER_MINUTE`, `RATE_LIMIT_BURST`).
+    pub rate_limit: RateLimit,
+    /// Take the client address for rate limiting from the last `X-Forwarded-For` entry
+    /// (`TRUST_X_FORWARDED_FOR`); only behind a reverse proxy that sets it.
+    pub trust_x_forwarded_for: bool,
+    /// Hosts (`host` or `host:port`) a checkout `redirect_url` may point to
+    /// (`REDIRECT_HOSTS`); empty means the Kredivo base URL's host.
+    pub redirect_host_allowlist: Vec<String>,
+    /// Largest request body in bytes (`MAX_BODY_BYTES`).
+    pub max_body_bytes: usize,
+    /// Where the binary listens (`BIND_ADDR`).
+    pub bind_addr: SocketAddr,
+    /// A pricing table JSON file to serve on `GET /pricing` instead of the built-in one
+    /// (`PRICING_TABLE_PATH`).
+    pub pricing_table_path: Option<String>,
+}
+
+impl Default for Config {
+    /// The sandbox with its documented key, a store under `./data/`, no admin API.
+    fn default() -> Self {
+        Self {
+            gateway: GatewayKind::Kredivo,
+            server_key: Secret::new(DOCUMENTED_SANDBOX_SERVER_KEY),
+            kredivo_base_url: parse_url_or_panic(KREDIVO_SANDBOX_BASE_URL),
+            public_base_url: parse_url_or_panic("http://127.0.0.1:8080"),
+            return_page: "/www/return.html".to_owned(),
+            database_url: "sqlite://./data/kredivo.db".to_owned(),
+            allowed_origins: Vec::new(),
+            admin_token: None,
+            payment_types_cache_ttl: Duration::from_secs(60),
+            upstream_timeout: Duration::from_secs(10),
+            rate_limit: RateLimit {
+                per_minute: 120,
+                burst: 40,
+            },
+            trust_x_forwarded_for: false,
+            redirect_host_allowlist: Vec::new(),
+            max_body_bytes: 64 * 1024,
+            bind_addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            pricing_table_path: None,
+        }
+    }
+}
+
+/// A configuration value that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A variable is set to something unusable.
+    #[error("{name}: {reason}")]
+    Invalid {
+        /// The variable.
+        name: &'static str,
+        /// Why (never contains a secret's value).
+        reason: String,
+    },
+    /// A variable that has no safe default is missing.
+    #[error("{name} must be set: {reason}")]
+    Missing {
+        /// The variable.
+        name: &'static str,
+        /// Why there is no default.
+        reason: &'static str,
+    },
+}
+
+/// Parses one of this module's literal URLs; they are constants, so failure is a typo caught by
+/// the unit tests.
+fn parse_url_or_panic(s: &str) -> Url {
+    match Url::parse(s) {
+        Ok(url) => url,
+        Err(e) => panic!("built-in URL {s:?} does not parse: {e}"),
+    }
+}
+
+impl Config {
+    /// Reads the process environment; see the README for every variable.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads variables through `lookup` (tests pass a map instead of the environment).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        let mut c = Config::default();
+        if let Some(v) = get("GATEWAY") {
+            c.gateway = v.parse()?;
+        }
+        if let Some(v) = get("KREDIVO_BASE_URL") {
+            c.kredivo_base_url = parse_http_url("KREDIVO_BASE_URL", &v)?;
+        }
+        match get("KREDIVO_SERVER_KEY") {
+            Some(v) => c.server_key = Secret::new(v.trim()),
+            None if is_sandbox_or_loopback(&c.kredivo_base_url) => {}
+            None => {
+                return Err(ConfigError::Missing {
+                    name: "KREDIVO_SERVER_KEY",
+                    reason: "the documented sandbox key is only a default for sandbox hosts",
+                })
+            }
+        }
+        if let Some(v) = get("PUBLIC_BASE_URL") {
+            c.public_base_url = parse_http_url("PUBLIC_BASE_URL", &v)?;
+        }
+        if let Some(v) = get("RETURN_PAGE") {
+            c.return_page = v;
+        }
+        if let Some(v) = get("DATABASE_URL") {
+            c.database_url = v;
+        }
+        if let Some(v) = get("ALLOWED_ORIGINS") {
+            c.allowed_origins = split_list(&v)
+                .into_iter()
+                .map(|o| normalise_origin("ALLOWED_ORIGINS", &o))
+                .collect::<Result<_, _>>()?;
+        }
+        if let Some(v) = get("ADMIN_TOKEN") {
+            if v.trim().len() < 16 {
+                return Err(ConfigError::Invalid {
+                    name: "ADMIN_TOKEN",
+                    reason: "must be at least 16 characters".into(),
+                });
+            }
+            c.admin_token = Some(Secret::new(v.trim()));
+        }
+        if let Some(v) = get("PAYMENT_TYPES_CACHE_TTL_SECS") {
+            c.payment_types_cache_ttl =
+                Duration::from_secs(parse_num("PAYMENT_TYPES_CACHE_TTL_SECS", &v)?);
+        }
+        if let Some(v) = get("UPSTREAM_TIMEOUT_MS") {
+            let ms: u64 = parse_num("UPSTREAM_TIMEOUT_MS", &v)?;
+            if ms == 0 {
+                return Err(ConfigError::Invalid {
+                    name: "UPSTREAM_TIMEOUT_MS",
+                    reason: "must be above 0".into(),
+                });
+            }
+            c.upstream_timeout = Duration::from_millis(ms);
+        }
+        if let Some(v) = get("RATE_LIMIT_PER_MINUTE") {
+            c.rate_limit.per_minute = parse_num("RATE_LIMIT_PER_MINUTE", &v)?;
+        }
+        if let Some(v) = get("RATE_LIMIT_BURST") {
+            c.rate_limit.burst = parse_num("RATE_LIMIT_BURST", &v)?;
+        }
+        if let Some(v) = get("TRUST_X_FORWARDED_FOR") {
+            c.trust_x_forwarded_for = parse_bool("TRUST_X_FORWARDED_FOR", &v)?;
+        }
+        if let Some(v) = get("REDIRECT_HOSTS") {
+            c.redirect_host_allowlist = split_list(&v)
+                .into_iter()
+                .map(|h| h.to_ascii_lowercase())
+                .collect();
+        }
+        if let Some(v) = get("MAX_BODY_BYTES") {
+            c.max_body_bytes = parse_num("MAX_BODY_BYTES", &v)?;
+        }
+        if let Some(v) = get("BIND_ADDR") {
+            c.bind_addr = v.trim().parse().map_err(|e| ConfigError::Invalid {
+                name: "BIND_ADDR",
+                reason: format!("{e}"),
+            })?;
+        }
+        c.pricing_table_path = get("PRICING_TABLE_PATH");
+        Ok(c)
+    }
+
+    /// The hosts a checkout `redirect_url` may point to (lower case, `host` or `host:port`).
+    pub fn redirect_hosts(&self) -> Vec<String> {
+        if self.redirect_host_allowlist.is_empty() {
+            host_and_port(&self.kredivo_base_url).into_iter().collect()
+        } else {
+            self.redirect_host_allowlist.clone()
+        }
+    }
+
+    /// Whether `url` may be handed to a browser as a checkout redirect.
+    pub fn redirect_allowed(&self, url: &Url) -> bool {
+        if !matches!(url.scheme(), "https" | "http") {
+            return false;
+        }
+        let Some(host) = url.host_str().map(str::to_ascii_lowercase) else {
+            return false;
+        };
+        let with_port = host_and_port(url);
+        self.redirect_hosts().iter().any(|allowed| {
+            // An entry with a port must match host and port; a bare host matches any port.
+            if allowed.contains(':') {
+                Some(allowed) == with_port.as_ref()
+            } else {
+                *allowed == host
+            }
+        })
+    }
+
+    /// `PUBLIC_BASE_URL` + `path` (which starts with `/`), keeping any path prefix of the base.
+    pub fn public_url(&self, path: &str) -> String {
+        format!(
+            "{}{}",
+            self.public_base_url.as_str().trim_end_matches('/'),
+            path
+        )
+    }
+
+    /// Our own origin (`scheme://host[:port]`), derived from `PUBLIC_BASE_URL`.
+    pub fn own_origin(&self) -> String {
+        self.public_base_url.origin().ascii_serialization()
+    }
+}
+
+/// `host` or `host:port` when the URL names a non-default port.
+fn host_and_port(url: &Url) -> Option<String> {
+    let host = url.host_str()?.to_ascii_lowercase();
+    Some(match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host,
+    })
+}
+
+fn is_sandbox_or_loopback(url: &Url) -> bool {
+    match url.host_str() {
+        Some(h) => {
+            h == "sandbox.kredivo.com" || h == "localhost" || h == "127.0.0.1" || h == "[::1]"
+        }
+        None => false,
+    }
+}
+
+fn parse_http_url(name: &'static str, v: &str) -> Result<Url, ConfigError> {
+    let url = Url::parse(v.trim()).map_err(|e| ConfigError::Invalid {
+        name,
+        reason: format!("not a URL: {e}"),
+    })?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(ConfigError::Invalid {
+            name,
+            reason: "must be an http(s) URL with a host".into(),
+        });
+    }
+    Ok(url)
+}
+
+fn normalise_origin(name: &'static str, v: &str) -> Result<String, ConfigError> {
+    let url = parse_http_url(name, v)?;
+    Ok(url.origin().ascii_serialization())
+}
+
+fn split_list(v: &str) -> Vec<String> {
+    v.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn parse_num<T: FromStr>(name: &'static str, v: &str) -> Result<T, ConfigError>
+where
+    T::Err: fmt::Display,
+{
+    v.trim().parse().map_err(|e| ConfigError::Invalid {
+        name,
+        reason: format!("not a number: {e}"),
+    })
+}
+
+fn parse_bool(name: &'static str, v: &str) -> Result<bool, ConfigError> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        other => Err(ConfigError::Invalid {
+            name,
+            reason: format!("expected true or false, got {other:?}"),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn from(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn secrets_never_print_their_value() {
+        let s = Secret::new("super-secret-key");
+        assert_eq!(format!("{s:?} {s}"), "[redacted] [redacted]");
+        let c = Config {
+            server_key: s,
+            ..Config::default()
+        };
+        assert!(!format!("{c:?}").contains("super-secret-key"));
+        assert!(Secret::new("abc").matches("abc"));
+        assert!(!Secret::new("abc").matches("abd"));
+        assert!(!Secret::new("abc").matches("abcd"));
+        assert!(!Secret::new("abc").matches(""));
+    }
+
+    #[test]
+    fn defaults_point_at_the_sandbox_with_its_documented_key() {
+        let c = from(&[]).unwrap();
+        assert_eq!(
+            c.kredivo_base_url.as_str(),
+            "https://sandbox.kredivo.com/kredivo"
+        );
+        assert_eq!(c.server_key.expose(), DOCUMENTED_SANDBOX_SERVER_KEY);
+        assert_eq!(c.redirect_hosts(), vec!["sandbox.kredivo.com".to_owned()]);
+        assert_eq!(
+            c.public_url("/api/kredivo/v1/push"),
+            "http://127.0.0.1:8080/api/kredivo/v1/push"
+        );
+    }
+
+    #[test]
+    fn a_production_host_without_a_server_key_is_refused() {
+        let err = from(&[("KREDIVO_BASE_URL", "https://api.kredivo.com/kredivo")]).unwrap_err();
+        assert!(matches!(
+            err,
+            ConfigError::Missing {
+                name: "KREDIVO_SERVER_KEY",
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn variables_override_defaults() {
+        let c = from(&[
+            ("KREDIVO_BASE_URL", "https://api.kredivo.com/kredivo"),
+            ("KREDIVO_SERVER_KEY", "k"),
+            (
+                "ALLOWED_ORIGINS",
+                "https://shop.example/, http://localhost:3000",
+            ),
+            ("ADMIN_TOKEN", "0123456789abcdef"),
+            ("PAYMENT_TYPES_CACHE_TTL_SECS", "5"),
+            ("RATE_LIMIT_PER_MINUTE", "0"),
+            ("PUBLIC_BASE_URL", "https://shop.example/pay/"),
+        ])
+        .unwrap();
+        assert_eq!(
+            c.allowed_origins,
+            vec!["https://shop.example", "http://localhost:3000"]
+        );
+        assert_eq!(c.payment_types_cache_ttl, Duration::from_secs(5));
+        assert_eq!(c.rate_limit.per_minute, 0);
+        assert_eq!(
+            c.public_url("/kredivo/return"),
+            "https://shop.example/pay/kredivo/return"
+        );
+        assert!(c.admin_token.is_some());
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        for (name, value) in [
+            ("UPSTREAM_TIMEOUT_MS", "soon"),
+            ("UPSTREAM_TIMEOUT_MS", "0"),
+            ("KREDIVO_BASE_URL", "ftp://x"),
+            ("ADMIN_TOKEN", "short"),
+            ("GATEWAY", "paypal"),
+            ("GATEWAY", "midtrans"),
+            ("TRUST_X_FORWARDED_FOR", "maybe"),
+        ] {
+            let err = from(&[(name, value)]).unwrap_err();
+            assert!(err.to_string().starts_with(name), "{name}={value}: {err}");
+        }
+    }
+
+    #[test]
+    fn redirects_are_allowed_only_to_listed_hosts() {
+        let c = Config::default();
+        for (url, ok) in [
+            ("https://sandbox.kredivo.com/kredivo/v2/signin?tk=1", true),
+            ("https://SANDBOX.kredivo.com/x", true),
+            ("https://evil.example/kredivo", false),
+            ("https://sandbox.kredivo.com.evil.example/", false),
+            ("javascript:alert(1)", false),
+        ] {
+            let parsed = Url::parse(url).unwrap();
+            assert_eq!(c.redirect_allowed(&parsed), ok, "{url}");
+        }
+        let local = Config {
+            kredivo_base_url: Url::parse("http://127.0.0.1:8080/sandbox/kredivo").unwrap(),
+            ..Config::default()
+        };
+        assert!(local.redirect_allowed(
+            &Url::parse("http://127.0.0.1:8080/sandbox/kredivo/v2/signin").unwrap()
+        ));
+        assert!(!local.redirect_allowed(&Url::parse("http://127.0.0.1:9999/x").unwrap()));
+    }
+}

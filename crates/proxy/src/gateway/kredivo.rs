@@ -1,0 +1,749 @@
+//! Kredivo Checkout API v2, direct (doc 000 and CONTRACTS.md). The only module that knows
+//! Kredivo's endpoints, JSON and status names.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::http::{HeaderMap, StatusCode};
+use kredivo_api::OrderStatus;
+use kredivo_plan::wire::kredivo as wire;
+use kredivo_plan::wire::{ServerKey, WireTime};
+use kredivo_plan::{FraudStatus, Plan, TransactionStatus};
+use reqwest::Url;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::*;
+use crate::clock::{Clock, IdGen};
+use crate::config::Secret;
+
+/// Largest response body kept in a provider-call record.
+const MAX_STORED_RESPONSE: usize = 8 * 1024;
+
+/// Status check path. CONTRACTS.md: the documented one is `/transaction/status`; some
+/// clients use `/v2/transaction/status` and the sandbox serves both.
+const STATUS_PATH: &str = "/transaction/status";
+
+/// Kredivo direct.
+pub struct KredivoGateway {
+    base_url: String,
+    server_key: Secret,
+    http: reqwest::Client,
+    timeout: Duration,
+    recorder: Arc<dyn CallRecorder>,
+    clock: Arc<dyn Clock>,
+    ids: Arc<dyn IdGen>,
+}
+
+impl std::fmt::Debug for KredivoGateway {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KredivoGateway")
+            .field("base_url", &self.base_url)
+            .field("server_key", &self.server_key)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One request, before it is sent.
+enum Request {
+    Post {
+        path: &'static str,
+        body: Value,
+    },
+    Get {
+        path: &'static str,
+        query: Vec<(&'static str, String)>,
+    },
+}
+
+impl KredivoGateway {
+    /// A gateway talking to `base_url` (e.g. `https://sandbox.kredivo.com/kredivo`) with
+    /// `server_key`; every call is recorded through `recorder`.
+    pub fn new(
+        base_url: &Url,
+        server_key: Secret,
+        http: reqwest::Client,
+        timeout: Duration,
+        recorder: Arc<dyn CallRecorder>,
+        clock: Arc<dyn Clock>,
+        ids: Arc<dyn IdGen>,
+    ) -> Self {
+        Self {
+            base_url: base_url.as_str().trim_end_matches('/').to_owned(),
+            server_key,
+            http,
+            timeout,
+            recorder,
+            clock,
+            ids,
+        }
+    }
+
+    fn key(&self) -> ServerKey {
+        ServerKey::new(self.server_key.expose())
+    }
+
+    /// Removes every occurrence of the server key (belt and braces: summaries already drop
+    /// the `server_key` field, but a provider could echo it back).
+    fn redact(&self, text: &str) -> String {
+        let key = self.server_key.expose();
+        if key.is_empty() {
+            text.to_owned()
+        } else {
+            text.replace(key, "[redacted]")
+        }
+    }
+
+    fn summarise(&self, request: &Request) -> (String, String, String) {
+        match request {
+            Request::Post { path, body } => {
+                let mut shown = body.clone();
+                if let Some(map) = shown.as_object_mut() {
+                    map.remove("server_key");
+                }
+                (
+                    "POST".into(),
+                    format!("{}{path}", self.base_url),
+                    self.redact(&shown.to_string()),
+                )
+            }
+            Request::Get { path, query } => {
+                let q: serde_json::Map<String, Value> = query
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), Value::String(v.clone())))
+                    .collect();
+                (
+                    "GET".into(),
+                    format!("{}{path}", self.base_url),
+                    self.redact(&Value::Object(q).to_string()),
+                )
+            }
+        }
+    }
+
+    /// Sends `request` (retrying per `retry`), records every attempt, and parses the answer.
+    async fn call<T: DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        request: Request,
+        order_id: Option<&str>,
+        retry: RetryPolicy,
+    ) -> Result<T, GatewayError> {
+        let mut attempt = 1;
+        loop {
+            let result = self.attempt::<T>(operation, &request, order_id).await;
+            match result {
+                Err(e) if e.is_transient() && attempt < retry.max_attempts => {
+                    let wait = retry
+                        .backoff
+                        .saturating_mul(2u32.saturating_pow(attempt - 1));
+                    tracing::warn!(operation, attempt, error = %e, "retrying a read-only provider call");
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn attempt<T: DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        request: &Request,
+        order_id: Option<&str>,
+    ) -> Result<T, GatewayError> {
+        let (method, endpoint, summary) = self.summarise(request);
+        let at = self.clock.now_millis();
+        let started = Instant::now();
+        let builder = match request {
+            Request::Post { path, body } => self
+                .http
+                .post(format!("{}{path}", self.base_url))
+                .json(body),
+            Request::Get { path, query } => {
+                let mut url = Url::parse(&format!("{}{path}", self.base_url)).map_err(|e| {
+                    GatewayError::Unavailable {
+                        operation,
+                        reason: format!("bad URL: {e}"),
+                    }
+                })?;
+                // Encodes each value exactly once.
+                url.query_pairs_mut()
+                    .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
+                self.http.get(url)
+            }
+        };
+        let sent = builder
+            .header(reqwest::header::ACCEPT, "application/json")
+            .timeout(self.timeout)
+            .send()
+            .await;
+        let (http_status, text, outcome) = match sent {
+            Err(e) => (None, None, Err(self.transport_error(operation, &e))),
+            Ok(response) => {
+                let status = response.status();
+                match response.text().await {
+                    Err(e) => (
+                        Some(status.as_u16()),
+                        None,
+                        Err(self.transport_error(operation, &e)),
+                    ),
+                    Ok(text) => {
+                        let parsed = parse_answer::<T>(operation, status, &text);
+                        (Some(status.as_u16()), Some(text), parsed)
+                    }
+                }
+            }
+        };
+        let latency_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+        let response = text.map(|t| {
+            let mut t = self.redact(&t);
+            if t.len() > MAX_STORED_RESPONSE {
+                let mut cut = MAX_STORED_RESPONSE;
+                while !t.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                t.truncate(cut);
+                t.push_str("…[truncated]");
+            }
+            t
+        });
+        self.recorder
+            .record(ProviderCall {
+                id: self.ids.id("call"),
+                at,
+                gateway: "kredivo".into(),
+                operation: operation.into(),
+                method,
+                endpoint,
+                order_id: order_id.map(str::to_owned),
+                request: summary,
+                response,
+                http_status,
+                latency_ms,
+                error: outcome.as_ref().err().map(|e| self.redact(&e.to_string())),
+            })
+            .await;
+        outcome
+    }
+
+    fn transport_error(&self, operation: &'static str, e: &reqwest::Error) -> GatewayError {
+        if e.is_timeout() {
+            GatewayError::Timeout {
+                operation,
+                timeout_ms: u64::try_from(self.timeout.as_millis()).unwrap_or(u64::MAX),
+            }
+        } else {
+            // reqwest's message names the URL (no secrets: the key travels in the body).
+            GatewayError::Unavailable {
+                operation,
+                reason: self.redact(&crate::error::cause_chain(e)),
+            }
+        }
+    }
+
+    async fn update(
+        &self,
+        transaction_id: &str,
+        signature_key: &str,
+    ) -> Result<wire::UpdateResponse, GatewayError> {
+        let request = Request::Get {
+            path: "/v2/update",
+            query: vec![
+                ("transaction_id", transaction_id.to_owned()),
+                ("signature_key", decode_signature_key(signature_key)),
+            ],
+        };
+        self.call("update", request, None, RetryPolicy::SAFE_READ)
+            .await
+    }
+}
+
+/// Classifies an HTTP answer: 5xx is an outage, `status: ERROR` (any HTTP status) is a
+/// refusal, anything that does not parse as `T` is garbage.
+fn parse_answer<T: DeserializeOwned>(
+    operation: &'static str,
+    status: StatusCode,
+    text: &str,
+) -> Result<T, GatewayError> {
+    if status.is_server_error() {
+        return Err(GatewayError::Unavailable {
+            operation,
+            reason: format!("HTTP {}", status.as_u16()),
+        });
+    }
+    let value: Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) if status.is_success() => {
+            return Err(GatewayError::Malformed {
+                operation,
+                reason: format!("not JSON: {e}"),
+            })
+        }
+        Err(_) => {
+            return Err(GatewayError::Rejected {
+                operation,
+                message: format!("HTTP {}", status.as_u16()),
+                code: None,
+            })
+        }
+    };
+    let said = value
+        .get("status")
+        .or_else(|| value.get("Status"))
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if said.eq_ignore_ascii_case(wire::STATUS_ERROR) || !status.is_success() {
+        let error: wire::ErrorResponse =
+            serde_json::from_value(value).map_err(|e| GatewayError::Malformed {
+                operation,
+                reason: format!("error body: {e}"),
+            })?;
+        return Err(GatewayError::Rejected {
+            operation,
+            message: if error.error.message.is_empty() {
+                format!("HTTP {}", status.as_u16())
+            } else {
+                error.error.message
+            },
+            code: error.error.code,
+        });
+    }
+    serde_json::from_value(value).map_err(|e| GatewayError::Malformed {
+        operation,
+        reason: e.to_string(),
+    })
+}
+
+/// Kredivo's status pair in our state machine; `None` for a status this version does not know.
+fn map_status(status: &TransactionStatus, fraud: Option<&FraudStatus>) -> Option<OrderStatus> {
+    if fraud == Some(&FraudStatus::Deny) && !matches!(status, TransactionStatus::Cancel) {
+        // "deny: Denied by FDS. Transaction automatically failed" (doc 000).
+        return Some(OrderStatus::Denied);
+    }
+    match status {
+        TransactionStatus::Settlement => Some(OrderStatus::Settled),
+        TransactionStatus::Pending => Some(OrderStatus::Pending),
+        TransactionStatus::Deny => Some(OrderStatus::Denied),
+        TransactionStatus::Cancel => Some(OrderStatus::Cancelled),
+        TransactionStatus::Expire => Some(OrderStatus::Expired),
+        _ => None,
+    }
+}
+
+fn raw_status(status: &TransactionStatus, fraud: Option<&FraudStatus>) -> String {
+    match fraud {
+        Some(f) => format!("{status}/{f}"),
+        None => status.to_string(),
+    }
+}
+
+/// Undoes the URL encoding of a push's `signature_key`, once or twice (clients differ), so
+/// it can be encoded exactly once on the way to `/v2/update`. A decoded Kredivo key is base64
+/// or hex and never contains `%`, so decoding stops as soon as no escape is left.
+///
+/// ```
+/// use kredivo_proxy::gateway::decode_signature_key;
+/// assert_eq!(decode_signature_key("ab%2Fcd%3D"), "ab/cd=");
+/// assert_eq!(decode_signature_key("ab%252Fcd%253D"), "ab/cd=");
+/// assert_eq!(decode_signature_key("a+b/c="), "a+b/c=");
+/// ```
+pub fn decode_signature_key(key: &str) -> String {
+    let mut current = key.trim().to_owned();
+    for _ in 0..2 {
+        match percent_decode(&current) {
+            Some(decoded) if decoded != current => current = decoded,
+            _ => break,
+        }
+    }
+    current
+}
+
+/// Strict percent-decoding (`+` stays `+`); `None` if the result is not UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'%' && i + 2 < bytes.len() {
+            let hex = |c: u8| (c as char).to_digit(16);
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push(u8::try_from(h * 16 + l).ok()?);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b);
+        i += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+fn wire_item(item: &GatewayItem) -> wire::WireItem {
+    wire::WireItem {
+        id: item.id.clone(),
+        name: item.name.clone(),
+        price: item.unit_price.as_decimal(),
+        quantity: i64::from(item.quantity),
+        item_type: Some(item.category.clone()),
+        url: Some(item.url.clone()),
+        image_url: item.image_url.clone(),
+        parent_type: None,
+        parent_id: None,
+    }
+}
+
+fn to_value<T: Serialize>(operation: &'static str, body: &T) -> Result<Value, GatewayError> {
+    serde_json::to_value(body).map_err(|e| GatewayError::Malformed {
+        operation,
+        reason: format!("cannot encode the request: {e}"),
+    })
+}
+
+fn value_str(v: &Value, key: &str) -> Option<String> {
+    match v.get(key)? {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+impl Gateway for KredivoGateway {
+    fn name(&self) -> &'static str {
+        "kredivo"
+    }
+
+    fn payment_types<'a>(
+        &'a self,
+        query: &'a PlansQuery,
+    ) -> BoxFuture<'a, Result<Vec<Plan>, GatewayError>> {
+        Box::pin(async move {
+            let body = wire::PaymentsRequest {
+                server_key: self.key(),
+                amount: query.amount.as_decimal(),
+                items: query.items.iter().map(wire_item).collect(),
+                user_token: None,
+            };
+            let answer: wire::PaymentsResponse = self
+                .call(
+                    "payments",
+                    Request::Post {
+                        path: "/v2/payments",
+                        body: to_value("payments", &body)?,
+                    },
+                    None,
+                    RetryPolicy::SAFE_READ,
+                )
+                .await?;
+            let mut plans = Vec::with_capacity(answer.payments.len());
+            for p in &answer.payments {
+                match Plan::try_from(p) {
+                    Ok(plan) => plans.push(plan),
+                    // One odd entry must not hide the others; it is logged and skipped.
+                    Err(e) => {
+                        tracing::warn!(payment_type = %p.id, error = %e, "skipping a payment type Kredivo sent")
+                    }
+                }
+            }
+            Ok(plans)
+        })
+    }
+
+    fn create_checkout<'a>(
+        &'a self,
+        order: &'a CheckoutOrder,
+    ) -> BoxFuture<'a, Result<CheckoutStarted, GatewayError>> {
+        Box::pin(async move {
+            let s = &order.shopper;
+            let address = wire::WireAddress {
+                first_name: s.first_name.clone(),
+                last_name: Some(s.last_name.clone()).filter(|n| !n.is_empty()),
+                address: s.address.clone(),
+                city: s.city.clone(),
+                postal_code: s.postal_code.clone(),
+                phone: s.phone.clone(),
+                country_code: s.country_code.clone(),
+            };
+            let body = wire::CheckoutRequest {
+                server_key: self.key(),
+                payment_type: order.payment_type.clone(),
+                push_uri: order.push_uri.clone(),
+                back_to_store_uri: order.back_to_store_uri.clone(),
+                user_cancel_uri: None,
+                expiration_time: None,
+                tokenize_user: None,
+                client_user_key: None,
+                user_token: None,
+                transaction_details: wire::TransactionDetails {
+                    amount: order.amount.as_decimal(),
+                    order_id: order.order_id.clone(),
+                    items: order.items.iter().map(wire_item).collect(),
+                },
+                sellers: None,
+                customer_details: Some(wire::WireCustomer {
+                    first_name: s.first_name.clone(),
+                    last_name: Some(s.last_name.clone()).filter(|n| !n.is_empty()),
+                    email: s.email.clone(),
+                    phone: s.phone.clone(),
+                }),
+                billing_address: Some(address.clone()),
+                shipping_address: Some(address),
+                metadata: None,
+            };
+            let answer: wire::CheckoutResponse = self
+                .call(
+                    "checkout_url",
+                    Request::Post {
+                        path: "/v2/checkout_url",
+                        body: to_value("checkout_url", &body)?,
+                    },
+                    Some(&order.order_id),
+                    RetryPolicy::NONE,
+                )
+                .await?;
+            Ok(CheckoutStarted {
+                redirect_url: answer.redirect_url.filter(|u| !u.trim().is_empty()),
+                transaction_id: answer.transaction_id,
+            })
+        })
+    }
+
+    fn status<'a>(
+        &'a self,
+        order_id: &'a str,
+    ) -> BoxFuture<'a, Result<ProviderStatus, GatewayError>> {
+        Box::pin(async move {
+            let body = wire::TransactionStatusRequest {
+                server_key: self.key(),
+                order_id: order_id.to_owned(),
+            };
+            let answer: wire::TransactionStatusResponse = self
+                .call(
+                    "transaction_status",
+                    Request::Post {
+                        path: STATUS_PATH,
+                        body: to_value("transaction_status", &body)?,
+                    },
+                    Some(order_id),
+                    RetryPolicy::SAFE_READ,
+                )
+                .await?;
+            Ok(ProviderStatus {
+                status: map_status(&answer.transaction_status, answer.fraud_status.as_ref()),
+                raw_status: raw_status(&answer.transaction_status, answer.fraud_status.as_ref()),
+                order_id: answer.order_id,
+                transaction_id: Some(answer.transaction_id).filter(|t| !t.is_empty()),
+                amount: answer.amount,
+            })
+        })
+    }
+
+    fn cancel<'a>(
+        &'a self,
+        cancel: &'a CancelOrder,
+    ) -> BoxFuture<'a, Result<ProviderStatus, GatewayError>> {
+        Box::pin(async move {
+            let body = wire::CancelRequest {
+                server_key: self.key(),
+                order_id: cancel.order_id.clone(),
+                transaction_id: cancel.transaction_id.clone(),
+                cancellation_amount: cancel.amount,
+                cancellation_reason: cancel.reason.clone(),
+                cancelled_by: cancel.cancelled_by.clone(),
+                cancellation_date: WireTime::epoch_text(cancel.at_epoch_secs),
+                cancellation_id: Some(cancel.cancellation_id.clone()),
+            };
+            let answer: wire::CancelResponse = self
+                .call(
+                    "cancel_transaction",
+                    Request::Post {
+                        path: "/v2/cancel_transaction",
+                        body: to_value("cancel_transaction", &body)?,
+                    },
+                    Some(&cancel.order_id),
+                    RetryPolicy::NONE,
+                )
+                .await?;
+            Ok(ProviderStatus {
+                status: map_status(&answer.transaction_status, answer.fraud_status.as_ref()),
+                raw_status: raw_status(&answer.transaction_status, answer.fraud_status.as_ref()),
+                order_id: answer.order_id,
+                transaction_id: Some(answer.transaction_id).filter(|t| !t.is_empty()),
+                amount: answer.amount,
+            })
+        })
+    }
+
+    fn verify_notification<'a>(
+        &'a self,
+        _headers: &'a HeaderMap,
+        body: &'a [u8],
+    ) -> BoxFuture<'a, Result<NotificationCheck, GatewayError>> {
+        Box::pin(async move {
+            // Only the two ids are read from the untrusted body; everything that matters
+            // comes from /v2/update.
+            let value: Value = match serde_json::from_slice(body) {
+                Ok(v @ Value::Object(_)) => v,
+                Ok(_) => {
+                    return Ok(NotificationCheck::Malformed {
+                        reason: "not a JSON object".into(),
+                    })
+                }
+                Err(e) => {
+                    return Ok(NotificationCheck::Malformed {
+                        reason: format!("not JSON: {e}"),
+                    })
+                }
+            };
+            let claimed_order_id = value_str(&value, "order_id");
+            let (Some(transaction_id), Some(signature_key)) = (
+                value_str(&value, "transaction_id"),
+                value_str(&value, "signature_key"),
+            ) else {
+                return Ok(NotificationCheck::Malformed {
+                    reason: "transaction_id and signature_key are required".into(),
+                });
+            };
+            match self.update(&transaction_id, &signature_key).await {
+                Ok(confirmed) => {
+                    if confirmed.transaction_id != transaction_id {
+                        return Ok(NotificationCheck::Unconfirmed {
+                            transaction_id: Some(transaction_id),
+                            claimed_order_id,
+                            reason: format!(
+                                "confirmation is for transaction {}",
+                                confirmed.transaction_id
+                            ),
+                        });
+                    }
+                    Ok(NotificationCheck::Confirmed {
+                        status: ProviderStatus {
+                            status: map_status(
+                                &confirmed.transaction_status,
+                                confirmed.fraud_status.as_ref(),
+                            ),
+                            raw_status: raw_status(
+                                &confirmed.transaction_status,
+                                confirmed.fraud_status.as_ref(),
+                            ),
+                            order_id: confirmed.order_id,
+                            transaction_id: Some(confirmed.transaction_id),
+                            amount: confirmed.amount,
+                        },
+                        claimed_order_id,
+                    })
+                }
+                Err(GatewayError::Rejected { message, .. }) => Ok(NotificationCheck::Unconfirmed {
+                    transaction_id: Some(transaction_id),
+                    claimed_order_id,
+                    reason: message,
+                }),
+                Err(e) => Err(e),
+            }
+        })
+    }
+
+    fn notification_reply(&self, reply: NotificationReply, message: &str) -> (StatusCode, Value) {
+        // Kredivo expects {"status":"OK","message":…}. A non-2xx ERROR answer makes it retry.
+        match reply {
+            NotificationReply::Done => (
+                StatusCode::OK,
+                serde_json::json!({"status": "OK", "message": message}),
+            ),
+            NotificationReply::RetryLater => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                serde_json::json!({"status": "ERROR", "message": message}),
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signature_keys_are_decoded_once_or_twice_and_never_mangled() {
+        let raw = "o5KZ+DcxgEA9/QutAVcIQ=";
+        let once = "o5KZ%2BDcxgEA9%2FQutAVcIQ%3D";
+        let twice = "o5KZ%252BDcxgEA9%252FQutAVcIQ%253D";
+        for (input, why) in [
+            (raw, "raw"),
+            (once, "encoded once"),
+            (twice, "encoded twice"),
+        ] {
+            assert_eq!(decode_signature_key(input), raw, "{why}");
+        }
+        assert_eq!(
+            decode_signature_key("5f1fa4a5"),
+            "5f1fa4a5",
+            "hex keys pass through"
+        );
+        assert_eq!(decode_signature_key("100%"), "100%", "a lone percent stays");
+    }
+
+    #[test]
+    fn kredivo_statuses_map_onto_the_order_state_machine() {
+        use TransactionStatus as T;
+        let rows = [
+            (T::Settlement, None, Some(OrderStatus::Settled)),
+            (
+                T::Settlement,
+                Some(FraudStatus::Accept),
+                Some(OrderStatus::Settled),
+            ),
+            (
+                T::Settlement,
+                Some(FraudStatus::Deny),
+                Some(OrderStatus::Denied),
+            ),
+            (T::Pending, None, Some(OrderStatus::Pending)),
+            (T::Deny, None, Some(OrderStatus::Denied)),
+            (
+                T::Cancel,
+                Some(FraudStatus::Deny),
+                Some(OrderStatus::Cancelled),
+            ),
+            (T::Expire, None, Some(OrderStatus::Expired)),
+            (T::Unknown("refund".into()), None, None),
+        ];
+        for (t, f, expected) in rows {
+            assert_eq!(map_status(&t, f.as_ref()), expected, "{t} {f:?}");
+        }
+    }
+
+    #[test]
+    fn answers_are_classified_as_outage_refusal_or_garbage() {
+        let op = "payments";
+        let r = parse_answer::<wire::PaymentsResponse>(op, StatusCode::BAD_GATEWAY, "<html>");
+        assert!(matches!(r, Err(GatewayError::Unavailable { .. })));
+        let r =
+            parse_answer::<wire::PaymentsResponse>(op, StatusCode::OK, "{\"status\":\"OK\",\"paym");
+        assert!(matches!(r, Err(GatewayError::Malformed { .. })));
+        let r = parse_answer::<wire::PaymentsResponse>(
+            op,
+            StatusCode::OK,
+            r#"{"status":"ERROR","message":"Invalid merchant"}"#,
+        );
+        assert!(
+            matches!(r, Err(GatewayError::Rejected { ref message, .. }) if message == "Invalid merchant")
+        );
+        let r = parse_answer::<wire::PaymentsResponse>(
+            op,
+            StatusCode::OK,
+            r#"{"status":"ERROR","error":{"message":"Field secret_key is INCORRECT.","kind":"APIException","code":null}}"#,
+        );
+        assert!(
+            matches!(r, Err(GatewayError::Rejected { ref message, .. }) if message.contains("INCORRECT"))
+        );
+        let r = parse_answer::<wire::PaymentsResponse>(
+            op,
+            StatusCode::OK,
+            r#"{"status":"OK","payments":[]}"#,
+        );
+        assert!(r.is_ok());
+    }
+}

@@ -1,0 +1,309 @@
+//! Payment gateways: one trait, one order state machine.
+//!
+//! Everything provider-specific (endpoints, JSON dialects, status names, how a notification is
+//! verified, what a notification reply looks like) lives in one module per provider; the rest
+//! of the proxy sees [`Gateway`], [`ProviderStatus`] with a [`kredivo_api::OrderStatus`], and
+//! the plan crate's types. Kredivo direct ([`KredivoGateway`]) is the first implementation;
+//! DOKU, Midtrans, Xendit and Finpay are meant to follow behind the same trait.
+
+mod kredivo;
+
+use std::time::Duration;
+
+use axum::http::{HeaderMap, StatusCode};
+use kredivo_api::{ErrorCode, OrderStatus};
+use kredivo_plan::{Money, PaymentType, Plan};
+
+use crate::catalogue::Shopper;
+use crate::store::{BoxFuture, ProviderCall};
+
+pub use kredivo::{decode_signature_key, KredivoGateway};
+
+/// Why a provider call failed. The `Display` text goes to logs, never to clients, and never
+/// contains the server key (requests are summarised without it).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum GatewayError {
+    /// No answer within the configured timeout.
+    #[error("{operation}: no answer within {timeout_ms} ms")]
+    Timeout {
+        /// Which call.
+        operation: &'static str,
+        /// The timeout.
+        timeout_ms: u64,
+    },
+    /// Could not connect, or the provider answered 5xx.
+    #[error("{operation}: provider unavailable: {reason}")]
+    Unavailable {
+        /// Which call.
+        operation: &'static str,
+        /// What happened.
+        reason: String,
+    },
+    /// The provider answered something that is not its documented JSON.
+    #[error("{operation}: malformed answer: {reason}")]
+    Malformed {
+        /// Which call.
+        operation: &'static str,
+        /// What did not parse.
+        reason: String,
+    },
+    /// The provider answered with an error (`status: ERROR`).
+    #[error("{operation}: refused by the provider: {message} (code {code:?})")]
+    Rejected {
+        /// Which call.
+        operation: &'static str,
+        /// The provider's message.
+        message: String,
+        /// The provider's numeric code, if any.
+        code: Option<i64>,
+    },
+    /// The checkout redirect points outside the configured hosts.
+    #[error("checkout redirect to host {host:?} is not in the allowlist")]
+    RedirectNotAllowed {
+        /// The offending host.
+        host: String,
+    },
+}
+
+impl GatewayError {
+    /// The widget error code this failure is reported with.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::Timeout { .. } => ErrorCode::UpstreamTimeout,
+            Self::Unavailable { .. } | Self::Malformed { .. } => ErrorCode::UpstreamUnavailable,
+            Self::Rejected { .. } | Self::RedirectNotAllowed { .. } => ErrorCode::UpstreamError,
+        }
+    }
+
+    /// A safe sentence for the client.
+    pub fn public_message(&self) -> &'static str {
+        match self {
+            Self::Timeout { .. } => {
+                "The payment provider did not answer in time; please try again."
+            }
+            Self::Unavailable { .. } | Self::Malformed { .. } => {
+                "The payment provider is unavailable right now; please try again shortly."
+            }
+            Self::Rejected { .. } => "The payment provider refused the request.",
+            Self::RedirectNotAllowed { .. } => {
+                "The payment provider answered with an unexpected redirect."
+            }
+        }
+    }
+
+    /// Whether the same request may simply be sent again (transport failures, 5xx, garbage).
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            Self::Timeout { .. } | Self::Unavailable { .. } | Self::Malformed { .. }
+        )
+    }
+}
+
+/// How often a call may be repeated after a transient failure. Only read-only calls
+/// (payment types, status, notification confirmation) retry; checkout and cancel never do,
+/// because a lost answer does not mean the provider did nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in total, the first included (1 = no retry).
+    pub max_attempts: u32,
+    /// Wait before the second attempt; doubles after each further failure.
+    pub backoff: Duration,
+}
+
+impl RetryPolicy {
+    /// One attempt only.
+    pub const NONE: RetryPolicy = RetryPolicy {
+        max_attempts: 1,
+        backoff: Duration::ZERO,
+    };
+    /// For reads: three attempts, 100 ms then 200 ms apart.
+    pub const SAFE_READ: RetryPolicy = RetryPolicy {
+        max_attempts: 3,
+        backoff: Duration::from_millis(100),
+    };
+}
+
+/// A line sent to the provider.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GatewayItem {
+    /// SKU.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Price of one.
+    pub unit_price: Money,
+    /// How many.
+    pub quantity: u32,
+    /// Category.
+    pub category: String,
+    /// Product page.
+    pub url: String,
+    /// Product image.
+    pub image_url: Option<String>,
+}
+
+/// What plans fit this amount?
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlansQuery {
+    /// The total.
+    pub amount: Money,
+    /// The lines making it up (one synthetic line for a bare amount).
+    pub items: Vec<GatewayItem>,
+}
+
+/// A checkout to start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckoutOrder {
+    /// Our order id.
+    pub order_id: String,
+    /// The total, equal to the items' sum.
+    pub amount: Money,
+    /// The shopper's choice.
+    pub payment_type: PaymentType,
+    /// The lines.
+    pub items: Vec<GatewayItem>,
+    /// Who pays.
+    pub shopper: Shopper,
+    /// Where the provider sends notifications.
+    pub push_uri: String,
+    /// Where the shopper comes back to.
+    pub back_to_store_uri: String,
+}
+
+/// The provider accepted a checkout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckoutStarted {
+    /// Where to send the shopper; `None` for an express checkout.
+    pub redirect_url: Option<String>,
+    /// The provider's transaction id, when it is known this early.
+    pub transaction_id: Option<String>,
+}
+
+/// A transaction's state as the provider confirmed it (never from an unverified body).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderStatus {
+    /// The order id the provider has for it.
+    pub order_id: String,
+    /// The provider's transaction id.
+    pub transaction_id: Option<String>,
+    /// Our state for it; `None` when the provider reports a state this version does not know.
+    pub status: Option<OrderStatus>,
+    /// The provider's own words, for the log (`settlement/accept`).
+    pub raw_status: String,
+    /// The confirmed amount.
+    pub amount: Money,
+}
+
+/// A cancellation to ask for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CancelOrder {
+    /// Our order id.
+    pub order_id: String,
+    /// The provider's transaction id.
+    pub transaction_id: String,
+    /// How much; `None` cancels everything.
+    pub amount: Option<Money>,
+    /// Why.
+    pub reason: String,
+    /// Who asked.
+    pub cancelled_by: String,
+    /// Unix seconds.
+    pub at_epoch_secs: i64,
+    /// Our id for this cancellation.
+    pub cancellation_id: String,
+}
+
+/// The verdict on a notification whose origin could be checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotificationCheck {
+    /// The provider confirmed this state.
+    Confirmed {
+        /// What it confirmed.
+        status: ProviderStatus,
+        /// The order id the unverified body claimed (for mismatch checks).
+        claimed_order_id: Option<String>,
+    },
+    /// The body could not be parsed; nothing to confirm.
+    Malformed {
+        /// Why.
+        reason: String,
+    },
+    /// The provider said the notification is not genuine (or not about a transaction it
+    /// confirms). Retrying cannot change that.
+    Unconfirmed {
+        /// The transaction the body claimed.
+        transaction_id: Option<String>,
+        /// The order the body claimed.
+        claimed_order_id: Option<String>,
+        /// The provider's reason.
+        reason: String,
+    },
+}
+
+/// How to answer a notification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotificationReply {
+    /// Received and handled (applied, a replay, or ignored as bogus): stop retrying.
+    Done,
+    /// Could not be checked now (provider or store down): retry later.
+    RetryLater,
+}
+
+/// Records provider calls (the store implements it through [`crate::StoreRecorder`]).
+pub trait CallRecorder: Send + Sync + 'static {
+    /// Records one call; failures are logged, never propagated.
+    fn record(&self, call: ProviderCall) -> BoxFuture<'_, ()>;
+}
+
+/// A payment provider as the proxy uses it.
+pub trait Gateway: Send + Sync + 'static {
+    /// Short name stored with orders and calls, e.g. `kredivo`.
+    fn name(&self) -> &'static str;
+
+    /// Whether [`Gateway::payment_types`] figures come from the provider (`false`) or are
+    /// estimated from the pricing table (`true`).
+    fn estimates_plans(&self) -> bool {
+        false
+    }
+
+    /// The plans the provider offers for this cart.
+    fn payment_types<'a>(
+        &'a self,
+        query: &'a PlansQuery,
+    ) -> BoxFuture<'a, Result<Vec<Plan>, GatewayError>>;
+
+    /// Starts a checkout. Never retried by the gateway.
+    fn create_checkout<'a>(
+        &'a self,
+        order: &'a CheckoutOrder,
+    ) -> BoxFuture<'a, Result<CheckoutStarted, GatewayError>>;
+
+    /// The transaction's current state, asked with our credentials.
+    fn status<'a>(
+        &'a self,
+        order_id: &'a str,
+    ) -> BoxFuture<'a, Result<ProviderStatus, GatewayError>>;
+
+    /// Cancels all or part of a settled transaction. Never retried by the gateway.
+    fn cancel<'a>(
+        &'a self,
+        cancel: &'a CancelOrder,
+    ) -> BoxFuture<'a, Result<ProviderStatus, GatewayError>>;
+
+    /// Checks a notification's origin (Kredivo: by asking `/v2/update`). `Err` means the
+    /// check itself failed and the provider should retry the notification later.
+    fn verify_notification<'a>(
+        &'a self,
+        headers: &'a HeaderMap,
+        body: &'a [u8],
+    ) -> BoxFuture<'a, Result<NotificationCheck, GatewayError>>;
+
+    /// The HTTP answer the provider expects to a notification.
+    fn notification_reply(
+        &self,
+        reply: NotificationReply,
+        message: &str,
+    ) -> (StatusCode, serde_json::Value);
+}

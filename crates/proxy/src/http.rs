@@ -1,0 +1,388 @@
+//! HTTP handlers and the router.
+
+use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::from_fn_with_state;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use kredivo_api::{CartLine, CheckoutRequest, PaymentTypesRequest, API_PREFIX};
+use kredivo_plan::Money;
+use serde::{Deserialize, Serialize};
+use tower_http::trace::TraceLayer;
+
+use crate::error::{read_body, AppError, Json};
+use crate::gateway::NotificationReply;
+use crate::orders;
+use crate::security;
+use crate::store::{CartRecord, OrderFilter, OrderRecord};
+use crate::AppState;
+
+/// Every route of the proxy: the widget API, the notification endpoint, the return URI, the
+/// admin API and the demo store API.
+pub fn router(state: AppState) -> Router {
+    let config = state.config().clone();
+    let guarded = |r: Router<AppState>| {
+        r.layer(from_fn_with_state(state.clone(), security::check_origin))
+            .layer(from_fn_with_state(state.clone(), security::rate_limit))
+            .layer(security::cors_layer(&config))
+    };
+    let widget = guarded(
+        Router::new()
+            .route("/payment-types", post(payment_types))
+            .route("/pricing", get(pricing))
+            .route("/checkout", post(checkout))
+            .route("/orders/{order_id}", get(order)),
+    );
+    let admin = Router::new()
+        .route("/orders", get(admin_list))
+        .route("/orders/{order_id}", get(admin_show))
+        .route("/orders/{order_id}/cancel", post(admin_cancel))
+        .route("/orders/{order_id}/refresh", post(admin_refresh))
+        .layer(from_fn_with_state(state.clone(), security::require_admin));
+    let api = Router::new()
+        .merge(widget)
+        // Server to server: no CORS, no Origin check, no per-IP limit (the provider's
+        // retries must not be throttled); the body limit still applies.
+        .route("/push", post(push))
+        .nest("/admin", admin)
+        .fallback(api_not_found);
+    let store = guarded(
+        Router::new()
+            .route("/products", get(products))
+            .route("/products/{id}", get(product))
+            .route("/carts", post(create_cart))
+            .route("/carts/{cart_id}", get(get_cart).put(put_cart)),
+    );
+    Router::new()
+        .nest(API_PREFIX, api)
+        .nest("/api/store", store)
+        .route("/kredivo/return", get(kredivo_return))
+        .layer(DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn api_not_found() -> AppError {
+    AppError::NotFound("endpoint")
+}
+
+fn no_store(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+async fn payment_types(
+    State(state): State<AppState>,
+    Json(req): Json<PaymentTypesRequest>,
+) -> Result<Response, AppError> {
+    let answer = orders::payment_types(&state, req).await?;
+    Ok(no_store(axum::Json(&*answer).into_response()))
+}
+
+async fn pricing(State(state): State<AppState>) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=300"),
+            ),
+        ],
+        state.pricing_json().to_owned(),
+    )
+        .into_response()
+}
+
+async fn checkout(
+    State(state): State<AppState>,
+    Json(req): Json<CheckoutRequest>,
+) -> Result<Response, AppError> {
+    let answer = orders::checkout(&state, req).await?;
+    Ok(no_store(axum::Json(answer).into_response()))
+}
+
+async fn order(
+    State(state): State<AppState>,
+    Path(order_id): Path<String>,
+) -> Result<Response, AppError> {
+    let view = orders::order_view(&state, &order_id).await?;
+    Ok(no_store(axum::Json(view).into_response()))
+}
+
+async fn push(State(state): State<AppState>, req: Request) -> Response {
+    let headers = req.headers().clone();
+    let body = match read_body(req, &state).await {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let outcome = orders::handle_notification(&state, &headers, &body).await;
+    let reply = if outcome.retry {
+        NotificationReply::RetryLater
+    } else {
+        NotificationReply::Done
+    };
+    let (status, json) = state.gateway().notification_reply(reply, &outcome.message);
+    (status, axum::Json(json)).into_response()
+}
+
+/// The query Kredivo appends to `back_to_store_uri`. Nothing in it is trusted: only the
+/// order id is used, to know which order to re-check.
+#[derive(Debug, Deserialize)]
+struct ReturnQuery {
+    #[serde(default)]
+    order_id: Option<String>,
+}
+
+async fn kredivo_return(State(state): State<AppState>, Query(q): Query<ReturnQuery>) -> Redirect {
+    let page = state.config().return_page.clone();
+    let sep = if page.contains('?') { '&' } else { '?' };
+    let valid = q.order_id.filter(|id| {
+        !id.is_empty()
+            && id.len() <= 64
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    });
+    let Some(order_id) = valid else {
+        return Redirect::to(&format!("{page}{sep}error=unknown_order"));
+    };
+    match state.store().order(&order_id).await {
+        Ok(Some(order)) => {
+            if !order.status.is_final() {
+                // The shopper is back: ask Kredivo now instead of waiting for the push. A
+                // failure is fine; the return page polls and the push will still come.
+                if let Err(e) = orders::refresh(&state, &order_id).await {
+                    tracing::warn!(%order_id, error = %crate::error::cause_chain(&e), "status re-check on return failed");
+                }
+            }
+            Redirect::to(&format!("{page}{sep}order_id={order_id}"))
+        }
+        Ok(None) => Redirect::to(&format!("{page}{sep}error=unknown_order")),
+        Err(e) => {
+            tracing::error!(error = %crate::error::cause_chain(&e), "store failed on return");
+            Redirect::to(&format!("{page}{sep}order_id={order_id}"))
+        }
+    }
+}
+
+// ----- admin -----
+
+#[derive(Debug, Deserialize)]
+struct ListQuery {
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    limit: Option<u32>,
+}
+
+/// One order in the admin list.
+#[derive(Debug, Serialize)]
+struct OrderList {
+    orders: Vec<OrderRecord>,
+}
+
+async fn admin_list(
+    State(state): State<AppState>,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let status = match q.status.as_deref() {
+        None | Some("") => None,
+        Some(s) => Some(
+            crate::store::parse_status(s)
+                .ok_or_else(|| AppError::invalid(format!("unknown status {s:?}")))?,
+        ),
+    };
+    let orders = state
+        .store()
+        .list_orders(&OrderFilter {
+            status,
+            limit: q.limit,
+        })
+        .await?;
+    Ok(no_store(axum::Json(OrderList { orders }).into_response()))
+}
+
+async fn admin_show(
+    State(state): State<AppState>,
+    Path(order_id): Path<String>,
+) -> Result<Response, AppError> {
+    let detail = orders::order_detail(&state, &order_id).await?;
+    Ok(no_store(axum::Json(detail).into_response()))
+}
+
+/// Body of an admin cancel; an absent amount cancels the whole remaining amount.
+#[derive(Debug, Default, Deserialize)]
+struct CancelBody {
+    #[serde(default)]
+    amount: Option<Money>,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    cancelled_by: Option<String>,
+}
+
+async fn admin_cancel(
+    State(state): State<AppState>,
+    Path(order_id): Path<String>,
+    req: Request,
+) -> Result<Response, AppError> {
+    let bytes = read_body(req, &state).await?;
+    let body: CancelBody = if bytes.iter().all(u8::is_ascii_whitespace) {
+        CancelBody::default()
+    } else {
+        crate::error::parse_json(&bytes)?
+    };
+    let order = orders::cancel(
+        &state,
+        &order_id,
+        body.amount,
+        body.reason.as_deref().unwrap_or(""),
+        body.cancelled_by.as_deref().unwrap_or("admin"),
+    )
+    .await?;
+    Ok(no_store(axum::Json(order).into_response()))
+}
+
+async fn admin_refresh(
+    State(state): State<AppState>,
+    Path(order_id): Path<String>,
+) -> Result<Response, AppError> {
+    let applied = orders::refresh(&state, &order_id).await?;
+    let order = state
+        .store()
+        .order(&order_id)
+        .await?
+        .ok_or(AppError::NotFound("order"))?;
+    Ok(no_store(
+        axum::Json(serde_json::json!({ "order": order, "refresh": applied })).into_response(),
+    ))
+}
+
+// ----- demo store -----
+
+async fn products(State(state): State<AppState>) -> Response {
+    axum::Json(serde_json::json!({ "products": state.catalogue().products() })).into_response()
+}
+
+async fn product(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let product = state
+        .catalogue()
+        .product(&id)
+        .ok_or(AppError::NotFound("product"))?;
+    Ok(axum::Json(product).into_response())
+}
+
+/// A priced server-side cart; money as decimal strings.
+#[derive(Debug, Serialize)]
+struct PricedCartView {
+    cart_id: String,
+    lines: Vec<PricedLineView>,
+    #[serde(with = "kredivo_plan::money::serde_str")]
+    total: Money,
+}
+
+#[derive(Debug, Serialize)]
+struct PricedLineView {
+    product_id: String,
+    name: String,
+    quantity: u32,
+    #[serde(with = "kredivo_plan::money::serde_str")]
+    unit_price: Money,
+    #[serde(with = "kredivo_plan::money::serde_str")]
+    line_total: Money,
+}
+
+fn priced_view(
+    state: &AppState,
+    cart_id: &str,
+    lines: &[CartLine],
+) -> Result<PricedCartView, AppError> {
+    if lines.is_empty() {
+        return Ok(PricedCartView {
+            cart_id: cart_id.to_owned(),
+            lines: Vec::new(),
+            total: Money::ZERO,
+        });
+    }
+    let priced = orders::price_cart(state, lines)?;
+    Ok(PricedCartView {
+        cart_id: cart_id.to_owned(),
+        lines: priced
+            .lines
+            .into_iter()
+            .map(|l| PricedLineView {
+                product_id: l.product_id,
+                name: l.name,
+                quantity: l.quantity,
+                unit_price: l.unit_price,
+                line_total: l.line_total,
+            })
+            .collect(),
+        total: priced.total,
+    })
+}
+
+async fn create_cart(State(state): State<AppState>) -> Result<Response, AppError> {
+    let now = state.clock().now_millis();
+    let cart = CartRecord {
+        cart_id: state.ids().id("cart"),
+        lines: Vec::new(),
+        created_at: now,
+        updated_at: now,
+    };
+    state.store().put_cart(&cart).await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(serde_json::json!({ "cart_id": cart.cart_id })),
+    )
+        .into_response())
+}
+
+/// Body of `PUT /api/store/carts/{cart_id}`.
+#[derive(Debug, Deserialize)]
+struct PutCart {
+    lines: Vec<CartLine>,
+}
+
+async fn put_cart(
+    State(state): State<AppState>,
+    Path(cart_id): Path<String>,
+    Json(body): Json<PutCart>,
+) -> Result<Response, AppError> {
+    let existing = state
+        .store()
+        .cart(&cart_id)
+        .await?
+        .ok_or(AppError::NotFound("cart"))?;
+    // Priced first: a cart with unknown products or bad quantities is refused, not stored.
+    let view = priced_view(&state, &cart_id, &body.lines)?;
+    let cart = CartRecord {
+        lines: body.lines,
+        updated_at: state.clock().now_millis(),
+        ..existing
+    };
+    state.store().put_cart(&cart).await?;
+    Ok(no_store(axum::Json(view).into_response()))
+}
+
+async fn get_cart(
+    State(state): State<AppState>,
+    Path(cart_id): Path<String>,
+) -> Result<Response, AppError> {
+    let cart = state
+        .store()
+        .cart(&cart_id)
+        .await?
+        .ok_or(AppError::NotFound("cart"))?;
+    let view = priced_view(&state, &cart_id, &cart.lines)?;
+    Ok(no_store(axum::Json(view).into_response()))
+}

@@ -1,0 +1,129 @@
+//! `kredivo-proxy`: serve the merchant backend, or administer orders from the shell.
+//!
+//! Configuration comes from the environment (see the crate README). The admin subcommands
+//! open the same store and gateway in-process and apply exactly the rules of the admin API.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use kredivo_plan::Money;
+use kredivo_proxy::store::{parse_status, OrderFilter};
+use kredivo_proxy::{app, orders, serve, AppState, Config, Deps};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(
+    name = "kredivo-proxy",
+    version,
+    about = "Kredivo checkout: the merchant's backend proxy"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the widget API, notifications, the return URI, admin and store APIs (default).
+    Serve,
+    /// Inspect and manage orders.
+    Orders {
+        #[command(subcommand)]
+        action: OrdersCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum OrdersCommand {
+    /// List orders, newest first.
+    List {
+        /// Only orders with this status (created, pending, settled, denied, expired, cancelled).
+        #[arg(long)]
+        status: Option<String>,
+        /// At most this many.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Show one order with its lines, event log, notifications and provider calls.
+    Show {
+        /// The order id.
+        id: String,
+    },
+    /// Cancel a settled order with Kredivo, in full or (with --amount) in part.
+    Cancel {
+        /// The order id.
+        id: String,
+        /// Rupiah to cancel; the whole remaining amount when absent.
+        #[arg(long)]
+        amount: Option<String>,
+        /// Why (sent to Kredivo).
+        #[arg(long, default_value = "Cancelled by the merchant")]
+        reason: String,
+    },
+    /// Ask Kredivo for the order's status and apply it.
+    Refresh {
+        /// The order id.
+        id: String,
+    },
+}
+
+fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let config = Config::from_env().context("configuration")?;
+    let state = AppState::new(config, Deps::default())
+        .await
+        .context("starting the proxy")?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let addr = state.config().bind_addr;
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("binding {addr}"))?;
+            tracing::info!(%addr, kredivo = %state.config().kredivo_base_url, "kredivo-proxy listening");
+            serve(listener, app(state)).await.context("serving")?;
+        }
+        Command::Orders { action } => match action {
+            OrdersCommand::List { status, limit } => {
+                let status = match status {
+                    Some(s) => {
+                        Some(parse_status(&s).with_context(|| format!("unknown status {s:?}"))?)
+                    }
+                    None => None,
+                };
+                let orders = state
+                    .store()
+                    .list_orders(&OrderFilter {
+                        status,
+                        limit: Some(limit),
+                    })
+                    .await?;
+                print_json(&orders)?;
+            }
+            OrdersCommand::Show { id } => print_json(&orders::order_detail(&state, &id).await?)?,
+            OrdersCommand::Cancel { id, amount, reason } => {
+                let amount = amount
+                    .map(|a| Money::parse(&a).with_context(|| format!("amount {a:?}")))
+                    .transpose()?;
+                print_json(&orders::cancel(&state, &id, amount, &reason, "cli").await?)?;
+            }
+            OrdersCommand::Refresh { id } => {
+                let applied = orders::refresh(&state, &id).await?;
+                print_json(
+                    &serde_json::json!({ "refresh": applied, "order": state.store().order(&id).await? }),
+                )?;
+            }
+        },
+    }
+    Ok(())
+}

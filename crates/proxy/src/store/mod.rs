@@ -1,0 +1,416 @@
+//! The order store: orders, their lines and event log, every provider call and every
+//! notification, and the demo's server-side carts.
+//!
+//! Behind a trait so the SQLite implementation ([`SqliteStore`]) can be replaced by a
+//! PostgreSQL one for several replicas; the SQL is written for both (numbered `$n`
+//! placeholders, `BIGINT` epoch milliseconds, `TEXT` money, no `AUTOINCREMENT`, no `RETURNING`
+//! that depends on the old row). Every status change is a compare-and-set `UPDATE … WHERE
+//! status = $observed` in one transaction with its event row, so concurrent replays are safe.
+
+mod sqlite;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use kredivo_api::{CartLine, OrderStatus};
+use kredivo_plan::Money;
+use serde::Serialize;
+
+pub use sqlite::SqliteStore;
+
+/// A boxed, sendable future: how the object-safe traits of this crate return async results.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Why the store failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The database refused or failed.
+    #[error("database error")]
+    Database(#[from] sqlx::Error),
+    /// Migrations could not be applied.
+    #[error("migration failed")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The database URL names an engine this build does not support.
+    #[error("unsupported database URL: {0}")]
+    Unsupported(String),
+    /// A stored value does not parse (hand-edited row, or a newer schema).
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+    /// Creating the database directory failed.
+    #[error("cannot create the database directory {path}")]
+    Io {
+        /// The directory.
+        path: String,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// An order as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrderRecord {
+    /// Our order id, also Kredivo's `order_id`.
+    pub order_id: String,
+    /// The widget's idempotency key (unique).
+    pub idempotency_key: String,
+    /// Canonical cart + payment type; the same key with another fingerprint is refused.
+    pub fingerprint: String,
+    /// The server-side cart this order was made from, if any.
+    pub cart_id: Option<String>,
+    /// Kredivo payment type id.
+    pub payment_type: String,
+    /// The total, priced by us.
+    #[serde(with = "kredivo_plan::money::serde_str")]
+    pub amount: Money,
+    /// Sum of partial cancellations so far.
+    #[serde(with = "kredivo_plan::money::serde_str")]
+    pub cancelled_amount: Money,
+    /// Always `IDR`.
+    pub currency: String,
+    /// Where the order stands.
+    pub status: OrderStatus,
+    /// Gateway name, e.g. `kredivo`.
+    pub gateway: String,
+    /// The provider's transaction id once known (from a confirmed push or a status check).
+    pub transaction_id: Option<String>,
+    /// The checkout redirect handed to the browser.
+    pub redirect_url: Option<String>,
+    /// The last checkout failure, if the order is stuck in `created`.
+    pub last_error: Option<String>,
+    /// Until when one request owns the checkout call (Unix ms); see [`Store::claim_checkout`].
+    pub lease_until: Option<i64>,
+    /// Unix ms.
+    pub created_at: i64,
+    /// Unix ms.
+    pub updated_at: i64,
+}
+
+/// One priced line of an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LineRecord {
+    /// The catalogue id (product or variant).
+    pub product_id: String,
+    /// Name at the time of the order.
+    pub name: String,
+    /// Category sent to Kredivo as the item `type`.
+    pub category: String,
+    /// How many.
+    pub quantity: u32,
+    /// Price of one, at the time of the order.
+    #[serde(with = "kredivo_plan::money::serde_str")]
+    pub unit_price: Money,
+    /// `unit_price × quantity`.
+    #[serde(with = "kredivo_plan::money::serde_str")]
+    pub line_total: Money,
+}
+
+/// What [`Store::insert_order`] stores.
+#[derive(Debug, Clone)]
+pub struct NewOrder {
+    /// The order row (status must be `created`).
+    pub order: OrderRecord,
+    /// Its lines, in cart order.
+    pub lines: Vec<LineRecord>,
+}
+
+/// The result of [`Store::insert_order`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InsertOutcome {
+    /// The order is new.
+    Inserted,
+    /// An order with this idempotency key already exists (it may differ; compare fingerprints).
+    Existing(Box<OrderRecord>),
+}
+
+/// The result of a status change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum TransitionOutcome {
+    /// The status moved.
+    Applied {
+        /// Before.
+        from: OrderStatus,
+        /// After.
+        to: OrderStatus,
+    },
+    /// The order already had this status (a replay).
+    Unchanged,
+    /// The change would move the order backwards (e.g. a late `pending` after `settled`).
+    Refused {
+        /// The status the order keeps.
+        current: OrderStatus,
+    },
+}
+
+/// One entry in an order's event log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EventRecord {
+    /// 1, 2, 3… per order.
+    pub seq: i64,
+    /// Unix ms.
+    pub at: i64,
+    /// What happened, e.g. `created`, `checkout_started`, `status`, `notification_rejected`.
+    pub kind: String,
+    /// Status before, for status changes.
+    pub from_status: Option<OrderStatus>,
+    /// Status after, for status changes.
+    pub to_status: Option<OrderStatus>,
+    /// Free text for people (never secrets).
+    pub detail: String,
+}
+
+/// An event to append.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    /// Unix ms.
+    pub at: i64,
+    /// What happened.
+    pub kind: String,
+    /// Free text for people.
+    pub detail: String,
+}
+
+impl NewEvent {
+    /// An event at `at`.
+    pub fn new(at: i64, kind: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self {
+            at,
+            kind: kind.into(),
+            detail: detail.into(),
+        }
+    }
+}
+
+/// One call to the provider, with the server key removed from the request summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProviderCall {
+    /// Opaque id.
+    pub id: String,
+    /// Unix ms when the call started.
+    pub at: i64,
+    /// Gateway name.
+    pub gateway: String,
+    /// What for, e.g. `payments`, `checkout_url`, `update`, `transaction_status`, `cancel`.
+    pub operation: String,
+    /// `GET` or `POST`.
+    pub method: String,
+    /// The URL without query secrets.
+    pub endpoint: String,
+    /// The order concerned, when known.
+    pub order_id: Option<String>,
+    /// The request body (JSON) or query, redacted.
+    pub request: String,
+    /// The response body (truncated), when one arrived.
+    pub response: Option<String>,
+    /// The HTTP status, when one arrived.
+    pub http_status: Option<u16>,
+    /// Milliseconds until the answer or the failure.
+    pub latency_ms: i64,
+    /// How the call failed, if it did.
+    pub error: Option<String>,
+}
+
+/// One notification received, whatever became of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotificationRecord {
+    /// Opaque id.
+    pub id: String,
+    /// Unix ms.
+    pub at: i64,
+    /// Gateway name.
+    pub gateway: String,
+    /// The order it was (confirmed to be, or claimed to be) about.
+    pub order_id: Option<String>,
+    /// The provider transaction it named.
+    pub transaction_id: Option<String>,
+    /// The body exactly as received (truncated to 64 KiB by the body limit).
+    pub raw_body: String,
+    /// `applied`, `duplicate`, `stale`, `unconfirmed`, `unknown_order`, `mismatch`,
+    /// `malformed` or `unverified` (confirmation could not be reached).
+    pub verdict: String,
+    /// Why, for people.
+    pub detail: String,
+}
+
+/// A server-side cart of the demo store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CartRecord {
+    /// Opaque id.
+    pub cart_id: String,
+    /// The lines as the shopper set them.
+    pub lines: Vec<CartLine>,
+    /// Unix ms.
+    pub created_at: i64,
+    /// Unix ms.
+    pub updated_at: i64,
+}
+
+/// Which orders to list.
+#[derive(Debug, Clone, Default)]
+pub struct OrderFilter {
+    /// Only this status.
+    pub status: Option<OrderStatus>,
+    /// At most this many, newest first (default 100, capped at 1000).
+    pub limit: Option<u32>,
+}
+
+/// Persistence of everything the proxy must not lose.
+pub trait Store: Send + Sync + 'static {
+    /// Stores a new order and its lines and the `created` event, unless an order with the same
+    /// idempotency key exists, which is returned instead.
+    fn insert_order<'a>(
+        &'a self,
+        order: &'a NewOrder,
+    ) -> BoxFuture<'a, Result<InsertOutcome, StoreError>>;
+    /// The order made with this idempotency key, if any.
+    fn order_by_idempotency_key<'a>(
+        &'a self,
+        key: &'a str,
+    ) -> BoxFuture<'a, Result<Option<OrderRecord>, StoreError>>;
+    /// One order.
+    fn order<'a>(
+        &'a self,
+        order_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<OrderRecord>, StoreError>>;
+    /// An order's lines, in cart order.
+    fn order_lines<'a>(
+        &'a self,
+        order_id: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<LineRecord>, StoreError>>;
+    /// Orders, newest first.
+    fn list_orders<'a>(
+        &'a self,
+        filter: &'a OrderFilter,
+    ) -> BoxFuture<'a, Result<Vec<OrderRecord>, StoreError>>;
+    /// Takes the right to call the provider's checkout for an order still in `created` without
+    /// a redirect, if nobody holds it (or the holder's lease ran out). `true` if taken.
+    fn claim_checkout<'a>(
+        &'a self,
+        order_id: &'a str,
+        now: i64,
+        lease_until: i64,
+    ) -> BoxFuture<'a, Result<bool, StoreError>>;
+    /// Records a successful checkout: `created → pending`, the redirect, the event; releases
+    /// the lease.
+    fn checkout_started<'a>(
+        &'a self,
+        order_id: &'a str,
+        redirect_url: Option<&'a str>,
+        transaction_id: Option<&'a str>,
+        event: &'a NewEvent,
+    ) -> BoxFuture<'a, Result<TransitionOutcome, StoreError>>;
+    /// Records a failed checkout: releases the lease, keeps `created`, notes the error.
+    fn checkout_failed<'a>(
+        &'a self,
+        order_id: &'a str,
+        event: &'a NewEvent,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+    /// Moves an order to `to` if the state machine allows it from its current status, stores
+    /// the transaction id if it was unknown, and appends the event — atomically.
+    fn transition<'a>(
+        &'a self,
+        order_id: &'a str,
+        to: OrderStatus,
+        transaction_id: Option<&'a str>,
+        event: &'a NewEvent,
+    ) -> BoxFuture<'a, Result<TransitionOutcome, StoreError>>;
+    /// Adds a partial cancellation to `cancelled_amount` if the total stays within the order
+    /// amount, with its event. `false` if it would exceed it.
+    fn add_cancelled_amount<'a>(
+        &'a self,
+        order_id: &'a str,
+        amount: Money,
+        event: &'a NewEvent,
+    ) -> BoxFuture<'a, Result<bool, StoreError>>;
+    /// Appends an event without changing the order.
+    fn append_event<'a>(
+        &'a self,
+        order_id: &'a str,
+        event: &'a NewEvent,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+    /// An order's event log, oldest first.
+    fn events<'a>(
+        &'a self,
+        order_id: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<EventRecord>, StoreError>>;
+    /// Stores a provider call.
+    fn record_call<'a>(&'a self, call: &'a ProviderCall) -> BoxFuture<'a, Result<(), StoreError>>;
+    /// Provider calls, oldest first; only one order's when `order_id` is set.
+    fn calls<'a>(
+        &'a self,
+        order_id: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<Vec<ProviderCall>, StoreError>>;
+    /// Stores a notification.
+    fn record_notification<'a>(
+        &'a self,
+        n: &'a NotificationRecord,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+    /// Notifications, oldest first; only one order's when `order_id` is set.
+    fn notifications<'a>(
+        &'a self,
+        order_id: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<Vec<NotificationRecord>, StoreError>>;
+    /// Creates or replaces a cart.
+    fn put_cart<'a>(&'a self, cart: &'a CartRecord) -> BoxFuture<'a, Result<(), StoreError>>;
+    /// One cart.
+    fn cart<'a>(
+        &'a self,
+        cart_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<CartRecord>, StoreError>>;
+}
+
+/// The statuses from which an order may move to `to`; the state machine in one place.
+///
+/// `created → pending → settled | denied | expired | cancelled`, `settled → cancelled`; an
+/// order the provider reports before our checkout call returned may skip `pending`.
+pub fn predecessors(to: OrderStatus) -> &'static [OrderStatus] {
+    use OrderStatus::*;
+    match to {
+        Created => &[],
+        Pending => &[Created],
+        Settled | Denied | Expired => &[Created, Pending],
+        Cancelled => &[Created, Pending, Settled],
+    }
+}
+
+/// Parses a stored status.
+pub fn parse_status(s: &str) -> Option<OrderStatus> {
+    use OrderStatus::*;
+    [Created, Pending, Settled, Denied, Expired, Cancelled]
+        .into_iter()
+        .find(|st| st.as_str() == s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use OrderStatus::*;
+
+    #[test]
+    fn no_status_can_be_reached_from_a_later_one() {
+        // Settlement is not undone by a late pending, a final status never reopens.
+        assert!(!predecessors(Pending).contains(&Settled));
+        for final_status in [Denied, Expired, Cancelled] {
+            for to in [Created, Pending, Settled, Denied, Expired, Cancelled] {
+                assert!(
+                    !predecessors(to).contains(&final_status),
+                    "{final_status:?} -> {to:?}"
+                );
+            }
+        }
+        assert!(
+            predecessors(Cancelled).contains(&Settled),
+            "full cancel after settlement"
+        );
+    }
+
+    #[test]
+    fn every_status_round_trips_through_its_stored_name() {
+        for s in [Created, Pending, Settled, Denied, Expired, Cancelled] {
+            assert_eq!(parse_status(s.as_str()), Some(s));
+        }
+        assert_eq!(parse_status("refunded"), None);
+    }
+}

@@ -1,0 +1,864 @@
+//! [`Store`] on SQLite through sqlx, with runtime-checked queries (no database at build time).
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use kredivo_api::{CartLine, OrderStatus};
+use kredivo_plan::Money;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
+use sqlx::{Row, SqlitePool};
+
+use super::*;
+
+/// How often a compare-and-set retries when another writer got there first.
+const CAS_ATTEMPTS: usize = 8;
+
+/// The SQLite store. One file, WAL journal, full sync: a killed process loses nothing that was
+/// acknowledged.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating the file and its directory if needed) and migrates the database at
+    /// `url`: `sqlite://path/to/file.db` or `sqlite::memory:` (one connection, so one database).
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        if !url.starts_with("sqlite:") {
+            return Err(StoreError::Unsupported(
+                url.split(':').next().unwrap_or_default().to_owned() + ": only sqlite is built in",
+            ));
+        }
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        if !in_memory {
+            create_parent_dir(url)?;
+        }
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let options = if in_memory {
+            options
+        } else {
+            options
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+        };
+        let pool_options = if in_memory {
+            // Every connection to `:memory:` is its own database: keep exactly one, forever.
+            SqlitePoolOptions::new()
+                .max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+        } else {
+            SqlitePoolOptions::new().max_connections(8)
+        };
+        let pool = pool_options.connect_with(options).await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    /// Closes the pool (tests that reopen the same file call this first).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn create_parent_dir(url: &str) -> Result<(), StoreError> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    if let Some(parent) = std::path::Path::new(path).parent() {
+        if !parent.as_os_str().is_empty() {
+            std::fs::create_dir_all(parent).map_err(|source| StoreError::Io {
+                path: parent.display().to_string(),
+                source,
+            })?;
+        }
+    }
+    Ok(())
+}
+
+fn money(row: &SqliteRow, col: &str) -> Result<Money, StoreError> {
+    let text: String = row.try_get(col)?;
+    Money::parse(&text).map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))
+}
+
+fn status(row: &SqliteRow, col: &str) -> Result<OrderStatus, StoreError> {
+    let text: String = row.try_get(col)?;
+    parse_status(&text)
+        .ok_or_else(|| StoreError::Corrupt(format!("{col}: unknown status {text:?}")))
+}
+
+fn opt_status(row: &SqliteRow, col: &str) -> Result<Option<OrderStatus>, StoreError> {
+    let text: Option<String> = row.try_get(col)?;
+    text.map(|t| {
+        parse_status(&t).ok_or_else(|| StoreError::Corrupt(format!("{col}: unknown status {t:?}")))
+    })
+    .transpose()
+}
+
+fn order_from_row(row: &SqliteRow) -> Result<OrderRecord, StoreError> {
+    Ok(OrderRecord {
+        order_id: row.try_get("order_id")?,
+        idempotency_key: row.try_get("idempotency_key")?,
+        fingerprint: row.try_get("fingerprint")?,
+        cart_id: row.try_get("cart_id")?,
+        payment_type: row.try_get("payment_type")?,
+        amount: money(row, "amount")?,
+        cancelled_amount: money(row, "cancelled_amount")?,
+        currency: row.try_get("currency")?,
+        status: status(row, "status")?,
+        gateway: row.try_get("gateway")?,
+        transaction_id: row.try_get("transaction_id")?,
+        redirect_url: row.try_get("redirect_url")?,
+        last_error: row.try_get("last_error")?,
+        lease_until: row.try_get("lease_until")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+const ORDER_COLUMNS: &str =
+    "order_id, idempotency_key, fingerprint, cart_id, payment_type, amount, \
+     cancelled_amount, currency, status, gateway, transaction_id, redirect_url, last_error, \
+     lease_until, created_at, updated_at";
+
+/// Appends an event with the next sequence number, inside the caller's transaction.
+async fn insert_event(
+    conn: &mut sqlx::SqliteConnection,
+    order_id: &str,
+    event: &NewEvent,
+    from: Option<OrderStatus>,
+    to: Option<OrderStatus>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO order_events (order_id, seq, at, kind, from_status, to_status, detail) \
+         SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4, $5, $6 FROM order_events WHERE order_id = $1",
+    )
+    .bind(order_id)
+    .bind(event.at)
+    .bind(&event.kind)
+    .bind(from.map(OrderStatus::as_str))
+    .bind(to.map(OrderStatus::as_str))
+    .bind(&event.detail)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+impl SqliteStore {
+    async fn order_by_key(&self, key: &str) -> Result<Option<OrderRecord>, StoreError> {
+        let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE idempotency_key = $1");
+        let row = sqlx::query(&sql)
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(order_from_row).transpose()
+    }
+
+    async fn get_order(&self, order_id: &str) -> Result<Option<OrderRecord>, StoreError> {
+        let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE order_id = $1");
+        let row = sqlx::query(&sql)
+            .bind(order_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(order_from_row).transpose()
+    }
+
+    async fn insert_order_inner(&self, new: &NewOrder) -> Result<InsertOutcome, StoreError> {
+        let o = &new.order;
+        let mut tx = self.pool.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO orders (order_id, idempotency_key, fingerprint, cart_id, payment_type, amount, \
+             cancelled_amount, currency, status, gateway, transaction_id, redirect_url, last_error, \
+             lease_until, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+        )
+        .bind(&o.order_id)
+        .bind(&o.idempotency_key)
+        .bind(&o.fingerprint)
+        .bind(&o.cart_id)
+        .bind(&o.payment_type)
+        .bind(o.amount.to_string())
+        .bind(o.cancelled_amount.to_string())
+        .bind(&o.currency)
+        .bind(o.status.as_str())
+        .bind(&o.gateway)
+        .bind(&o.transaction_id)
+        .bind(&o.redirect_url)
+        .bind(&o.last_error)
+        .bind(o.lease_until)
+        .bind(o.created_at)
+        .bind(o.updated_at)
+        .execute(&mut *tx)
+        .await;
+        match inserted {
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e) => {
+                tx.rollback().await?;
+                return match self.order_by_key(&o.idempotency_key).await? {
+                    Some(existing) => Ok(InsertOutcome::Existing(Box::new(existing))),
+                    None => Err(StoreError::Database(e)),
+                };
+            }
+            Err(e) => return Err(e.into()),
+        }
+        for (position, line) in new.lines.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO order_lines (order_id, position, product_id, name, category, quantity, \
+                 unit_price, line_total) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(&o.order_id)
+            .bind(i64::try_from(position).unwrap_or(i64::MAX))
+            .bind(&line.product_id)
+            .bind(&line.name)
+            .bind(&line.category)
+            .bind(i64::from(line.quantity))
+            .bind(line.unit_price.to_string())
+            .bind(line.line_total.to_string())
+            .execute(&mut *tx)
+            .await?;
+        }
+        let event = NewEvent::new(
+            o.created_at,
+            "created",
+            format!(
+                "{} line(s), {} {}, {}",
+                new.lines.len(),
+                o.amount,
+                o.currency,
+                o.payment_type
+            ),
+        );
+        insert_event(&mut tx, &o.order_id, &event, None, Some(o.status)).await?;
+        tx.commit().await?;
+        Ok(InsertOutcome::Inserted)
+    }
+
+    async fn transition_inner(
+        &self,
+        order_id: &str,
+        to: OrderStatus,
+        transaction_id: Option<&str>,
+        event: &NewEvent,
+    ) -> Result<TransitionOutcome, StoreError> {
+        for _ in 0..CAS_ATTEMPTS {
+            let Some(order) = self.get_order(order_id).await? else {
+                return Err(StoreError::Corrupt(format!("order {order_id} vanished")));
+            };
+            let current = order.status;
+            if current == to {
+                if let (Some(tx_id), None) = (transaction_id, &order.transaction_id) {
+                    sqlx::query("UPDATE orders SET transaction_id = $1 WHERE order_id = $2 AND transaction_id IS NULL")
+                        .bind(tx_id)
+                        .bind(order_id)
+                        .execute(&self.pool)
+                        .await?;
+                }
+                return Ok(TransitionOutcome::Unchanged);
+            }
+            if !predecessors(to).contains(&current) {
+                return Ok(TransitionOutcome::Refused { current });
+            }
+            let mut tx = self.pool.begin().await?;
+            let done = sqlx::query(
+                "UPDATE orders SET status = $1, transaction_id = COALESCE(transaction_id, $2), \
+                 lease_until = NULL, updated_at = $3 WHERE order_id = $4 AND status = $5",
+            )
+            .bind(to.as_str())
+            .bind(transaction_id)
+            .bind(event.at)
+            .bind(order_id)
+            .bind(current.as_str())
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 1 {
+                insert_event(&mut tx, order_id, event, Some(current), Some(to)).await?;
+                tx.commit().await?;
+                return Ok(TransitionOutcome::Applied { from: current, to });
+            }
+            tx.rollback().await?;
+        }
+        Err(StoreError::Corrupt(format!(
+            "order {order_id} kept changing under a transition"
+        )))
+    }
+}
+
+impl Store for SqliteStore {
+    fn insert_order<'a>(
+        &'a self,
+        order: &'a NewOrder,
+    ) -> BoxFuture<'a, Result<InsertOutcome, StoreError>> {
+        Box::pin(self.insert_order_inner(order))
+    }
+
+    fn order_by_idempotency_key<'a>(
+        &'a self,
+        key: &'a str,
+    ) -> BoxFuture<'a, Result<Option<OrderRecord>, StoreError>> {
+        Box::pin(self.order_by_key(key))
+    }
+
+    fn order<'a>(
+        &'a self,
+        order_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<OrderRecord>, StoreError>> {
+        Box::pin(self.get_order(order_id))
+    }
+
+    fn order_lines<'a>(
+        &'a self,
+        order_id: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<LineRecord>, StoreError>> {
+        Box::pin(async move {
+            let rows = sqlx::query(
+                "SELECT product_id, name, category, quantity, unit_price, line_total FROM order_lines \
+                 WHERE order_id = $1 ORDER BY position",
+            )
+            .bind(order_id)
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter()
+                .map(|row| {
+                    let quantity: i64 = row.try_get("quantity")?;
+                    Ok(LineRecord {
+                        product_id: row.try_get("product_id")?,
+                        name: row.try_get("name")?,
+                        category: row.try_get("category")?,
+                        quantity: u32::try_from(quantity)
+                            .map_err(|_| StoreError::Corrupt(format!("quantity {quantity}")))?,
+                        unit_price: money(row, "unit_price")?,
+                        line_total: money(row, "line_total")?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn list_orders<'a>(
+        &'a self,
+        filter: &'a OrderFilter,
+    ) -> BoxFuture<'a, Result<Vec<OrderRecord>, StoreError>> {
+        Box::pin(async move {
+            let limit = i64::from(filter.limit.unwrap_or(100).min(1000));
+            let rows = match filter.status {
+                Some(st) => {
+                    let sql = format!(
+                        "SELECT {ORDER_COLUMNS} FROM orders WHERE status = $1 ORDER BY created_at DESC, order_id LIMIT $2"
+                    );
+                    sqlx::query(&sql)
+                        .bind(st.as_str())
+                        .bind(limit)
+                        .fetch_all(&self.pool)
+                        .await?
+                }
+                None => {
+                    let sql = format!("SELECT {ORDER_COLUMNS} FROM orders ORDER BY created_at DESC, order_id LIMIT $1");
+                    sqlx::query(&sql).bind(limit).fetch_all(&self.pool).await?
+                }
+            };
+            rows.iter().map(order_from_row).collect()
+        })
+    }
+
+    fn claim_checkout<'a>(
+        &'a self,
+        order_id: &'a str,
+        now: i64,
+        lease_until: i64,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(async move {
+            let done = sqlx::query(
+                "UPDATE orders SET lease_until = $1, updated_at = $2 WHERE order_id = $3 AND status = 'created' \
+                 AND redirect_url IS NULL AND (lease_until IS NULL OR lease_until < $2)",
+            )
+            .bind(lease_until)
+            .bind(now)
+            .bind(order_id)
+            .execute(&self.pool)
+            .await?;
+            Ok(done.rows_affected() == 1)
+        })
+    }
+
+    fn checkout_started<'a>(
+        &'a self,
+        order_id: &'a str,
+        redirect_url: Option<&'a str>,
+        transaction_id: Option<&'a str>,
+        event: &'a NewEvent,
+    ) -> BoxFuture<'a, Result<TransitionOutcome, StoreError>> {
+        Box::pin(async move {
+            let mut tx = self.pool.begin().await?;
+            let done = sqlx::query(
+                "UPDATE orders SET status = 'pending', redirect_url = $1, transaction_id = COALESCE(transaction_id, $2), \
+                 lease_until = NULL, last_error = NULL, updated_at = $3 WHERE order_id = $4 AND status = 'created'",
+            )
+            .bind(redirect_url)
+            .bind(transaction_id)
+            .bind(event.at)
+            .bind(order_id)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 1 {
+                insert_event(
+                    &mut tx,
+                    order_id,
+                    event,
+                    Some(OrderStatus::Created),
+                    Some(OrderStatus::Pending),
+                )
+                .await?;
+                tx.commit().await?;
+                return Ok(TransitionOutcome::Applied {
+                    from: OrderStatus::Created,
+                    to: OrderStatus::Pending,
+                });
+            }
+            // A confirmed notification overtook our own checkout call: keep its status, but
+            // remember the redirect so a retried checkout answers the same.
+            sqlx::query(
+                "UPDATE orders SET redirect_url = COALESCE(redirect_url, $1), lease_until = NULL WHERE order_id = $2",
+            )
+            .bind(redirect_url)
+            .bind(order_id)
+            .execute(&mut *tx)
+            .await?;
+            insert_event(&mut tx, order_id, event, None, None).await?;
+            tx.commit().await?;
+            let current = self
+                .get_order(order_id)
+                .await?
+                .map(|o| o.status)
+                .ok_or_else(|| StoreError::Corrupt(format!("order {order_id} vanished")))?;
+            Ok(if current == OrderStatus::Pending {
+                TransitionOutcome::Unchanged
+            } else {
+                TransitionOutcome::Refused { current }
+            })
+        })
+    }
+
+    fn checkout_failed<'a>(
+        &'a self,
+        order_id: &'a str,
+        event: &'a NewEvent,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            let mut tx = self.pool.begin().await?;
+            sqlx::query("UPDATE orders SET lease_until = NULL, last_error = $1, updated_at = $2 WHERE order_id = $3")
+                .bind(&event.detail)
+                .bind(event.at)
+                .bind(order_id)
+                .execute(&mut *tx)
+                .await?;
+            insert_event(&mut tx, order_id, event, None, None).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    fn transition<'a>(
+        &'a self,
+        order_id: &'a str,
+        to: OrderStatus,
+        transaction_id: Option<&'a str>,
+        event: &'a NewEvent,
+    ) -> BoxFuture<'a, Result<TransitionOutcome, StoreError>> {
+        Box::pin(self.transition_inner(order_id, to, transaction_id, event))
+    }
+
+    fn add_cancelled_amount<'a>(
+        &'a self,
+        order_id: &'a str,
+        amount: Money,
+        event: &'a NewEvent,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(async move {
+            for _ in 0..CAS_ATTEMPTS {
+                let Some(order) = self.get_order(order_id).await? else {
+                    return Err(StoreError::Corrupt(format!("order {order_id} vanished")));
+                };
+                let total = order
+                    .cancelled_amount
+                    .checked_add(amount)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                if total > order.amount {
+                    return Ok(false);
+                }
+                let mut tx = self.pool.begin().await?;
+                let done = sqlx::query(
+                    "UPDATE orders SET cancelled_amount = $1, updated_at = $2 WHERE order_id = $3 AND cancelled_amount = $4",
+                )
+                .bind(total.to_string())
+                .bind(event.at)
+                .bind(order_id)
+                .bind(order.cancelled_amount.to_string())
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 1 {
+                    insert_event(&mut tx, order_id, event, None, None).await?;
+                    tx.commit().await?;
+                    return Ok(true);
+                }
+                tx.rollback().await?;
+            }
+            Err(StoreError::Corrupt(format!(
+                "order {order_id} kept changing under a cancellation"
+            )))
+        })
+    }
+
+    fn append_event<'a>(
+        &'a self,
+        order_id: &'a str,
+        event: &'a NewEvent,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            let mut conn = self.pool.acquire().await?;
+            insert_event(&mut conn, order_id, event, None, None).await
+        })
+    }
+
+    fn events<'a>(
+        &'a self,
+        order_id: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<EventRecord>, StoreError>> {
+        Box::pin(async move {
+            let rows = sqlx::query(
+                "SELECT seq, at, kind, from_status, to_status, detail FROM order_events WHERE order_id = $1 ORDER BY seq",
+            )
+            .bind(order_id)
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter()
+                .map(|row| {
+                    Ok(EventRecord {
+                        seq: row.try_get("seq")?,
+                        at: row.try_get("at")?,
+                        kind: row.try_get("kind")?,
+                        from_status: opt_status(row, "from_status")?,
+                        to_status: opt_status(row, "to_status")?,
+                        detail: row.try_get("detail")?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn record_call<'a>(&'a self, c: &'a ProviderCall) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            sqlx::query(
+                "INSERT INTO provider_calls (id, at, gateway, operation, method, endpoint, order_id, request, \
+                 response, http_status, latency_ms, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            )
+            .bind(&c.id)
+            .bind(c.at)
+            .bind(&c.gateway)
+            .bind(&c.operation)
+            .bind(&c.method)
+            .bind(&c.endpoint)
+            .bind(&c.order_id)
+            .bind(&c.request)
+            .bind(&c.response)
+            .bind(c.http_status.map(i64::from))
+            .bind(c.latency_ms)
+            .bind(&c.error)
+            .execute(&self.pool)
+            .await?;
+            Ok(())
+        })
+    }
+
+    fn calls<'a>(
+        &'a self,
+        order_id: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<Vec<ProviderCall>, StoreError>> {
+        Box::pin(async move {
+            let base = "SELECT id, at, gateway, operation, method, endpoint, order_id, request, response, \
+                        http_status, latency_ms, error FROM provider_calls";
+            let rows = match order_id {
+                Some(id) => {
+                    sqlx::query(&format!("{base} WHERE order_id = $1 ORDER BY at, id"))
+                        .bind(id)
+                        .fetch_all(&self.pool)
+                        .await?
+                }
+                None => {
+                    sqlx::query(&format!("{base} ORDER BY at, id"))
+                        .fetch_all(&self.pool)
+                        .await?
+                }
+            };
+            rows.iter()
+                .map(|row| {
+                    let http_status: Option<i64> = row.try_get("http_status")?;
+                    Ok(ProviderCall {
+                        id: row.try_get("id")?,
+                        at: row.try_get("at")?,
+                        gateway: row.try_get("gateway")?,
+                        operation: row.try_get("operation")?,
+                        method: row.try_get("method")?,
+                        endpoint: row.try_get("endpoint")?,
+                        order_id: row.try_get("order_id")?,
+                        request: row.try_get("request")?,
+                        response: row.try_get("response")?,
+                        http_status: http_status.and_then(|s| u16::try_from(s).ok()),
+                        latency_ms: row.try_get("latency_ms")?,
+                        error: row.try_get("error")?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn record_notification<'a>(
+        &'a self,
+        n: &'a NotificationRecord,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            sqlx::query(
+                "INSERT INTO notifications (id, at, gateway, order_id, transaction_id, raw_body, verdict, detail) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(&n.id)
+            .bind(n.at)
+            .bind(&n.gateway)
+            .bind(&n.order_id)
+            .bind(&n.transaction_id)
+            .bind(&n.raw_body)
+            .bind(&n.verdict)
+            .bind(&n.detail)
+            .execute(&self.pool)
+            .await?;
+            Ok(())
+        })
+    }
+
+    fn notifications<'a>(
+        &'a self,
+        order_id: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<Vec<NotificationRecord>, StoreError>> {
+        Box::pin(async move {
+            let base = "SELECT id, at, gateway, order_id, transaction_id, raw_body, verdict, detail FROM notifications";
+            let rows = match order_id {
+                Some(id) => {
+                    sqlx::query(&format!("{base} WHERE order_id = $1 ORDER BY at, id"))
+                        .bind(id)
+                        .fetch_all(&self.pool)
+                        .await?
+                }
+                None => {
+                    sqlx::query(&format!("{base} ORDER BY at, id"))
+                        .fetch_all(&self.pool)
+                        .await?
+                }
+            };
+            rows.iter()
+                .map(|row| {
+                    Ok(NotificationRecord {
+                        id: row.try_get("id")?,
+                        at: row.try_get("at")?,
+                        gateway: row.try_get("gateway")?,
+                        order_id: row.try_get("order_id")?,
+                        transaction_id: row.try_get("transaction_id")?,
+                        raw_body: row.try_get("raw_body")?,
+                        verdict: row.try_get("verdict")?,
+                        detail: row.try_get("detail")?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn put_cart<'a>(&'a self, cart: &'a CartRecord) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            let lines = serde_json::to_string(&cart.lines)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            // Portable upsert: both SQLite (3.24+) and PostgreSQL speak ON CONFLICT.
+            sqlx::query(
+                "INSERT INTO carts (cart_id, lines, created_at, updated_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (cart_id) DO UPDATE SET lines = excluded.lines, updated_at = excluded.updated_at",
+            )
+            .bind(&cart.cart_id)
+            .bind(lines)
+            .bind(cart.created_at)
+            .bind(cart.updated_at)
+            .execute(&self.pool)
+            .await?;
+            Ok(())
+        })
+    }
+
+    fn cart<'a>(
+        &'a self,
+        cart_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<CartRecord>, StoreError>> {
+        Box::pin(async move {
+            let row = sqlx::query(
+                "SELECT cart_id, lines, created_at, updated_at FROM carts WHERE cart_id = $1",
+            )
+            .bind(cart_id)
+            .fetch_optional(&self.pool)
+            .await?;
+            row.map(|row| {
+                let lines: String = row.try_get("lines")?;
+                let lines: Vec<CartLine> = serde_json::from_str(&lines)
+                    .map_err(|e| StoreError::Corrupt(format!("cart lines: {e}")))?;
+                Ok(CartRecord {
+                    cart_id: row.try_get("cart_id")?,
+                    lines,
+                    created_at: row.try_get("created_at")?,
+                    updated_at: row.try_get("updated_at")?,
+                })
+            })
+            .transpose()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn order(id: &str, key: &str) -> NewOrder {
+        NewOrder {
+            order: OrderRecord {
+                order_id: id.into(),
+                idempotency_key: key.into(),
+                fingerprint: "fp".into(),
+                cart_id: None,
+                payment_type: "3_months".into(),
+                amount: Money::from_rupiah(100_000),
+                cancelled_amount: Money::ZERO,
+                currency: "IDR".into(),
+                status: OrderStatus::Created,
+                gateway: "kredivo".into(),
+                transaction_id: None,
+                redirect_url: None,
+                last_error: None,
+                lease_until: None,
+                created_at: 1,
+                updated_at: 1,
+            },
+            lines: vec![LineRecord {
+                product_id: "kopi-gayo-250g".into(),
+                name: "Kopi".into(),
+                category: "Coffee".into(),
+                quantity: 2,
+                unit_price: Money::from_rupiah(50_000),
+                line_total: Money::from_rupiah(100_000),
+            }],
+        }
+    }
+
+    #[tokio::test]
+    async fn an_idempotency_key_is_stored_once() {
+        let store = SqliteStore::open("sqlite::memory:").await.unwrap();
+        assert_eq!(
+            store.insert_order(&order("A", "key-0001")).await.unwrap(),
+            InsertOutcome::Inserted
+        );
+        match store.insert_order(&order("B", "key-0001")).await.unwrap() {
+            InsertOutcome::Existing(o) => assert_eq!(o.order_id, "A"),
+            other => panic!("{other:?}"),
+        }
+        assert!(store.order("B").await.unwrap().is_none());
+        assert_eq!(store.order_lines("A").await.unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn transitions_follow_the_state_machine_and_log_events() {
+        let store = SqliteStore::open("sqlite::memory:").await.unwrap();
+        store.insert_order(&order("A", "key-0001")).await.unwrap();
+        let ev = NewEvent::new(2, "status", "test");
+        assert!(store.claim_checkout("A", 2, 100).await.unwrap());
+        assert!(
+            !store.claim_checkout("A", 3, 100).await.unwrap(),
+            "lease held"
+        );
+        assert!(matches!(
+            store
+                .checkout_started("A", Some("https://x"), None, &ev)
+                .await
+                .unwrap(),
+            TransitionOutcome::Applied { .. }
+        ));
+        assert_eq!(
+            store
+                .transition("A", OrderStatus::Settled, Some("tx-1"), &ev)
+                .await
+                .unwrap(),
+            TransitionOutcome::Applied {
+                from: OrderStatus::Pending,
+                to: OrderStatus::Settled
+            }
+        );
+        assert_eq!(
+            store
+                .transition("A", OrderStatus::Pending, None, &ev)
+                .await
+                .unwrap(),
+            TransitionOutcome::Refused {
+                current: OrderStatus::Settled
+            }
+        );
+        assert_eq!(
+            store
+                .transition("A", OrderStatus::Settled, None, &ev)
+                .await
+                .unwrap(),
+            TransitionOutcome::Unchanged
+        );
+        let o = store.order("A").await.unwrap().unwrap();
+        assert_eq!(o.status, OrderStatus::Settled);
+        assert_eq!(o.transaction_id.as_deref(), Some("tx-1"));
+        let kinds: Vec<_> = store
+            .events("A")
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.seq)
+            .collect();
+        assert_eq!(kinds, vec![1, 2, 3]);
+        assert!(store
+            .add_cancelled_amount("A", Money::from_rupiah(40_000), &ev)
+            .await
+            .unwrap());
+        assert!(!store
+            .add_cancelled_amount("A", Money::from_rupiah(70_000), &ev)
+            .await
+            .unwrap());
+    }
+
+    #[tokio::test]
+    async fn carts_are_upserted() {
+        let store = SqliteStore::open("sqlite::memory:").await.unwrap();
+        let mut cart = CartRecord {
+            cart_id: "c1".into(),
+            lines: vec![],
+            created_at: 1,
+            updated_at: 1,
+        };
+        store.put_cart(&cart).await.unwrap();
+        cart.lines.push(CartLine {
+            product_id: "x".into(),
+            quantity: 2,
+        });
+        cart.updated_at = 2;
+        store.put_cart(&cart).await.unwrap();
+        assert_eq!(store.cart("c1").await.unwrap(), Some(cart));
+    }
+}
