@@ -1,0 +1,800 @@
+//! The widget API's edges, the upstream's failures, the guards, the admin API and the demo
+//! store API.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::*;
+use kredivo_api::OrderStatus;
+use kredivo_proxy::{ManualClock, RateLimit};
+use kredivo_sandbox::{Endpoint, Fault, FaultRule, Target};
+use serde_json::{json, Value};
+
+const PT: &str = "/api/kredivo/v1/payment-types";
+
+#[tokio::test]
+async fn payment_types_for_a_badge_amount_match_kredivos_documented_figures() {
+    let env = start().await;
+    let (status, body) = env.post(PT, &json!({"amount": "2400000"})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["amount"], "2400000");
+    assert_eq!(body["currency"], "IDR");
+    assert_eq!(body["estimate"], false);
+    let plans = body["plans"].as_array().unwrap();
+    let by_type = |t: &str| {
+        plans
+            .iter()
+            .find(|p| p["payment_type"] == t)
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    // Doc 000: 3 m 856,290 → 2,568,870; 6 m 450,090 → 2,700,540; 12 m 248,050 → 2,976,600.
+    for (t, monthly, total) in [
+        ("3_months", "856290", "2568870"),
+        ("6_months", "450090", "2700540"),
+        ("12_months", "248050", "2976600"),
+    ] {
+        assert_eq!(by_type(t)["monthly_installment"], monthly, "{t}");
+        assert_eq!(by_type(t)["total"], total, "{t}");
+    }
+    let tenures: Vec<u64> = plans
+        .iter()
+        .map(|p| p["tenure_months"].as_u64().unwrap())
+        .collect();
+    assert!(
+        tenures.windows(2).all(|w| w[0] <= w[1]),
+        "shortest first: {tenures:?}"
+    );
+}
+
+#[tokio::test]
+async fn payment_types_are_fetched_once_per_cart_within_the_cache_window() {
+    let clock = Arc::new(ManualClock::new(1_700_000_000_000));
+    let env = start_with(Options {
+        clock: clock.clone(),
+        cache_ttl: Duration::from_secs(30),
+        ..Options::default()
+    })
+    .await;
+    let cart = json!({"cart": [{"product_id": "kopi-gayo-1kg", "quantity": 2}, {"product_id": "sambal-set", "quantity": 1}]});
+    let same_cart_reordered = json!({"cart": [{"product_id": "sambal-set", "quantity": 1}, {"product_id": "kopi-gayo-1kg", "quantity": 2}]});
+    let (a, b, c) = tokio::join!(
+        env.post(PT, &cart),
+        env.post(PT, &cart),
+        env.post(PT, &same_cart_reordered)
+    );
+    assert_eq!((a.0, b.0, c.0), (200, 200, 200));
+    assert_eq!(a.1, b.1);
+    assert_eq!(a.1, c.1);
+    assert_eq!(a.1["amount"], "825000");
+    assert_eq!(
+        env.calls("payments").await.len(),
+        1,
+        "concurrent and equal carts share one upstream call"
+    );
+
+    env.post(PT, &json!({"amount": "825000"})).await;
+    assert_eq!(
+        env.calls("payments").await.len(),
+        2,
+        "a different key is fetched"
+    );
+    clock.advance(29_000);
+    env.post(PT, &cart).await;
+    assert_eq!(
+        env.calls("payments").await.len(),
+        2,
+        "still inside the window"
+    );
+    clock.advance(2_000);
+    env.post(PT, &cart).await;
+    assert_eq!(
+        env.calls("payments").await.len(),
+        3,
+        "fetched again after the TTL"
+    );
+}
+
+#[tokio::test]
+async fn bad_payment_type_requests_get_our_error_shape() {
+    let env = start().await;
+    let cases = [
+        (json!({}), 400, "invalid_request"),
+        (json!({"amount": "100", "cart": []}), 400, "invalid_request"),
+        (json!({"amount": "10.5"}), 400, "invalid_request"),
+        (json!({"amount": "0"}), 400, "invalid_request"),
+        (json!({"amount": 2400000}), 400, "invalid_json"),
+        (
+            json!({"cart": [{"product_id": "unicorn", "quantity": 1}]}),
+            400,
+            "invalid_cart",
+        ),
+        (
+            json!({"cart": [{"product_id": "tas-rotan", "quantity": 0}]}),
+            400,
+            "invalid_cart",
+        ),
+        (
+            json!({"cart": [{"product_id": "tas-rotan", "quantity": 10000}]}),
+            400,
+            "invalid_cart",
+        ),
+        (
+            json!({"cart": [{"product_id": "tas-rotan", "quantity": -1}]}),
+            400,
+            "invalid_json",
+        ),
+        (json!({"cart": []}), 400, "invalid_cart"),
+        (json!({"cart_id": "cart_missing"}), 404, "not_found"),
+    ];
+    for (body, status, code) in cases {
+        let (got, answer) = env.post(PT, &body).await;
+        assert_eq!(
+            (got, answer["error"]["code"].as_str()),
+            (status, Some(code)),
+            "{body} → {answer}"
+        );
+        assert!(answer["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()));
+    }
+    let (_, unknown) = env
+        .post(
+            PT,
+            &json!({"cart": [{"product_id": "unicorn", "quantity": 1}]}),
+        )
+        .await;
+    assert_eq!(
+        unknown["error"]["details"][0],
+        "cart[0].product_id: unknown product \"unicorn\""
+    );
+    assert_eq!(
+        env.calls("payments").await.len(),
+        0,
+        "nothing invalid reaches Kredivo"
+    );
+}
+
+#[tokio::test]
+async fn malformed_oversized_and_deeply_nested_bodies_are_refused_in_our_shape() {
+    let env = start().await;
+    let raw = |body: String, content_type: &str| {
+        env.http
+            .post(env.url("/api/kredivo/v1/checkout"))
+            .header("content-type", content_type)
+            .body(body)
+    };
+    let (status, body) = env
+        .send(raw("{\"cart\": [".into(), "application/json"))
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("invalid_json"))
+    );
+    let (status, body) = env.send(raw("{}".into(), "text/plain")).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("invalid_json")),
+        "text/plain would skip CORS preflight"
+    );
+    let deep = format!("{}{}", "[".repeat(40), "]".repeat(40));
+    let (status, body) = env.send(raw(deep, "application/json")).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("invalid_json"))
+    );
+    let huge = format!("{{\"pad\":\"{}\"}}", "x".repeat(70 * 1024));
+    let (status, body) = env.send(raw(huge, "application/json")).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (413, Some("payload_too_large"))
+    );
+    let (status, body) = env.get("/api/kredivo/v1/no-such-endpoint").await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (404, Some("not_found"))
+    );
+    let (status, body) = env
+        .post(
+            "/api/kredivo/v1/checkout",
+            &checkout_body(&[("tas-rotan", 1)], "3_months", "short"),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("invalid_request")),
+        "idempotency key too short"
+    );
+}
+
+#[tokio::test]
+async fn a_payment_type_kredivo_does_not_offer_is_ineligible() {
+    let env = start().await;
+    // Rp 95,000 is below the installment minimum of the reference table: only 30 days.
+    let (status, body) = env
+        .post(
+            "/api/kredivo/v1/checkout",
+            &checkout_body(&[("kopi-gayo-250g", 1)], "12_months", "ineligible-001"),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (422, Some("ineligible_amount")),
+        "{body}"
+    );
+    assert!(env.sandbox.transactions().is_empty());
+    assert!(env
+        .state
+        .store()
+        .list_orders(&Default::default())
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn upstream_timeouts_5xx_and_garbage_give_clear_errors_and_store_nothing_wrong() {
+    let env = start_with(Options {
+        upstream_timeout: Duration::from_millis(300),
+        ..Options::default()
+    })
+    .await;
+    let faults = env.sandbox.faults();
+    let cases = [
+        (Fault::Latency { ms: 1_000 }, 504, "upstream_timeout"),
+        (
+            Fault::HttpStatus { status: 503 },
+            503,
+            "upstream_unavailable",
+        ),
+        (Fault::MalformedJson, 503, "upstream_unavailable"),
+        (
+            Fault::Error {
+                message: "Invalid merchant".into(),
+                code: None,
+            },
+            502,
+            "upstream_error",
+        ),
+    ];
+    for (i, (fault, status, code)) in cases.into_iter().enumerate() {
+        faults.add(FaultRule::new(Endpoint::CheckoutUrl, fault.clone()).times(1));
+        let key = format!("upstream-fail-{i:02}");
+        let (got, body) = env
+            .post(
+                "/api/kredivo/v1/checkout",
+                &checkout_body(&[("tas-rotan", 2)], "3_months", &key),
+            )
+            .await;
+        assert_eq!(
+            (got, body["error"]["code"].as_str()),
+            (status, Some(code)),
+            "{fault:?}: {body}"
+        );
+        let order = env
+            .state
+            .store()
+            .order_by_idempotency_key(&key)
+            .await
+            .unwrap()
+            .expect("the order is kept");
+        assert_eq!(
+            order.status,
+            OrderStatus::Created,
+            "{fault:?}: not pending, not settled"
+        );
+        assert_eq!(
+            order.redirect_url, None,
+            "{fault:?}: nothing to redirect to"
+        );
+        assert!(order.last_error.is_some(), "{fault:?}");
+        // The same key, once Kredivo is back, completes the same order.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let (got, body) = env
+            .post(
+                "/api/kredivo/v1/checkout",
+                &checkout_body(&[("tas-rotan", 2)], "3_months", &key),
+            )
+            .await;
+        if got == 200 {
+            assert_eq!(body["order_id"], order.order_id.as_str());
+            assert_eq!(body["status"], "pending");
+        } else {
+            // Kredivo may already hold the order from the failed attempt ("already PROCESSED"):
+            // the widget then starts over with a new key; still no second transaction.
+            assert_eq!(body["error"]["code"], "upstream_error", "{fault:?}: {body}");
+            assert!(env.kredivo_transactions(&order.order_id) <= 1);
+        }
+    }
+    // payment-types: a garbage answer is an error and is not cached.
+    faults.add(FaultRule::new(Endpoint::Payments, Fault::MalformedJson).times(3));
+    let (status, body) = env.post(PT, &json!({"amount": "500000"})).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (503, Some("upstream_unavailable"))
+    );
+    let (status, _) = env.post(PT, &json!({"amount": "500000"})).await;
+    assert_eq!(status, 200, "the failure was not cached");
+    assert!(env.verdicts().await.is_empty());
+}
+
+#[tokio::test]
+async fn a_redirect_to_a_host_outside_the_allowlist_is_never_handed_out() {
+    let env = start_with(Options {
+        redirect_hosts: vec!["pay.kredivo.example".into()],
+        ..Options::default()
+    })
+    .await;
+    let (status, body) = env
+        .post(
+            "/api/kredivo/v1/checkout",
+            &checkout_body(&[("tas-rotan", 1)], "30_days", "allowlist-0001"),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (502, Some("upstream_error")),
+        "{body}"
+    );
+    assert!(
+        !body.to_string().contains("signin"),
+        "no URL leaks into the error"
+    );
+    let order = env
+        .state
+        .store()
+        .order_by_idempotency_key("allowlist-0001")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(order.redirect_url, None);
+    assert_eq!(order.status, OrderStatus::Created);
+}
+
+#[tokio::test]
+async fn foreign_origins_may_not_change_state_but_allowlisted_ones_may() {
+    let env = start().await;
+    let body = checkout_body(&[("tas-rotan", 1)], "30_days", "origin-check-01");
+    let (status, err) = env
+        .send(
+            env.http
+                .post(env.url("/api/kredivo/v1/checkout"))
+                .header("origin", "https://evil.example")
+                .json(&body),
+        )
+        .await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (403, Some("forbidden_origin"))
+    );
+    assert!(env.sandbox.transactions().is_empty());
+
+    let preflight = env
+        .http
+        .request(
+            reqwest::Method::OPTIONS,
+            env.url("/api/kredivo/v1/checkout"),
+        )
+        .header("origin", "https://shop.example")
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "content-type")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        preflight.headers()["access-control-allow-origin"],
+        "https://shop.example"
+    );
+    let evil_preflight = env
+        .http
+        .request(
+            reqwest::Method::OPTIONS,
+            env.url("/api/kredivo/v1/checkout"),
+        )
+        .header("origin", "https://evil.example")
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .unwrap();
+    assert!(evil_preflight
+        .headers()
+        .get("access-control-allow-origin")
+        .is_none());
+
+    let (status, _) = env
+        .send(
+            env.http
+                .post(env.url("/api/kredivo/v1/checkout"))
+                .header("origin", "https://shop.example")
+                .json(&body),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = env
+        .send(
+            env.http
+                .post(env.url("/api/kredivo/v1/checkout"))
+                .header("origin", env.base.clone())
+                .json(&body),
+        )
+        .await;
+    assert_eq!(status, 200, "same origin");
+}
+
+#[tokio::test]
+async fn a_client_over_its_rate_limit_gets_429_with_retry_after() {
+    let env = start_with(Options {
+        rate_limit: RateLimit {
+            per_minute: 60,
+            burst: 5,
+        },
+        ..Options::default()
+    })
+    .await;
+    let mut statuses = Vec::new();
+    for _ in 0..7 {
+        let resp = env
+            .http
+            .get(env.url("/api/kredivo/v1/pricing"))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(resp.status().as_u16());
+        if resp.status() == 429 {
+            assert_eq!(resp.headers()["retry-after"], "1");
+            let body: Value = resp.json().await.unwrap();
+            assert_eq!(body["error"]["code"], "rate_limited");
+        }
+    }
+    assert_eq!(statuses, vec![200, 200, 200, 200, 200, 429, 429]);
+    // Kredivo's pushes are not throttled.
+    let (status, _) = env.post("/api/kredivo/v1/push", &json!({})).await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn the_pricing_table_is_served_with_a_cache_header_and_parses_with_the_plan_crate() {
+    let env = start().await;
+    let resp = env
+        .http
+        .get(env.url("/api/kredivo/v1/pricing"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["cache-control"], "public, max-age=300");
+    let table: kredivo_plan::PricingTable = resp.json().await.unwrap();
+    assert_eq!(table, kredivo_plan::PricingTable::kredivo_reference());
+}
+
+#[tokio::test]
+async fn admin_endpoints_need_the_bearer_token() {
+    let env = start().await;
+    for token in [None, Some("wrong-token-0123456789"), Some("")] {
+        let mut req = env.http.get(env.url("/api/kredivo/v1/admin/orders"));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let (status, body) = env.send(req).await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (401, Some("unauthorized")),
+            "{token:?}"
+        );
+    }
+    let (status, _) = env
+        .send(
+            env.http
+                .post(env.url("/api/kredivo/v1/admin/orders/x/cancel"))
+                .json(&json!({})),
+        )
+        .await;
+    assert_eq!(status, 401);
+    let (status, body) = env
+        .send(env.admin(env.http.get(env.url("/api/kredivo/v1/admin/orders"))))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["orders"], json!([]));
+}
+
+#[tokio::test]
+async fn an_admin_cancels_part_then_all_of_a_settled_order_with_kredivo() {
+    let env = start().await;
+    let answer = env
+        .checkout(
+            &[("rice-cooker", 1), ("tas-rotan", 1)],
+            "3_months",
+            "admin-cancel-01",
+        )
+        .await;
+    let order_id = answer["order_id"].as_str().unwrap().to_owned();
+    let cancel = |body: Value| {
+        env.admin(
+            env.http
+                .post(env.url(&format!("/api/kredivo/v1/admin/orders/{order_id}/cancel"))),
+        )
+        .json(&body)
+    };
+    let (status, body) = env.send(cancel(json!({}))).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("invalid_request")),
+        "not settled yet"
+    );
+
+    env.sandbox
+        .kredivo()
+        .drive(&order_id, Target::Settle)
+        .unwrap();
+    assert!(env.wait_for(&order_id, OrderStatus::Settled).await);
+    env.pushes_settled().await;
+
+    let (status, body) = env.send(cancel(json!({"amount": "2000000"}))).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("invalid_request")),
+        "more than the order"
+    );
+    let (status, body) = env
+        .send(cancel(
+            json!({"amount": "275000", "reason": "Tas rotan out of stock"}),
+        ))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["status"], "settled",
+        "a partial cancel keeps the order settled"
+    );
+    assert_eq!(body["cancelled_amount"], "275000");
+    let tx = env.sandbox.kredivo().transaction(&order_id).unwrap();
+    assert_eq!(tx.remaining_amount, "899000.00");
+
+    let (status, body) = env
+        .send(cancel(json!({"reason": "Customer changed their mind"})))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "cancelled");
+    assert_eq!(body["cancelled_amount"], "1174000");
+    env.pushes_settled().await;
+    assert_eq!(env.order_status(&order_id).await, OrderStatus::Cancelled);
+
+    let (status, detail) = env
+        .send(
+            env.admin(
+                env.http
+                    .get(env.url(&format!("/api/kredivo/v1/admin/orders/{order_id}"))),
+            ),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let kinds: Vec<&str> = detail["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds[..3], ["created", "checkout_started", "status"]);
+    assert!(
+        kinds.contains(&"partially_cancelled") && kinds.contains(&"cancelled"),
+        "{kinds:?}"
+    );
+    assert_eq!(detail["lines"].as_array().unwrap().len(), 2);
+    assert!(detail["provider_calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["operation"] == "cancel_transaction"));
+
+    let (status, list) = env
+        .send(
+            env.admin(
+                env.http
+                    .get(env.url("/api/kredivo/v1/admin/orders?status=cancelled")),
+            ),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(list["orders"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn an_admin_refresh_applies_what_kredivo_says_when_a_push_was_lost() {
+    let env = start().await;
+    let answer = env
+        .checkout(&[("wayang-arjuna", 1)], "3_months", "admin-refresh-1")
+        .await;
+    let order_id = answer["order_id"].as_str().unwrap().to_owned();
+    env.sandbox
+        .faults()
+        .add(FaultRule::new(Endpoint::Push, Fault::DropPush).times(1));
+    env.sandbox
+        .kredivo()
+        .drive(&order_id, Target::Deny)
+        .unwrap();
+    env.pushes_settled().await;
+    assert_eq!(
+        env.order_status(&order_id).await,
+        OrderStatus::Pending,
+        "the push was dropped"
+    );
+    let (status, body) = env
+        .send(
+            env.admin(
+                env.http
+                    .post(env.url(&format!("/api/kredivo/v1/admin/orders/{order_id}/refresh"))),
+            ),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["order"]["status"], "denied");
+    assert_eq!(body["refresh"]["outcome"]["outcome"], "applied");
+}
+
+#[tokio::test]
+async fn the_demo_store_lists_products_and_prices_server_side_carts() {
+    let env = start().await;
+    let (status, body) = env.get("/api/store/products").await;
+    assert_eq!(status, 200);
+    let products = body["products"].as_array().unwrap();
+    assert_eq!(products.len(), 12);
+    assert!(products
+        .iter()
+        .all(|p| p["image"].as_str().unwrap().starts_with("/www/img/")));
+    let (status, batik) = env.get("/api/store/products/batik-parang").await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        batik["variants"][2],
+        json!({"id": "batik-parang-xl", "label": "XL", "price": "319000"})
+    );
+    assert_eq!(env.get("/api/store/products/nope").await.0, 404);
+
+    let (status, created) = env.post("/api/store/carts", &json!({})).await;
+    assert_eq!(status, 201);
+    let cart_id = created["cart_id"].as_str().unwrap().to_owned();
+    let put = |lines: Value| {
+        env.http
+            .put(env.url(&format!("/api/store/carts/{cart_id}")))
+            .json(&json!({ "lines": lines }))
+    };
+    let (status, priced) = env
+        .send(put(json!([{"product_id": "batik-parang-xl", "quantity": 2}, {"product_id": "kopi-gayo-250g", "quantity": 3}])))
+        .await;
+    assert_eq!(status, 200, "{priced}");
+    assert_eq!(
+        priced,
+        json!({"cart_id": cart_id, "total": "923000", "lines": [
+            {"product_id": "batik-parang-xl", "name": "Kemeja Batik Parang (XL)", "quantity": 2, "unit_price": "319000", "line_total": "638000"},
+            {"product_id": "kopi-gayo-250g", "name": "Kopi Arabika Gayo (250 g)", "quantity": 3, "unit_price": "95000", "line_total": "285000"},
+        ]})
+    );
+    let (status, err) = env
+        .send(put(json!([{"product_id": "batik-parang", "quantity": 1}])))
+        .await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (400, Some("invalid_cart")),
+        "buy a variant, not the product"
+    );
+    let (_, again) = env.get(&format!("/api/store/carts/{cart_id}")).await;
+    assert_eq!(again, priced, "a refused update leaves the cart as it was");
+
+    // Checkout and payment types by cart id.
+    let (status, plans) = env.post(PT, &json!({ "cart_id": cart_id })).await;
+    assert_eq!((status, plans["amount"].as_str()), (200, Some("923000")));
+    let (status, answer) = env
+        .post(
+            "/api/kredivo/v1/checkout",
+            &json!({"cart_id": cart_id, "payment_type": "6_months", "idempotency_key": "cart-id-chk-01"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    let (_, view) = env
+        .get(&format!(
+            "/api/kredivo/v1/orders/{}",
+            answer["order_id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(view["amount"], "923000");
+    assert_eq!(env.get("/api/store/carts/cart_nope").await.0, 404);
+}
+
+#[tokio::test]
+async fn the_server_key_never_appears_in_any_response_or_stored_record() {
+    let env = start_with(Options {
+        upstream_timeout: Duration::from_millis(300),
+        ..Options::default()
+    })
+    .await;
+    // A full flow plus every kind of failure.
+    let answer = env
+        .checkout(&[("laptop-14", 1)], "12_months", "leak-check-0001")
+        .await;
+    let order_id = answer["order_id"].as_str().unwrap().to_owned();
+    env.post(PT, &json!({"amount": "1500000"})).await;
+    env.sandbox
+        .kredivo()
+        .drive(&order_id, Target::Settle)
+        .unwrap();
+    assert!(env.wait_for(&order_id, OrderStatus::Settled).await);
+    env.pushes_settled().await;
+    env.send(
+        env.admin(
+            env.http
+                .post(env.url(&format!("/api/kredivo/v1/admin/orders/{order_id}/cancel"))),
+        )
+        .json(&json!({"amount": "1000"})),
+    )
+    .await;
+    env.send(
+        env.admin(
+            env.http
+                .post(env.url(&format!("/api/kredivo/v1/admin/orders/{order_id}/refresh"))),
+        ),
+    )
+    .await;
+    for fault in [
+        Fault::HttpStatus { status: 500 },
+        Fault::MalformedJson,
+        Fault::Latency { ms: 800 },
+    ] {
+        env.sandbox
+            .faults()
+            .add(FaultRule::new(Endpoint::Any, fault).times(3));
+        env.post(
+            "/api/kredivo/v1/checkout",
+            &checkout_body(&[("tas-rotan", 1)], "30_days", "leak-check-0002"),
+        )
+        .await;
+        env.post(PT, &json!({"amount": "777000"})).await;
+        env.sandbox.faults().clear();
+    }
+    // Kredivo refusing our key echoes nothing back either.
+    env.sandbox.faults().add(
+        FaultRule::new(
+            Endpoint::Any,
+            Fault::Error {
+                message: "Field secret_key is INCORRECT.".into(),
+                code: None,
+            },
+        )
+        .times(1),
+    );
+    env.post(PT, &json!({"amount": "888000"})).await;
+    env.send(
+        env.admin(
+            env.http
+                .get(env.url(&format!("/api/kredivo/v1/admin/orders/{order_id}"))),
+        ),
+    )
+    .await;
+    env.send(env.admin(env.http.get(env.url("/api/kredivo/v1/admin/orders"))))
+        .await;
+
+    let store = env.state.store();
+    let mut stored = Vec::new();
+    let calls = store.calls(None).await.unwrap();
+    assert!(
+        calls.len() >= 8,
+        "the flow made provider calls: {}",
+        calls.len()
+    );
+    assert!(calls
+        .iter()
+        .any(|c| c.operation == "checkout_url" && c.request.contains("transaction_details")));
+    stored.push(serde_json::to_string(&calls).unwrap());
+    stored.push(serde_json::to_string(&store.notifications(None).await.unwrap()).unwrap());
+    for order in store.list_orders(&Default::default()).await.unwrap() {
+        stored.push(serde_json::to_string(&order).unwrap());
+        stored.push(serde_json::to_string(&store.events(&order.order_id).await.unwrap()).unwrap());
+    }
+    let seen = env.seen.lock().unwrap().clone();
+    assert!(seen.len() >= 10);
+    for text in seen.iter().chain(stored.iter()) {
+        assert!(!text.contains(SERVER_KEY), "server key leaked: {text}");
+    }
+    // And the key really was sent to Kredivo (the sandbox accepted it).
+    assert!(env.kredivo_transactions(&order_id) == 1);
+    assert!(!format!("{:?}", env.state).contains(SERVER_KEY));
+}
