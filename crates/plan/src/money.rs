@@ -24,7 +24,11 @@ use crate::PlanError;
 /// Serde: deserialises from a JSON number (`6505000`, `6505000.0`) or a string
 /// (`"6505000"`, `"1500100.00"`); serialises as a JSON integer because Kredivo requests use
 /// integers. Fields that must be strings use [`serde_str`] or [`serde_str_2dp`].
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+///
+/// Invariant: the `Decimal` has scale 0, is not negative and its mantissa fits in a `u64`,
+/// so arithmetic and comparisons run on that `u64` (comparing `Decimal`s rescales, which
+/// profiling showed as a third of the pricing time).
+#[derive(Clone, Copy, Default)]
 pub struct Money(Decimal);
 
 /// `u64::MAX` as a `Decimal`, built at compile time.
@@ -102,9 +106,9 @@ impl Money {
     }
 
     /// The amount as a whole number of rupiah; never fails because `Money::MAX` is `u64::MAX`.
-    pub fn to_rupiah_u64(self) -> u64 {
-        // Invariant: scale 0, non-negative, mantissa <= u64::MAX.
-        u64::try_from(self.0.mantissa()).unwrap_or(u64::MAX)
+    pub const fn to_rupiah_u64(self) -> u64 {
+        // Invariant: scale 0, non-negative, mantissa <= u64::MAX, so the cast is exact.
+        self.0.mantissa() as u64
     }
 
     /// `true` for zero rupiah.
@@ -114,38 +118,58 @@ impl Money {
 
     /// `self + other`, or [`PlanError::Overflow`] above [`Money::MAX`].
     pub fn checked_add(self, other: Money) -> Result<Money, PlanError> {
-        let sum = self.0.checked_add(other.0).ok_or(PlanError::Overflow {
-            operation: "Money::checked_add",
-        })?;
-        Money::bounded(sum, "Money::checked_add")
+        self.to_rupiah_u64()
+            .checked_add(other.to_rupiah_u64())
+            .map(Money::from_rupiah)
+            .ok_or(PlanError::Overflow {
+                operation: "Money::checked_add",
+            })
     }
 
     /// `self - other`, or [`PlanError::Negative`] when `other` is larger.
     pub fn checked_sub(self, other: Money) -> Result<Money, PlanError> {
-        let difference = self.0.checked_sub(other.0).ok_or(PlanError::Overflow {
-            operation: "Money::checked_sub",
-        })?;
-        Money::try_from(difference)
+        match self.to_rupiah_u64().checked_sub(other.to_rupiah_u64()) {
+            Some(difference) => Ok(Money::from_rupiah(difference)),
+            None => Err(PlanError::Negative {
+                value: self.0 - other.0,
+            }),
+        }
     }
 
     /// `self × factor`, or [`PlanError::Overflow`] above [`Money::MAX`].
     pub fn checked_mul(self, factor: u32) -> Result<Money, PlanError> {
-        let product = self
-            .0
-            .checked_mul(Decimal::from(factor))
+        self.to_rupiah_u64()
+            .checked_mul(u64::from(factor))
+            .map(Money::from_rupiah)
             .ok_or(PlanError::Overflow {
                 operation: "Money::checked_mul",
-            })?;
-        Money::bounded(product, "Money::checked_mul")
+            })
     }
+}
 
-    /// Wraps a value already known to be whole and non-negative, checking only the upper bound.
-    fn bounded(value: Decimal, operation: &'static str) -> Result<Money, PlanError> {
-        if value > MAX_DECIMAL {
-            Err(PlanError::Overflow { operation })
-        } else {
-            Ok(Money(value))
-        }
+impl PartialEq for Money {
+    fn eq(&self, other: &Money) -> bool {
+        self.to_rupiah_u64() == other.to_rupiah_u64()
+    }
+}
+
+impl Eq for Money {}
+
+impl PartialOrd for Money {
+    fn partial_cmp(&self, other: &Money) -> Option<core::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Money {
+    fn cmp(&self, other: &Money) -> core::cmp::Ordering {
+        self.to_rupiah_u64().cmp(&other.to_rupiah_u64())
+    }
+}
+
+impl core::hash::Hash for Money {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.to_rupiah_u64().hash(state);
     }
 }
 
@@ -154,6 +178,19 @@ impl TryFrom<Decimal> for Money {
 
     /// Accepts whole, non-negative values up to [`Money::MAX`]; `2400000.00` becomes `2400000`.
     fn try_from(value: Decimal) -> Result<Money, PlanError> {
+        // Fast path: already whole rupiah at scale 0 (what rounding produces).
+        if value.scale() == 0 {
+            let mantissa = value.mantissa();
+            if let Ok(rupiah) = u64::try_from(mantissa) {
+                return Ok(Money::from_rupiah(rupiah));
+            }
+            if mantissa < 0 {
+                return Err(PlanError::Negative { value });
+            }
+            return Err(PlanError::Overflow {
+                operation: "Money::try_from",
+            });
+        }
         if value.is_zero() {
             // Also folds -0 and 0.00 into the one zero.
             return Ok(Money::ZERO);
@@ -166,7 +203,11 @@ impl TryFrom<Decimal> for Money {
         }
         let mut whole = value.trunc();
         whole.rescale(0);
-        Money::bounded(whole, "Money::try_from")
+        u64::try_from(whole.mantissa())
+            .map(Money::from_rupiah)
+            .map_err(|_| PlanError::Overflow {
+                operation: "Money::try_from",
+            })
     }
 }
 

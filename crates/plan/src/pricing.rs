@@ -69,6 +69,51 @@ impl RoundingMode {
             RoundingMode::Down => RoundingStrategy::ToZero,
         }
     }
+
+    /// Rounds a non-negative value to whole rupiah in this mode.
+    ///
+    /// Gives exactly `value.round_dp_with_strategy(0, self.strategy())` (a test pins the
+    /// equivalence) but works on the 96-bit mantissa with one integer division, which is
+    /// several times faster on the pricing hot path.
+    ///
+    /// ```
+    /// use kredivo_plan::{Money, RoundingMode};
+    /// use rust_decimal::Decimal;
+    /// let half = Decimal::new(25, 1); // 2.5
+    /// assert_eq!(RoundingMode::HalfUp.round_to_rupiah(half)?, Money::from_rupiah(3));
+    /// assert_eq!(RoundingMode::HalfEven.round_to_rupiah(half)?, Money::from_rupiah(2));
+    /// assert_eq!(RoundingMode::Up.round_to_rupiah(Decimal::new(21, 1))?, Money::from_rupiah(3));
+    /// assert_eq!(RoundingMode::Down.round_to_rupiah(Decimal::new(29, 1))?, Money::from_rupiah(2));
+    /// # Ok::<(), kredivo_plan::PlanError>(())
+    /// ```
+    pub fn round_to_rupiah(self, value: Decimal) -> Result<Money, PlanError> {
+        let scale = value.scale();
+        if scale == 0 {
+            return Money::try_from(value);
+        }
+        if value.is_sign_negative() && !value.is_zero() {
+            return Err(PlanError::Negative { value });
+        }
+        let mantissa = value.mantissa().unsigned_abs();
+        // scale <= 28, and 10^28 < 2^94, so the power fits in u128.
+        let divisor = 10u128.pow(scale);
+        let (quotient, remainder) = (mantissa / divisor, mantissa % divisor);
+        let round_up = match self {
+            RoundingMode::Down => false,
+            RoundingMode::Up => remainder != 0,
+            RoundingMode::HalfUp => remainder >= divisor - remainder,
+            RoundingMode::HalfEven => {
+                let twice = remainder * 2;
+                twice > divisor || (twice == divisor && quotient % 2 == 1)
+            }
+        };
+        let whole = quotient + u128::from(round_up);
+        u64::try_from(whole)
+            .map(Money::from_rupiah)
+            .map_err(|_| PlanError::Overflow {
+                operation: "RoundingMode::round_to_rupiah",
+            })
+    }
 }
 
 /// How monthly installments are rounded.
@@ -225,6 +270,9 @@ struct CompiledRule {
     tenure: Decimal,
     unit: Decimal,
     unit_is_one: bool,
+    /// `Some(k)` when the unit is `10^k` (k ≥ 1): rounding then shifts the scale instead of
+    /// dividing, which is exact and several times faster.
+    unit_power_of_ten: Option<u32>,
     strategy: RoundingStrategy,
     fee_fraction: Decimal,
     down_payment_fraction: Decimal,
@@ -531,7 +579,7 @@ impl CompiledRule {
                     promo: None,
                 },
                 None => Pricing::Annuity {
-                    factor: Some(annuity_factor(r, n).ok_or_else(overflow)?),
+                    factor: Some(hot_factor(annuity_factor(r, n).ok_or_else(overflow)?)),
                     promo: None,
                 },
                 Some((months, p)) => {
@@ -547,8 +595,8 @@ impl CompiledRule {
                         .checked_mul(annuity_factor(r, rest).ok_or_else(overflow)?)
                         .ok_or_else(overflow)?;
                     Pricing::Annuity {
-                        factor: Some(factor),
-                        promo: Some((months, promo_factor)),
+                        factor: Some(hot_factor(factor)),
+                        promo: Some((months, hot_factor(promo_factor))),
                     }
                 }
             },
@@ -558,6 +606,7 @@ impl CompiledRule {
             tenure: Decimal::from(n),
             unit,
             unit_is_one: unit == Decimal::ONE,
+            unit_power_of_ten: power_of_ten(rule.rounding.unit.to_rupiah_u64()),
             strategy: rule.rounding.strategy.strategy(),
             fee_fraction: rule.service_fee.percent * HUNDREDTH,
             down_payment_fraction: rule.down_payment_percent * HUNDREDTH,
@@ -572,13 +621,28 @@ impl CompiledRule {
 
     /// Rounds to whole rupiah with the rule's strategy.
     fn round_rupiah(&self, value: Decimal) -> Result<Money, PlanError> {
-        Money::try_from(value.round_dp_with_strategy(0, self.strategy))
+        self.rule.rounding.strategy.round_to_rupiah(value)
     }
 
     /// Rounds to the rule's unit with the rule's strategy.
     fn round_unit(&self, value: Decimal) -> Result<Money, PlanError> {
         if self.unit_is_one {
             return self.round_rupiah(value);
+        }
+        if let Some(k) = self.unit_power_of_ten {
+            // value / 10^k is the same mantissa at a larger scale.
+            let mut shifted = value;
+            if shifted.set_scale(value.scale() + k).is_ok() {
+                let units = self.round_rupiah(shifted)?;
+                let unit = self.rule.rounding.unit.to_rupiah_u64();
+                return units
+                    .to_rupiah_u64()
+                    .checked_mul(unit)
+                    .map(Money::from_rupiah)
+                    .ok_or(PlanError::Overflow {
+                        operation: "round to unit",
+                    });
+            }
         }
         let units = value
             .checked_div(self.unit)
@@ -666,7 +730,12 @@ impl CompiledRule {
                     Some(factor) => mul(f, factor)?,
                     None => div(f, self.tenure)?,
                 };
-                let monthly = self.round_unit(add(regular, fee_share)?)?;
+                let monthly = if fee.is_zero() {
+                    // Adding a zero of another scale would still cost a rescale.
+                    self.round_unit(regular)?
+                } else {
+                    self.round_unit(add(regular, fee_share)?)?
+                };
                 match promo {
                     None => (monthly, None, monthly.checked_mul(n)?),
                     Some((months, promo_factor)) => {
@@ -698,6 +767,16 @@ impl CompiledRule {
     }
 }
 
+/// `Some(k)` when `n == 10^k` with `k ≥ 1`.
+fn power_of_ten(mut n: u64) -> Option<u32> {
+    let mut k = 0;
+    while n >= 10 && n % 10 == 0 {
+        n /= 10;
+        k += 1;
+    }
+    (n == 1 && k > 0).then_some(k)
+}
+
 fn mul(a: Decimal, b: Decimal) -> Result<Decimal, PlanError> {
     a.checked_mul(b).ok_or(PlanError::Overflow {
         operation: "pricing multiplication",
@@ -714,6 +793,18 @@ fn add(a: Decimal, b: Decimal) -> Result<Decimal, PlanError> {
     a.checked_add(b).ok_or(PlanError::Overflow {
         operation: "pricing addition",
     })
+}
+
+/// Decimal places kept in a precomputed factor.
+const FACTOR_DECIMALS: u32 = 20;
+
+/// Keeps a factor to [`FACTOR_DECIMALS`] places (half-up). The error is below 10^-20 per
+/// rupiah financed, i.e. under 10^-8 rupiah even at `Money::MAX`, so it can only matter for a
+/// value within that distance of a rounding midpoint; in exchange `amount × factor` fits
+/// `Decimal`'s 96-bit mantissa for amounts up to about Rp 2 billion and skips the costly
+/// rescaling a 28-digit factor forces on every multiplication.
+fn hot_factor(factor: Decimal) -> Decimal {
+    factor.round_dp_with_strategy(FACTOR_DECIMALS, RoundingStrategy::MidpointAwayFromZero)
 }
 
 /// `(1 + r)^n` by repeated exact multiplication (n ≤ 60, computed once per rule).
@@ -757,5 +848,78 @@ mod percent {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
         deserializer.deserialize_any(crate::wire::DecimalVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const MODES: [RoundingMode; 4] = [
+        RoundingMode::HalfUp,
+        RoundingMode::HalfEven,
+        RoundingMode::Up,
+        RoundingMode::Down,
+    ];
+
+    proptest! {
+        #[test]
+        fn fast_rounding_matches_rust_decimal_for_every_mode(
+            lo in any::<u32>(), mid in any::<u32>(), hi in 0u32..16, scale in 0u32..=28,
+        ) {
+            let value = Decimal::from_parts(lo, mid, hi, false, scale);
+            for mode in MODES {
+                let expected = value.round_dp_with_strategy(0, mode.strategy());
+                let got = mode.round_to_rupiah(value);
+                match Money::try_from(expected) {
+                    Ok(money) => prop_assert_eq!(got, Ok(money), "{} {:?}", value, mode),
+                    Err(_) => prop_assert!(got.is_err(), "{} {:?}", value, mode),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn fast_rounding_handles_midpoints_in_each_mode() {
+        let rows = [
+            ("2.5", [3, 2, 3, 2]),
+            ("3.5", [4, 4, 4, 3]),
+            ("0.5", [1, 0, 1, 0]),
+            ("0.0000000000000000000000000001", [0, 0, 1, 0]),
+            ("7.4999999999999999999999999999", [7, 7, 8, 7]),
+            (
+                "856293.50978966484439829573",
+                [856_294, 856_294, 856_294, 856_293],
+            ),
+        ];
+        for (text, expected) in rows {
+            let value: Decimal = text.parse().unwrap();
+            for (mode, rupiah) in MODES.into_iter().zip(expected) {
+                assert_eq!(
+                    mode.round_to_rupiah(value),
+                    Ok(Money::from_rupiah(rupiah)),
+                    "{text} {mode:?}"
+                );
+            }
+        }
+        assert!(RoundingMode::HalfUp
+            .round_to_rupiah(Decimal::new(-15, 1))
+            .is_err());
+    }
+
+    #[test]
+    fn powers_of_ten_are_recognised() {
+        let rows = [
+            (1, None),
+            (10, Some(1)),
+            (100, Some(2)),
+            (1_000, Some(3)),
+            (20, None),
+            (5, None),
+        ];
+        for (unit, expected) in rows {
+            assert_eq!(power_of_ten(unit), expected, "{unit}");
+        }
     }
 }
