@@ -1,0 +1,67 @@
+//! The payment aggregators that resell Kredivo — DOKU (doc 001), Finpay (doc 002), Midtrans
+//! (doc 003) and Xendit (doc 004) — as plain data and pure functions: their JSON request,
+//! response and notification bodies, their status vocabularies, and how each one signs or
+//! authenticates a message.
+//!
+//! No I/O and no HTTP framework: the proxy's gateways and the sandbox's simulators both build
+//! on these types, so the two sides of every exchange agree by construction, and the
+//! signature code is tested once against the published vectors.
+//!
+//! - [`doku`]: `Digest` + HMAC-SHA256 `Signature` headers (CONTRACTS.md's vector is a test).
+//! - [`midtrans`]: Basic auth and the SHA-512 `signature_key` of notifications.
+//! - [`xendit`]: Basic auth, the `x-callback-token` comparison, customers/plans/charges.
+//! - [`finpay`]: Basic auth and the HMAC-SHA512 callback `signature` over PHP-style JSON
+//!   ([`php_json`]).
+//!
+//! Parsing is tolerant where providers are inconsistent: money fields accept JSON numbers and
+//! strings (`11000`, `"11000.00"`) through [`kredivo_plan::Money`], and every status enum keeps
+//! values this version does not know in an `Unknown(String)` variant.
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+#[macro_use]
+mod open_enum;
+
+pub mod auth;
+pub mod doku;
+pub mod finpay;
+pub mod midtrans;
+pub mod php_json;
+pub mod sandbox_defaults;
+pub mod serde_text;
+pub mod xendit;
+
+/// Why a message could not be built, parsed or authenticated.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProviderError {
+    /// A signature, token or credential does not match.
+    #[error("{provider}: signature mismatch: {reason}")]
+    BadSignature {
+        /// Which provider's scheme.
+        provider: &'static str,
+        /// What did not match (never the secret or the expected value).
+        reason: String,
+    },
+    /// A header or field needed to check a message is absent.
+    #[error("{provider}: {what} is missing")]
+    Missing {
+        /// Which provider's scheme.
+        provider: &'static str,
+        /// The header or field.
+        what: &'static str,
+    },
+    /// A header or field is present but malformed.
+    #[error("{provider}: {what} is malformed: {reason}")]
+    Malformed {
+        /// Which provider's scheme.
+        provider: &'static str,
+        /// The header or field.
+        what: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// A body is not the JSON it should be.
+    #[error("invalid JSON: {0}")]
+    Json(String),
+}
