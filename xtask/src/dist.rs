@@ -64,23 +64,23 @@ fn short_hash(bytes: &[u8]) -> String {
     digest[..5].iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn gzip_len(bytes: &[u8]) -> usize {
+fn gzip(bytes: &[u8]) -> Res<Vec<u8>> {
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    let _ = enc.write_all(bytes);
-    enc.finish().map(|v| v.len()).unwrap_or(0)
+    enc.write_all(bytes)
+        .and_then(|_| enc.finish())
+        .map_err(|e| format!("gzip: {e}"))
 }
 
-fn brotli_len(bytes: &[u8]) -> usize {
+fn brotli(bytes: &[u8]) -> Res<Vec<u8>> {
     let mut out = Vec::new();
     let params = brotli::enc::BrotliEncoderParams {
         quality: 11,
         lgwin: 22,
         ..Default::default()
     };
-    match brotli::BrotliCompress(&mut &bytes[..], &mut out, &params) {
-        Ok(_) => out.len(),
-        Err(_) => 0,
-    }
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)
+        .map_err(|e| format!("brotli: {e}"))?;
+    Ok(out)
 }
 
 /// `cargo xtask dist`: writes `dist/` and prints each file's raw, gzip and brotli size.
@@ -94,13 +94,21 @@ pub fn dist() -> Res<Vec<Built>> {
     std::fs::create_dir_all(&dist).map_err(|e| format!("cannot create dist/: {e}"))?;
 
     let mut built = Vec::new();
+    // Each file is written with pre-compressed `.br` and `.gz` siblings, which static
+    // servers (the demo's, nginx's gzip_static/brotli_static, CDNs) send as they are.
     let mut emit = |name: String, bytes: &[u8], transfer: bool| -> Res<String> {
-        std::fs::write(dist.join(&name), bytes)
-            .map_err(|e| format!("cannot write dist/{name}: {e}"))?;
+        let write = |file: String, data: &[u8]| {
+            std::fs::write(dist.join(&file), data)
+                .map_err(|e| format!("cannot write dist/{file}: {e}"))
+        };
+        let (gz, br) = (gzip(bytes)?, brotli(bytes)?);
+        write(name.clone(), bytes)?;
+        write(format!("{name}.gz"), &gz)?;
+        write(format!("{name}.br"), &br)?;
         built.push(Built {
             raw: bytes.len(),
-            gzip: gzip_len(bytes),
-            brotli: brotli_len(bytes),
+            gzip: gz.len(),
+            brotli: br.len(),
             name: name.clone(),
             transfer,
         });
@@ -150,7 +158,9 @@ pub fn dist() -> Res<Vec<Built>> {
         ("__LOGO_WHITE__", &white_name),
     ] {
         if !loader.contains(placeholder) {
-            return Err(format!("www/widget/loader.js lacks the {placeholder} placeholder"));
+            return Err(format!(
+                "www/widget/loader.js lacks the {placeholder} placeholder"
+            ));
         }
         loader = loader.replace(placeholder, value);
     }
@@ -183,7 +193,11 @@ fn print_sizes(built: &[Built]) {
             kb(b.raw),
             kb(b.gzip),
             kb(b.brotli),
-            if b.transfer { "" } else { "  (not loaded by default)" }
+            if b.transfer {
+                ""
+            } else {
+                "  (not loaded by default)"
+            }
         );
     }
     let (raw, gz, br) = built.iter().filter(|b| b.transfer).fold((0, 0, 0), |a, b| {

@@ -47,7 +47,10 @@ pub fn locked_wasm_bindgen_version() -> Res<String> {
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line.trim() == "name = \"wasm-bindgen\"" {
-            if let Some(v) = lines.next().and_then(|l| l.trim().strip_prefix("version = ")) {
+            if let Some(v) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = "))
+            {
                 return Ok(v.trim_matches('"').to_owned());
             }
         }
@@ -66,13 +69,7 @@ fn wasm_bindgen_cli() -> Res {
         have.as_deref().unwrap_or("none")
     );
     // No --locked: the CLI's own lockfile names a yanked transitive version.
-    run(util::cargo().args([
-        "install",
-        "wasm-bindgen-cli",
-        "--version",
-        &want,
-        "--force",
-    ]))
+    run(util::cargo().args(["install", "wasm-bindgen-cli", "--version", &want, "--force"]))
 }
 
 /// wasm-pack, for the widget's browser tests.
@@ -95,9 +92,11 @@ pub fn chromium() -> Res {
     }
     let is_root = output_line("id", &["-u"]).as_deref() == Some("0");
     if !is_root || which("apt-get").is_none() {
-        return Err("Chromium and chromedriver are needed for the browser tests. On Debian or \
+        return Err(
+            "Chromium and chromedriver are needed for the browser tests. On Debian or \
              Ubuntu run: sudo apt-get update && sudo apt-get install -y chromium chromium-driver"
-            .into());
+                .into(),
+        );
     }
     run(Command::new("apt-get").args(["update", "-qq"]))?;
     run(Command::new("apt-get")

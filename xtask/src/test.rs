@@ -74,8 +74,8 @@ fn plain_step(steps: &mut Vec<Step>, name: &'static str, f: impl FnOnce() -> Res
 /// error, a lint) counts as one failure, so the summary never hides it.
 pub fn run_all() -> Res {
     setup::setup(true)?;
-    let chromedriver = util::which("chromedriver")
-        .ok_or("chromedriver is not on PATH after setup")?;
+    let chromedriver =
+        util::which("chromedriver").ok_or("chromedriver is not on PATH after setup")?;
 
     let mut steps = Vec::new();
     step(
@@ -132,12 +132,19 @@ pub fn run_all() -> Res {
     step(
         &mut steps,
         "end-to-end tests (demo + sandbox + headless Chromium)",
-        util::cargo()
-            .env("CHROMEDRIVER", &chromedriver)
-            .args(["test", "--package", "kredivo-e2e", "--", "--test-threads=1"]),
+        util::cargo().env("CHROMEDRIVER", &chromedriver).args([
+            "test",
+            "--package",
+            "kredivo-e2e",
+            "--",
+            "--test-threads=1",
+        ]),
     );
 
-    println!("\n{:<56} {:>7} {:>7} {:>8}", "step", "passed", "failed", "time");
+    println!(
+        "\n{:<56} {:>7} {:>7} {:>8}",
+        "step", "passed", "failed", "time"
+    );
     let mut passed = 0;
     let mut failed = 0;
     for s in &steps {
