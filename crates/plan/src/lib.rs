@@ -2,15 +2,34 @@
 //! and the native servers.
 //!
 //! Everything here is plain Rust on [`rust_decimal`]: no I/O, no floats, no web or server
-//! crates, so the same figures come out in the browser, the proxy and the sandbox.
+//! crates, so the browser, the proxy and the sandbox compute the same rupiah.
 //!
 //! - [`Money`]: a whole, non-negative rupiah amount; an invalid one cannot be built.
 //! - [`PaymentType`], [`TransactionStatus`], [`FraudStatus`]: forward-compatible provider enums.
-//! - [`format_money`], [`Locale`]: `Rp 2.400.000` / `IDR 2,400,000`.
 //! - [`PricingTable`] → [`Plan`] → [`Plan::schedule`]: pricing as data, exact plans.
 //! - [`Cart`], [`validate_order`]: carts whose lines sum to the amount, every problem at once.
+//! - [`format_money`], [`Locale`]: `Rp 2.400.000` / `IDR 2,400,000`, "Bayar dalam 3 bulan".
 //! - [`wire::kredivo`]: Kredivo Checkout API v2 JSON, tolerant on input.
 //! - [`PlanError`]: the one error type.
+//!
+//! ```
+//! use kredivo_plan::{format_money, Locale, Money, PricingTable};
+//!
+//! let table = PricingTable::kredivo_reference();
+//! let price = Money::parse("2400000")?;
+//! for plan in table.plans(price) {
+//!     println!(
+//!         "{}: {} × {}",
+//!         plan.label(Locale::Id),
+//!         plan.tenure_months(),
+//!         format_money(plan.monthly_installment(), Locale::Id),
+//!     );
+//! }
+//! // A badge: "from Rp 248.050/month".
+//! let cheapest = table.cheapest_monthly(price).expect("2.4M is eligible");
+//! assert_eq!(format_money(cheapest, Locale::Id), "Rp 248.050");
+//! # Ok::<(), kredivo_plan::PlanError>(())
+//! ```
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 

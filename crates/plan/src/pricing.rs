@@ -429,6 +429,16 @@ impl PricingTable {
     ///
     /// Clears `out` first. Allocation-free once `out` has capacity for the table's rules,
     /// as long as the payment types are known ones (an `Unknown` type clones its name).
+    ///
+    /// ```
+    /// use kredivo_plan::{Money, PricingTable};
+    /// let table = PricingTable::kredivo_reference();
+    /// let mut out = Vec::with_capacity(8);
+    /// for rupiah in [150_000, 2_400_000, 9_999_000] {
+    ///     table.plans_into(Money::from_rupiah(rupiah), &mut out);
+    ///     assert!(!out.is_empty());
+    /// }
+    /// ```
     pub fn plans_into(&self, amount: Money, out: &mut Vec<Plan>) {
         out.clear();
         for rule in &self.rules {
