@@ -12,8 +12,8 @@ use crate::{Locale, Money, PaymentType, PlanError};
 ///
 /// Built by [`crate::PricingTable::plans`] or converted from Kredivo's `/v2/payments` entries
 /// (`Plan::try_from(&wire)`); the constructor checks that the figures are coherent
-/// (tenure ≥ 1, down payment ≤ principal, promotion shorter than the tenure), so every
-/// `Plan` can produce a schedule.
+/// (tenure 1 to 60 months, down payment ≤ principal, promotion shorter than the tenure), so
+/// every `Plan` can produce a schedule.
 ///
 /// Terms, in Kredivo's vocabulary: `principal` is `amount`; `total` is
 /// `installment_amount`, the sum of every monthly installment (the down payment is paid
@@ -76,8 +76,10 @@ impl TryFrom<PlanParts> for Plan {
             payment_type: parts.payment_type.clone(),
             reason,
         };
-        if parts.tenure_months == 0 {
-            return Err(invalid("tenure must be at least one month"));
+        // The upper bound keeps a provider's figure from making `schedule()` allocate
+        // billions of lines.
+        if parts.tenure_months == 0 || parts.tenure_months > crate::MAX_TENURE_MONTHS {
+            return Err(invalid("tenure must be 1 to 60 months"));
         }
         if parts.down_payment > parts.principal {
             return Err(invalid("down payment exceeds the principal"));

@@ -683,6 +683,13 @@ fn incoherent_plans_cannot_be_built() {
         ),
         (
             PlanParts {
+                tenure_months: 4_000_000_000,
+                ..good.clone()
+            },
+            "absurd tenure that would make schedule() allocate billions of lines",
+        ),
+        (
+            PlanParts {
                 down_payment: rp(901),
                 ..good.clone()
             },
