@@ -1,0 +1,122 @@
+//! The demo as one process: the merchant proxy's router, the provider sandbox mounted under
+//! `/sandbox`, and the static demo store (`index.html`, `www/`, `dist/`) beside them.
+//!
+//! Production is the same proxy without the sandbox and with real provider hosts in config;
+//! this crate is only the glue, so it holds no logic worth testing on its own beyond the
+//! headers it sets (the end-to-end tests in `crates/e2e` drive it through a browser).
+#![deny(missing_docs)]
+
+use std::path::PathBuf;
+
+use axum::http::{header, HeaderValue};
+use axum::Router;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// The Content-Security-Policy of every demo page: no inline script, wasm allowed. The widget
+/// must work under it (a merchant with a strict policy can embed it unchanged).
+pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+     style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+     object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+/// What the demo process is built from.
+#[derive(Debug, Clone)]
+pub struct DemoConfig {
+    /// Where a browser reaches this process, without a trailing slash:
+    /// `http://127.0.0.1:8080`. Provider redirects, push and return URLs derive from it.
+    pub base_url: String,
+    /// The repository root: `index.html`, `www/` and `dist/` are served from here.
+    pub root: PathBuf,
+    /// The order store (`sqlite://…`).
+    pub database_url: String,
+    /// Extra proxy settings by environment-variable name (`GATEWAY`, `ADMIN_TOKEN`, …);
+    /// real environment variables win over these defaults.
+    pub overrides: Vec<(String, String)>,
+}
+
+impl DemoConfig {
+    /// Defaults for `base_url`, with the store under `./data/`.
+    pub fn new(base_url: impl Into<String>, root: impl Into<PathBuf>) -> Self {
+        Self {
+            base_url: base_url.into(),
+            root: root.into(),
+            database_url: "sqlite://data/demo.db".into(),
+            overrides: Vec::new(),
+        }
+    }
+}
+
+/// The whole demo as one router.
+pub async fn app(config: DemoConfig) -> anyhow::Result<Router> {
+    let base = config.base_url.trim_end_matches('/').to_owned();
+
+    let sandbox = kredivo_sandbox::Sandbox::new(kredivo_sandbox::SandboxConfig {
+        public_base_url: format!("{base}/sandbox"),
+        ..Default::default()
+    });
+
+    // The proxy reads the same variables as in production; the demo only supplies defaults
+    // that point it at the embedded sandbox.
+    let defaults = [
+        (
+            "KREDIVO_BASE_URL".to_owned(),
+            format!("{base}/sandbox/kredivo"),
+        ),
+        ("PUBLIC_BASE_URL".to_owned(), base.clone()),
+        ("ALLOWED_ORIGINS".to_owned(), base.clone()),
+        ("DATABASE_URL".to_owned(), config.database_url.clone()),
+        ("RETURN_PAGE".to_owned(), "/www/return.html".to_owned()),
+    ];
+    let lookup = |name: &str| -> Option<String> {
+        std::env::var(name)
+            .ok()
+            .or_else(|| {
+                config
+                    .overrides
+                    .iter()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.clone())
+            })
+            .or_else(|| {
+                defaults
+                    .iter()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.clone())
+            })
+    };
+    let proxy_config = kredivo_proxy::Config::from_lookup(lookup)?;
+    let state = kredivo_proxy::AppState::new(proxy_config, kredivo_proxy::Deps::default()).await?;
+
+    Ok(kredivo_proxy::app(state)
+        .nest("/sandbox", sandbox.router())
+        .merge(static_site(&config.root)))
+}
+
+/// `index.html`, `www/` and `dist/` with the demo's CSP and cache headers.
+fn static_site(root: &std::path::Path) -> Router {
+    let csp = SetResponseHeaderLayer::overriding(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    let no_cache = SetResponseHeaderLayer::if_not_present(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-cache"),
+    );
+    // Files under dist/ carry a content hash in their names (but the loader), so they may be
+    // cached for good; the loader keeps a stable name and is revalidated.
+    let dist = Router::new()
+        .nest_service(
+            "/dist",
+            ServeDir::new(root.join("dist"))
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
+        .layer(no_cache.clone());
+    Router::new()
+        .route_service("/", ServeFile::new(root.join("index.html")))
+        .route_service("/index.html", ServeFile::new(root.join("index.html")))
+        .nest_service("/www", ServeDir::new(root.join("www")))
+        .layer(no_cache)
+        .merge(dist)
+        .layer(csp)
+}

@@ -1,0 +1,224 @@
+//! A shopper's whole journey in a real headless Chromium: listing → product → cart →
+//! choose 6 months → Kredivo button → sandbox sign-in (phone, PIN, OTP) → back at the store
+//! with the order settled by a push the proxy confirmed with the provider.
+
+use std::time::Duration;
+
+use kredivo_e2e::Harness;
+
+const T: Duration = Duration::from_secs(20);
+
+/// JS: the text inside the first element matching `sel` in the shadow root of `host`.
+fn shadow(host: &str, sel: &str) -> String {
+    format!(
+        "(() => {{ const h = document.querySelector({host:?}); \
+           const r = h && h.shadowRoot; const e = r && r.querySelector({sel:?}); \
+           return e ? (e.textContent || 'present') : null; }})()"
+    )
+}
+
+/// JS: clicks the first element matching `sel` inside `host`'s shadow root.
+fn shadow_click(host: &str, sel: &str) -> String {
+    format!(
+        "document.querySelector({host:?}).shadowRoot.querySelector({sel:?}).click(); return true;"
+    )
+}
+
+async fn checkout_flow(gateway: &str) -> anyhow::Result<()> {
+    let overrides: Vec<(&str, &str)> = if gateway == "kredivo" {
+        vec![]
+    } else {
+        vec![("GATEWAY", gateway)]
+    };
+    let mut h = Harness::start(&format!("checkout-{gateway}"), &overrides).await?;
+
+    // Listing: every product card carries a badge computed in the browser.
+    h.goto("/").await?;
+    h.wait_js(
+        "product cards",
+        "document.querySelectorAll('a[data-product-id]').length >= 6",
+        T,
+    )
+    .await?;
+    let badge = h
+        .wait_js(
+            "a rendered badge",
+            &shadow("[data-kredivo-badge]", ".kc-badge"),
+            T,
+        )
+        .await?;
+    let badge = badge.as_str().unwrap_or_default().to_owned();
+    assert!(
+        badge.contains("Rp") && badge.contains("/bulan"),
+        "badge text in Indonesian: {badge:?}"
+    );
+    h.screenshot("listing").await?;
+
+    // Product page: open the first card, buy two.
+    h.js(
+        "document.querySelector('a[data-product-id]').click(); return true;",
+        vec![],
+    )
+    .await?;
+    h.wait_url("product", T).await?;
+    h.wait_js(
+        "add-to-cart button",
+        "document.querySelector('#add-to-cart')",
+        T,
+    )
+    .await?;
+    h.wait_js(
+        "product badge",
+        &shadow("[data-kredivo-badge]", ".kc-badge"),
+        T,
+    )
+    .await?;
+    let before = h
+        .js(
+            &format!("return {};", shadow("[data-kredivo-badge]", ".kc-badge")),
+            vec![],
+        )
+        .await?;
+    h.js(
+        "const q = document.querySelector('#quantity'); q.value = '2'; \
+         q.dispatchEvent(new Event('input', {bubbles: true})); \
+         q.dispatchEvent(new Event('change', {bubbles: true})); return true;",
+        vec![],
+    )
+    .await?;
+    h.wait_js(
+        "the badge to follow the quantity",
+        &format!(
+            "{} !== {}",
+            shadow("[data-kredivo-badge]", ".kc-badge"),
+            before
+        ),
+        T,
+    )
+    .await?;
+    h.screenshot("product").await?;
+    h.js(
+        "document.querySelector('#add-to-cart').click(); return true;",
+        vec![],
+    )
+    .await?;
+    h.wait_js(
+        "the cart to hold the item",
+        "localStorage.length > 0 && document.querySelector('#cart-link')",
+        T,
+    )
+    .await?;
+
+    // Cart: the checkout widget lists the plans from the proxy.
+    h.goto("/www/cart.html").await?;
+    let host = "#kredivo-checkout";
+    h.wait_js(
+        "the 6-month plan",
+        &shadow(host, "[role=radio][data-payment-type=\"6_months\"]"),
+        T,
+    )
+    .await?;
+    h.js(
+        &shadow_click(host, "[role=radio][data-payment-type=\"6_months\"]"),
+        vec![],
+    )
+    .await?;
+    h.wait_js(
+        "6 months selected",
+        &format!(
+            "{} === 'true'",
+            format!(
+                "document.querySelector({host:?}).shadowRoot.querySelector('[data-payment-type=\"6_months\"]').getAttribute('aria-checked')"
+            )
+        ),
+        T,
+    )
+    .await?;
+    h.screenshot("checkout").await?;
+
+    // The Kredivo button sends the shopper to the (sandbox) hosted sign-in.
+    h.js(&shadow_click(host, "button.kc-pay"), vec![]).await?;
+    h.wait_url("/sandbox/", T).await?;
+    h.wait_js(
+        "the sign-in form",
+        "document.querySelector('input[name=phone]')",
+        T,
+    )
+    .await?;
+    h.screenshot("signin").await?;
+    h.js(
+        "document.querySelector('input[name=phone]').value = '81513114262'; \
+         document.querySelector('input[name=pin]').value = '663482'; \
+         document.querySelector('#signin-form #submit').click(); return true;",
+        vec![],
+    )
+    .await?;
+    h.wait_js(
+        "the OTP form",
+        "document.querySelector('input[name=otp]')",
+        T,
+    )
+    .await?;
+    h.screenshot("otp").await?;
+    h.js(
+        "document.querySelector('input[name=otp]').value = '4567'; \
+         document.querySelector('#otp-form #submit').click(); return true;",
+        vec![],
+    )
+    .await?;
+
+    // The tenure confirmation shows the order and the plan the shopper chose in the widget.
+    h.wait_js(
+        "the confirmation form",
+        "document.querySelector('#confirm-form #pay')",
+        T,
+    )
+    .await?;
+    let chosen = h
+        .js(
+            "const r = document.querySelector('#confirm-form input[name=payment_type]:checked'); \
+             return r ? r.value : null;",
+            vec![],
+        )
+        .await?;
+    assert_eq!(chosen, "6_months", "the widget's choice is preselected");
+    h.screenshot("confirm").await?;
+    h.js(
+        "document.querySelector('#pay').click(); return true;",
+        vec![],
+    )
+    .await?;
+
+    let url = h.wait_url("/www/return.html", T).await?;
+    let status = h
+        .wait_js(
+            "the settled order",
+            "(() => { const e = document.querySelector('#order-status'); \
+               return e && e.dataset.status === 'settled' ? e.dataset.status : null; })()",
+            Duration::from_secs(30),
+        )
+        .await?;
+    assert_eq!(status, "settled", "return page at {url}");
+    h.screenshot("settled").await?;
+
+    // The proxy agrees: the order is settled, as confirmed with the provider.
+    let order_id = url
+        .split(['?', '&'])
+        .find_map(|kv| kv.strip_prefix("order_id="))
+        .map(str::to_owned)
+        .expect("the return URL names the order");
+    let (code, order) = h
+        .http_json("GET", &format!("/api/kredivo/v1/orders/{order_id}"), None)
+        .await?;
+    assert_eq!(code, 200, "{order}");
+    assert_eq!(order["status"], "settled", "{order}");
+    assert_eq!(order["payment_type"], "6_months", "{order}");
+
+    h.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shopper_pays_in_six_months_through_kredivo_and_the_order_settles() -> anyhow::Result<()>
+{
+    checkout_flow("kredivo").await
+}
