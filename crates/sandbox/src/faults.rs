@@ -34,6 +34,30 @@ pub enum Endpoint {
     InitCheckout,
     /// Outgoing push notifications and connect callbacks (only the push faults apply).
     Push,
+    /// DOKU `POST /kredivo-peer-to-peer/v2/generate-order`.
+    DokuGenerateOrder,
+    /// DOKU `GET /orders/v1/status/{invoice_number}`.
+    DokuStatus,
+    /// Midtrans `POST /v2/charge`.
+    MidtransCharge,
+    /// Midtrans `GET /v2/{id}/status`.
+    MidtransStatus,
+    /// Midtrans `POST /v2/{id}/cancel`, `/expire` and `/refund`.
+    MidtransModify,
+    /// Xendit `POST /customers`.
+    XenditCustomers,
+    /// Xendit `POST /paylater/plans`.
+    XenditPlans,
+    /// Xendit `POST /paylater/charges`.
+    XenditCharges,
+    /// Xendit `GET /paylater/charges/{id}`.
+    XenditChargeStatus,
+    /// Xendit `POST /paylater/charges/{id}/refunds`.
+    XenditRefunds,
+    /// Finpay `POST /pg/payment/card/initiate`.
+    FinpayInitiate,
+    /// Finpay `GET /pg/payment/card/check/{orderId}`.
+    FinpayCheck,
 }
 
 /// What goes wrong.

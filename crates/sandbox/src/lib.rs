@@ -1,10 +1,10 @@
 //! Provider simulators for the Kredivo checkout product: the demo and every test run
 //! against these instead of the real services.
 //!
-//! Today there is one simulator, [`kredivo`] (Kredivo Checkout API v2, doc 000). Aggregator
-//! simulators (DOKU, Midtrans, Xendit, Finpay) are meant to sit beside it as sibling modules
-//! sharing the clock, id source, fault registry and push engine defined here, each mounted
-//! under its own path prefix by [`Sandbox::router`].
+//! [`kredivo`] simulates Kredivo Checkout API v2 (doc 000); [`aggregators`] simulates DOKU,
+//! Midtrans, Xendit and Finpay reselling it (docs 001–004), sharing the clock, id source,
+//! fault registry, push engine and Kredivo's hosted pages. [`Sandbox::router`] mounts each
+//! under its own path prefix.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -23,6 +23,7 @@ use std::time::Duration;
 
 use axum::Router;
 
+pub mod aggregators;
 pub mod clock;
 pub mod faults;
 mod html;
@@ -30,6 +31,10 @@ pub mod ids;
 pub mod kredivo;
 pub mod push;
 
+pub use aggregators::{
+    Aggregator, AggregatorSettings, AggregatorState, AggregatorTransaction, Aggregators,
+    DokuSettings, FinpaySettings, MidtransSettings, XenditSettings,
+};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use faults::{Endpoint, Fault, FaultRule, Faults};
 pub use ids::{IdSource, RandomIds, SeededIds};
@@ -89,6 +94,8 @@ pub struct SandboxConfig {
     pub kredivo: KredivoSettings,
     /// Largest accepted request body in bytes.
     pub body_limit: usize,
+    /// Credentials and dashboard settings of the DOKU, Midtrans, Xendit and Finpay simulators.
+    pub aggregators: AggregatorSettings,
 }
 
 impl Default for SandboxConfig {
@@ -103,6 +110,7 @@ impl Default for SandboxConfig {
             faults: Arc::new(Faults::new()),
             kredivo: KredivoSettings::default(),
             body_limit: 256 * 1024,
+            aggregators: AggregatorSettings::default(),
         }
     }
 }
@@ -138,6 +146,7 @@ impl SandboxConfig {
 #[derive(Debug, Clone)]
 pub struct Sandbox {
     kredivo: Kredivo,
+    aggregators: Aggregators,
     clock: Arc<dyn Clock>,
     faults: Arc<Faults>,
 }
@@ -148,17 +157,30 @@ impl Sandbox {
     pub fn new(config: SandboxConfig) -> Self {
         let clock = config.clock.clone();
         let faults = config.faults.clone();
+        let aggregator_settings = config.aggregators.clone();
+        let kredivo = Kredivo::new(config);
         Self {
-            kredivo: Kredivo::new(config),
+            aggregators: Aggregators::new(kredivo.clone(), aggregator_settings),
+            kredivo,
             clock,
             faults,
         }
     }
 
-    /// Every simulator's routes: `/kredivo/...` today. Mount it under `/sandbox` so the
-    /// Kredivo base URL becomes `{public_base_url}/kredivo`.
+    /// Every simulator's routes: `/kredivo/...`, `/doku/...`, `/midtrans/...`, `/xendit/...`,
+    /// `/finpay/...`. Mount it under `/sandbox` so the Kredivo base URL becomes
+    /// `{public_base_url}/kredivo` and DOKU's `{public_base_url}/doku`.
     pub fn router(&self) -> Router {
-        Router::new().nest("/kredivo", self.kredivo.router())
+        let mut router = Router::new().nest("/kredivo", self.kredivo.router());
+        for (prefix, aggregator) in self.aggregators.routers() {
+            router = router.nest(prefix, aggregator);
+        }
+        router
+    }
+
+    /// The DOKU, Midtrans, Xendit and Finpay simulators.
+    pub fn aggregators(&self) -> &Aggregators {
+        &self.aggregators
     }
 
     /// The Kredivo simulator: driver API, transactions, push log.

@@ -123,10 +123,22 @@ pub(crate) struct Outgoing {
     pub note: Option<String>,
 }
 
+/// How a push is sent and what counts as an acknowledgement. Kredivo's pushes use the
+/// default; aggregator notifications add signed headers and accept any 2xx.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Delivery {
+    /// Extra request headers (DOKU's signature headers, Xendit's `x-callback-token`).
+    pub headers: Vec<(String, String)>,
+    /// Any 2xx acknowledges (Midtrans, Xendit, DOKU, Finpay) instead of Kredivo's
+    /// `{"status":"OK"}`.
+    pub any_2xx: bool,
+}
+
 struct Job {
     id: u64,
     url: String,
     body: Value,
+    delivery: Delivery,
 }
 
 /// Queues and delivers pushes; shared by every simulator.
@@ -168,6 +180,11 @@ impl Pusher {
 
     /// Queues a push behind earlier pushes with the same subject.
     pub(crate) fn send(self: &Arc<Self>, out: Outgoing) -> u64 {
+        self.send_with(out, Delivery::default())
+    }
+
+    /// [`Pusher::send`] with extra headers and another acknowledgement rule.
+    pub(crate) fn send_with(self: &Arc<Self>, out: Outgoing, delivery: Delivery) -> u64 {
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             tracing::warn!(subject = %out.subject, "no tokio runtime: push not sent");
             return self.record(out, PushOutcome::NotSent);
@@ -177,6 +194,7 @@ impl Pusher {
             id: 0,
             url: out.url.clone(),
             body: out.body.clone(),
+            delivery,
         };
         let id = self.record(out, PushOutcome::Pending);
         let job = Job { id, ..job };
@@ -238,12 +256,17 @@ impl Pusher {
     async fn deliver(&self, job: Job) {
         let max = self.config.max_attempts.max(1);
         for attempt in 1..=max {
-            let result = self.client.post(&job.url).json(&job.body).send().await;
+            let mut request = self.client.post(&job.url).json(&job.body);
+            for (name, value) in &job.delivery.headers {
+                request = request.header(name.as_str(), value.as_str());
+            }
+            let result = request.send().await;
             let record = match result {
                 Ok(resp) => {
                     let status = resp.status();
                     let text = resp.text().await.unwrap_or_default();
-                    let acknowledged = status.is_success() && is_ok_reply(&text);
+                    let acknowledged =
+                        status.is_success() && (job.delivery.any_2xx || is_ok_reply(&text));
                     PushAttempt {
                         attempt,
                         at: self.clock.unix_secs(),

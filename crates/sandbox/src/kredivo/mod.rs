@@ -22,6 +22,7 @@ use crate::{SandboxConfig, SandboxError};
 
 mod api;
 mod driver;
+pub(crate) mod hook;
 mod hosted;
 pub mod model;
 mod pages;
@@ -186,6 +187,8 @@ pub(crate) struct Shared {
     pub pusher: Arc<Pusher>,
     pub settings: KredivoSettings,
     pub body_limit: usize,
+    /// Aggregator simulators told about their transactions' state changes.
+    pub hooks: hook::Hooks,
     db: Mutex<Db>,
 }
 
@@ -229,6 +232,7 @@ impl Kredivo {
                 pusher,
                 settings: config.kredivo,
                 body_limit: config.body_limit,
+                hooks: hook::Hooks::default(),
                 db: Mutex::new(db),
             }),
         }

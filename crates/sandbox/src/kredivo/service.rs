@@ -16,6 +16,8 @@ use crate::SandboxError;
 pub(crate) enum Dispatch {
     Send(Outgoing),
     Drop(Outgoing),
+    /// Tell the aggregator simulator that owns the transaction (see `hook.rs`).
+    Hook(super::hook::Fired),
 }
 
 /// Hands pushes to the push engine (call without holding the state lock).
@@ -29,6 +31,7 @@ pub(crate) fn dispatch(shared: &Shared, pushes: Vec<Dispatch>) {
                 tracing::info!(subject = %out.subject, "push dropped by fault");
                 shared.pusher.record_dropped(out);
             }
+            Dispatch::Hook(fired) => fired.run(),
         }
     }
 }
@@ -199,7 +202,9 @@ pub(crate) fn transition(
         tx.step = Step::Done;
     }
     tracing::info!(transaction_id = %tx.transaction_id, from = %from.wire(), to = %to.wire(), "transition");
-    Ok(build_pushes(shared, tx))
+    let mut pushes = build_pushes(shared, tx);
+    pushes.extend(super::hook::fire(shared, tx, from));
+    Ok(pushes)
 }
 
 /// Gives back `amount` of limit to the paying account.
