@@ -1,0 +1,154 @@
+//! The widget's HTTP: `window.fetch`, the browser's JSON parser and serde-wasm-bindgen.
+//!
+//! No JSON parser is compiled into the wasm: bodies are parsed by `Response.json()` and
+//! written by `JSON.stringify`, and serde-wasm-bindgen maps JS values to the `kredivo_api`
+//! types. Every `JsValue` error becomes a [`Failure`] here, at the boundary.
+
+use js_sys::{Promise, JSON};
+use kredivo_api::ErrorBody;
+use serde::{de::DeserializeOwned, Serialize};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, Request, RequestInit, Response};
+
+use crate::model::{Failure, TIMEOUT_MS};
+
+/// `{proxy}/api/kredivo/v1{path}`; an empty proxy means the page's own origin.
+pub fn api_url(proxy: &str, path: &str) -> String {
+    format!("{proxy}{}{path}", kredivo_api::API_PREFIX)
+}
+
+/// A request that can be cancelled: dropping the answer of a superseded request early.
+#[derive(Clone)]
+pub struct Abort(AbortController);
+
+impl Abort {
+    /// A fresh controller.
+    pub fn new() -> Option<Abort> {
+        AbortController::new().ok().map(Abort)
+    }
+
+    /// Cancels the request (its future resolves to [`Failure::Timeout`] or is ignored).
+    pub fn abort(&self) {
+        self.0.abort();
+    }
+}
+
+/// `GET` a JSON document.
+pub async fn get<T: DeserializeOwned>(url: &str, abort: Option<&Abort>) -> Result<T, Failure> {
+    let v = send(url, "GET", None, abort).await?;
+    serde_wasm_bindgen::from_value(v).map_err(|_| Failure::BadResponse)
+}
+
+/// `POST` a JSON body, read a JSON answer.
+pub async fn post<B: Serialize, T: DeserializeOwned>(
+    url: &str,
+    body: &B,
+    abort: Option<&Abort>,
+) -> Result<T, Failure> {
+    let body = serde_wasm_bindgen::to_value(body)
+        .ok()
+        .and_then(|v| JSON::stringify(&v).ok())
+        .ok_or(Failure::InvalidOptions)?;
+    let v = send(url, "POST", Some(body.into()), abort).await?;
+    serde_wasm_bindgen::from_value(v).map_err(|_| Failure::BadResponse)
+}
+
+async fn send(url: &str, method: &str, body: Option<JsValue>, abort: Option<&Abort>) -> Result<JsValue, Failure> {
+    let window = web_sys::window().ok_or(Failure::Network)?;
+    let own;
+    let controller = match abort {
+        Some(a) => a,
+        None => {
+            own = Abort::new().ok_or(Failure::Network)?;
+            &own
+        }
+    };
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_signal(Some(&controller.0.signal()));
+    let headers = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&headers, &"Accept".into(), &"application/json".into());
+    if let Some(b) = &body {
+        let _ = js_sys::Reflect::set(&headers, &"Content-Type".into(), &"application/json".into());
+        init.set_body(b);
+    }
+    init.set_headers(&headers);
+    let request = Request::new_with_str_and_init(url, &init).map_err(|_| Failure::Network)?;
+
+    // The timeout aborts the request; `timed_out` tells a timeout from a superseded request.
+    let timed_out = std::rc::Rc::new(std::cell::Cell::new(false));
+    let timer = {
+        let (flag, c) = (timed_out.clone(), controller.clone());
+        let cb = wasm_bindgen::closure::Closure::once_into_js(move || {
+            flag.set(true);
+            c.abort();
+        });
+        window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), TIMEOUT_MS)
+            .ok()
+    };
+    let result = fetch_json(&window, &request).await;
+    if let Some(t) = timer {
+        window.clear_timeout_with_handle(t);
+    }
+    match result {
+        Err(Failure::Network) if timed_out.get() => Err(Failure::Timeout),
+        other => other,
+    }
+}
+
+async fn fetch_json(window: &web_sys::Window, request: &Request) -> Result<JsValue, Failure> {
+    let response: Response = JsFuture::from(window.fetch_with_request(request))
+        .await
+        .map_err(|_| Failure::Network)?
+        .dyn_into()
+        .map_err(|_| Failure::Network)?;
+    let body = match response.json() {
+        Ok(p) => JsFuture::from(p).await.ok(),
+        Err(_) => None,
+    };
+    if response.ok() {
+        return body.ok_or(Failure::BadResponse);
+    }
+    let code = body
+        .and_then(|b| serde_wasm_bindgen::from_value::<ErrorBody>(b).ok())
+        .map(|e| e.error.code);
+    Err(match code {
+        Some(code) => Failure::from_api_code(&code),
+        None if response.status() == 422 => Failure::Api("ineligible_amount".into()),
+        None if response.status() >= 500 => Failure::Api("upstream_unavailable".into()),
+        None => Failure::Api("internal".into()),
+    })
+}
+
+/// Resolves after `ms` milliseconds (for polling).
+pub async fn sleep(ms: i32) {
+    let promise = Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+/// 16 bytes from `crypto.getRandomValues`.
+pub fn random_bytes() -> [u8; 16] {
+    let mut bytes = [0u8; 16];
+    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
+        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
+    }
+    bytes
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn api_urls_join_the_proxy_and_the_versioned_prefix() {
+        assert_eq!(super::api_url("", "/pricing"), "/api/kredivo/v1/pricing");
+        assert_eq!(
+            super::api_url("https://shop.example", "/orders/o-1"),
+            "https://shop.example/api/kredivo/v1/orders/o-1"
+        );
+    }
+}

@@ -1,0 +1,136 @@
+//! The whole JavaScript surface, in one place: `boot` (called by the loader),
+//! `window.KredivoCheckout.mount(el, options)` with its handle, and `benchPlans`.
+//!
+//! Every function takes one options object through serde-wasm-bindgen and returns
+//! `Result<_, JsError>`; names are camelCase. The TypeScript types ship as
+//! `www/widget/kredivo-checkout.d.ts`.
+
+use wasm_bindgen::prelude::*;
+use web_sys::Element;
+
+use crate::host::{self, Assets};
+use crate::options::JsOptions;
+
+/// The widget's version, `window.KredivoCheckout.version`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Starts the widget: records the asset URLs, installs `window.KredivoCheckout`, mounts every
+/// `[data-kredivo-checkout]` and `[data-kredivo-badge]` and follows the document for more.
+///
+/// Called once by the loader with `{css, logoBlue, logoWhite}`; later calls do nothing.
+#[wasm_bindgen]
+pub fn boot(assets: JsValue) -> Result<(), JsError> {
+    let assets: Assets = serde_wasm_bindgen::from_value(assets)
+        .map_err(|e| JsError::new(&format!("KredivoCheckout boot: {e}")))?;
+    boot_with(assets)
+}
+
+/// [`boot`] for Rust callers (tests).
+pub fn boot_with(assets: Assets) -> Result<(), JsError> {
+    if !host::set_assets(assets) {
+        return Ok(());
+    }
+    install_global()?;
+    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        host::scan(&root);
+    }
+    host::observe();
+    Ok(())
+}
+
+fn install_global() -> Result<(), JsError> {
+    let window = web_sys::window().ok_or_else(|| JsError::new("no window"))?;
+    let api = js_sys::Object::new();
+    let mount = Closure::<dyn Fn(JsValue, JsValue) -> Result<Handle, JsError>>::new(mount);
+    js_sys::Reflect::set(&api, &"mount".into(), &mount.into_js_value())
+        .and_then(|_| js_sys::Reflect::set(&api, &"version".into(), &VERSION.into()))
+        .and_then(|_| {
+            let bench = Closure::<dyn Fn(String, u32) -> Result<u32, JsError>>::new(|a: String, n| bench_plans(&a, n));
+            js_sys::Reflect::set(&api, &"benchPlans".into(), &bench.into_js_value())
+        })
+        .and_then(|_| {
+            let stats = Closure::<dyn Fn() -> JsValue>::new(stats);
+            js_sys::Reflect::set(&api, &"stats".into(), &stats.into_js_value())
+        })
+        .and_then(|_| js_sys::Reflect::set(&window, &"KredivoCheckout".into(), &js_sys::Object::freeze(&api)))
+        .map(|_| ())
+        .map_err(|_| JsError::new("cannot install window.KredivoCheckout"))
+}
+
+/// A mounted widget, returned by `KredivoCheckout.mount`.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct Handle {
+    id: u32,
+}
+
+#[wasm_bindgen]
+impl Handle {
+    /// Merges new options (e.g. `{cartId}` or `{amount: "150000"}`) into the widget's.
+    pub fn update(&self, options: JsValue) -> Result<(), JsError> {
+        host::update(self.id, parse_options(options)?).map_err(|e| JsError::new(&e.0))
+    }
+
+    /// Unmounts the widget; it fires no more events. Calling it twice is harmless.
+    pub fn destroy(&self) {
+        host::destroy(self.id);
+    }
+
+    /// Whether the widget is still mounted.
+    #[wasm_bindgen(getter)]
+    pub fn mounted(&self) -> bool {
+        host::is_mounted(self.id)
+    }
+}
+
+fn parse_options(options: JsValue) -> Result<JsOptions, JsError> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(JsOptions::default());
+    }
+    serde_wasm_bindgen::from_value(options).map_err(|e| JsError::new(&format!("KredivoCheckout options: {e}")))
+}
+
+/// `KredivoCheckout.mount(target, options)`: mounts a widget on an element (or the first
+/// element matching a CSS selector). Mounting an element twice returns the same widget,
+/// updated with `options`.
+#[wasm_bindgen]
+pub fn mount(target: JsValue, options: JsValue) -> Result<Handle, JsError> {
+    let el: Element = match target.as_string() {
+        Some(selector) => web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector(&selector).ok().flatten())
+            .ok_or_else(|| JsError::new(&format!("KredivoCheckout.mount: nothing matches {selector:?}")))?,
+        None => target
+            .dyn_into()
+            .map_err(|_| JsError::new("KredivoCheckout.mount: the first argument must be an element"))?,
+    };
+    let options = if options.is_undefined() { None } else { Some(parse_options(options)?) };
+    let id = host::mount(&el, options).map_err(|e| JsError::new(&e.0))?;
+    Ok(Handle { id })
+}
+
+/// `benchPlans(amount, iterations)`: computes every plan of `amount` with the reference
+/// table `iterations` times into one reused buffer; returns how many plans were computed.
+/// The benchmark page times it with `performance.now()`.
+#[wasm_bindgen(js_name = benchPlans)]
+pub fn bench_plans(amount: &str, iterations: u32) -> Result<u32, JsError> {
+    let amount = kredivo_plan::Money::parse(amount).map_err(|e| JsError::new(&e.to_string()))?;
+    let table = crate::pricing::embedded();
+    let mut out = Vec::with_capacity(8);
+    let mut total = 0u32;
+    for _ in 0..iterations {
+        table.plans_into(std::hint::black_box(amount), &mut out);
+        total = total.wrapping_add(std::hint::black_box(out.len()) as u32);
+    }
+    Ok(total)
+}
+
+/// How many widgets are mounted and how many pricing requests the page made
+/// (`{mounted, pricingRequests}`), for the benchmark page and tests.
+#[wasm_bindgen(js_name = stats)]
+pub fn stats() -> JsValue {
+    let o = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&o, &"mounted".into(), &(host::mounted_count() as u32).into());
+    let _ = js_sys::Reflect::set(&o, &"pricingRequests".into(), &(crate::pricing::requests_started() as u32).into());
+    o.into()
+}

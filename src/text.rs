@@ -1,0 +1,284 @@
+//! Every shopper-facing sentence, in Bahasa Indonesia and English.
+//!
+//! Amounts are formatted by `kredivo_plan::format_money`; this module only words sentences
+//! around them.
+
+use kredivo_plan::{format_money, Locale, Money, PaymentType};
+
+/// Formats an amount the way the widget shows it: `Rp 248.050` (Indonesian) and
+/// `Rp 248,050` (English).
+///
+/// Indonesian shoppers read "Rp" in either language, so the English text keeps the rupiah
+/// sign and only switches to English digit grouping; the grouping itself is
+/// `kredivo_plan::format_money`'s.
+pub fn money(m: Money, locale: Locale) -> String {
+    let s = format_money(m, locale);
+    match s.strip_prefix("IDR ") {
+        Some(digits) => format!("Rp {digits}"),
+        None => s,
+    }
+}
+
+/// Fixed strings of one language.
+#[derive(Debug)]
+pub struct Strings {
+    /// Screen-reader text of the skeleton.
+    pub loading: &'static str,
+    /// Accessible name of the plan radio group.
+    pub choose_plan: &'static str,
+    /// After a monthly amount: `/bulan`.
+    pub per_month: &'static str,
+    /// Label of the total repaid.
+    pub total: &'static str,
+    /// Label of the interest.
+    pub interest: &'static str,
+    /// Shown when a plan has no interest.
+    pub no_interest: &'static str,
+    /// Label of the service fee.
+    pub service_fee: &'static str,
+    /// Label of the down payment.
+    pub down_payment: &'static str,
+    /// Label of the promotional discount.
+    pub promo_discount: &'static str,
+    /// Label of the monthly installment in the summary.
+    pub monthly: &'static str,
+    /// Label of the tenure in the summary.
+    pub tenure: &'static str,
+    /// Heading of the selected plan's summary.
+    pub summary: &'static str,
+    /// Marks figures computed from the pricing table rather than by Kredivo.
+    pub estimate: &'static str,
+    /// Words before the logo on the button.
+    pub pay_with: &'static str,
+    /// Button text while a checkout is in flight.
+    pub processing: &'static str,
+    /// Shown while the browser leaves for Kredivo.
+    pub redirecting: &'static str,
+    /// Shown while an express checkout is being confirmed.
+    pub waiting: &'static str,
+    /// Text of every retry button.
+    pub retry: &'static str,
+    /// Badge text before the amount.
+    pub badge_before: &'static str,
+    /// Badge text between the amount and the brand.
+    pub badge_after: &'static str,
+    /// Accessible hint of a badge.
+    pub badge_hint: &'static str,
+    /// Heading of the breakdown dialog.
+    pub dialog_title: &'static str,
+    /// Close button of the dialog.
+    pub close: &'static str,
+    /// Footnote of the dialog.
+    pub dialog_note: &'static str,
+    /// Shown when no plan covers the amount.
+    pub ineligible: &'static str,
+}
+
+const ID: Strings = Strings {
+    loading: "Memuat pilihan cicilan Kredivo…",
+    choose_plan: "Pilih tenor cicilan Kredivo",
+    per_month: "/bulan",
+    total: "Total",
+    interest: "Bunga",
+    no_interest: "Tanpa bunga",
+    service_fee: "Biaya layanan",
+    down_payment: "Uang muka",
+    promo_discount: "Diskon promo",
+    monthly: "Cicilan per bulan",
+    tenure: "Tenor",
+    summary: "Ringkasan pembayaran",
+    estimate: "Perkiraan — angka akhir dikonfirmasi oleh Kredivo.",
+    pay_with: "Bayar dengan",
+    processing: "Memproses…",
+    redirecting: "Mengalihkan ke Kredivo…",
+    waiting: "Menunggu konfirmasi pembayaran…",
+    retry: "Coba lagi",
+    badge_before: "Cicilan mulai ",
+    badge_after: "/bulan dengan ",
+    badge_hint: "Lihat rincian cicilan",
+    dialog_title: "Cicilan dengan Kredivo",
+    close: "Tutup",
+    dialog_note: "Perkiraan berdasarkan tarif Kredivo. Angka akhir ditampilkan saat checkout.",
+    ineligible: "Cicilan Kredivo tidak tersedia untuk total belanja ini.",
+};
+
+const EN: Strings = Strings {
+    loading: "Loading Kredivo installment options…",
+    choose_plan: "Choose a Kredivo installment plan",
+    per_month: "/month",
+    total: "Total",
+    interest: "Interest",
+    no_interest: "No interest",
+    service_fee: "Service fee",
+    down_payment: "Down payment",
+    promo_discount: "Promo discount",
+    monthly: "Monthly installment",
+    tenure: "Term",
+    summary: "Payment summary",
+    estimate: "Estimate — Kredivo confirms the final figures.",
+    pay_with: "Pay with",
+    processing: "Processing…",
+    redirecting: "Redirecting to Kredivo…",
+    waiting: "Waiting for payment confirmation…",
+    retry: "Try again",
+    badge_before: "From ",
+    badge_after: "/month with ",
+    badge_hint: "See installment details",
+    dialog_title: "Pay later with Kredivo",
+    close: "Close",
+    dialog_note: "Estimate based on Kredivo's rates. Final figures are shown at checkout.",
+    ineligible: "Kredivo installments aren't available for this amount.",
+};
+
+/// The fixed strings of a language.
+pub fn strings(locale: Locale) -> &'static Strings {
+    match locale {
+        Locale::En => &EN,
+        _ => &ID,
+    }
+}
+
+/// The tenure in words: "6 bulan", "30 hari" / "6 months", "30 days".
+pub fn tenure(payment_type: &str, months: u32, locale: Locale) -> String {
+    let days = payment_type.parse::<PaymentType>().ok() == Some(PaymentType::ThirtyDays);
+    match (locale, days) {
+        (Locale::En, true) => "30 days".into(),
+        (Locale::En, false) if months == 1 => "1 month".into(),
+        (Locale::En, false) => format!("{months} months"),
+        (_, true) => "30 hari".into(),
+        (_, false) => format!("{months} bulan"),
+    }
+}
+
+/// The plan's title, as Kredivo words it ("Bayar dalam 6 bulan").
+pub fn plan_title(payment_type: &str, locale: Locale) -> String {
+    payment_type
+        .parse::<PaymentType>()
+        .map(|p| p.label(locale).into_owned())
+        .unwrap_or_default()
+}
+
+/// What a screen reader says for a plan: "Rp 450.090 per bulan selama 6 bulan".
+pub fn plan_aria(monthly: Money, total: Money, payment_type: &str, months: u32, locale: Locale) -> String {
+    let once = months <= 1;
+    match (locale, once) {
+        (Locale::En, true) => format!("{}, pay in {}", money(total, locale), tenure(payment_type, months, locale)),
+        (Locale::En, false) => format!("{} per month for {months} months", money(monthly, locale)),
+        (_, true) => format!("{}, bayar dalam {}", money(total, locale), tenure(payment_type, months, locale)),
+        (_, false) => format!("{} per bulan selama {months} bulan", money(monthly, locale)),
+    }
+}
+
+/// "Promo Rp 400.000/bulan untuk 2 bulan pertama".
+pub fn promo(monthly: Money, months: u32, locale: Locale) -> String {
+    match locale {
+        Locale::En => format!("Promo {}/month for the first {months} months", money(monthly, locale)),
+        _ => format!("Promo {}/bulan untuk {months} bulan pertama", money(monthly, locale)),
+    }
+}
+
+/// The dialog's subtitle: "untuk belanja Rp 2.400.000".
+pub fn for_amount(amount: Money, locale: Locale) -> String {
+    match locale {
+        Locale::En => format!("For a purchase of {}", money(amount, locale)),
+        _ => format!("Untuk belanja {}", money(amount, locale)),
+    }
+}
+
+/// The badge's whole sentence, e.g. for an `aria-label` or a test.
+pub fn badge(monthly: Money, locale: Locale) -> String {
+    let s = strings(locale);
+    format!("{}{}{}Kredivo", s.badge_before, money(monthly, locale), s.badge_after)
+}
+
+/// A localised message for a stable error code (`kredivo:error`'s `detail.code`).
+pub fn error(code: &str, locale: Locale) -> &'static str {
+    let en = locale == Locale::En;
+    match code {
+        "network" if en => "We couldn't reach the store. Check your connection and try again.",
+        "network" => "Tidak dapat terhubung ke toko. Periksa koneksi Anda lalu coba lagi.",
+        "timeout" if en => "Kredivo took too long to respond. Please try again.",
+        "timeout" => "Kredivo tidak merespons tepat waktu. Silakan coba lagi.",
+        "ineligible_amount" => strings(locale).ineligible,
+        "invalid_cart" if en => "Your cart has changed. Reload the page and try again.",
+        "invalid_cart" => "Keranjang Anda berubah. Muat ulang halaman lalu coba lagi.",
+        "rate_limited" if en => "Too many attempts. Wait a moment and try again.",
+        "rate_limited" => "Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi.",
+        "upstream_error" | "upstream_timeout" | "upstream_unavailable" if en => {
+            "Kredivo is unavailable right now. Please try again in a moment."
+        }
+        "upstream_error" | "upstream_timeout" | "upstream_unavailable" => {
+            "Kredivo sedang tidak dapat dihubungi. Silakan coba lagi sebentar lagi."
+        }
+        "invalid_options" if en => "This Kredivo widget isn't set up correctly.",
+        "invalid_options" => "Widget Kredivo ini belum diatur dengan benar.",
+        "order_failed" if en => "The payment wasn't completed. You can try again.",
+        "order_failed" => "Pembayaran tidak berhasil. Anda dapat mencoba lagi.",
+        _ if en => "Something went wrong. Please try again.",
+        _ => "Terjadi kesalahan. Silakan coba lagi.",
+    }
+}
+
+/// What the widget says when an express checkout reaches a final state.
+pub fn order_done(status: kredivo_api::OrderStatus, locale: Locale) -> &'static str {
+    use kredivo_api::OrderStatus as S;
+    let en = locale == Locale::En;
+    match status {
+        S::Settled if en => "Payment complete. Thank you!",
+        S::Settled => "Pembayaran berhasil. Terima kasih!",
+        S::Denied if en => "Kredivo declined this payment.",
+        S::Denied => "Pembayaran ditolak oleh Kredivo.",
+        S::Expired if en => "The payment expired.",
+        S::Expired => "Waktu pembayaran telah habis.",
+        S::Cancelled if en => "The payment was cancelled.",
+        S::Cancelled => "Pembayaran dibatalkan.",
+        _ => strings(locale).waiting,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn badges_read_the_same_amount_in_both_languages() {
+        let m = Money::from_rupiah(248_050);
+        assert_eq!(badge(m, Locale::Id), "Cicilan mulai Rp 248.050/bulan dengan Kredivo");
+        assert_eq!(badge(m, Locale::En), "From Rp 248,050/month with Kredivo");
+    }
+
+    #[test]
+    fn screen_readers_hear_amount_per_month_and_tenure() {
+        let (m, t) = (Money::from_rupiah(450_090), Money::from_rupiah(2_700_540));
+        assert_eq!(plan_aria(m, t, "6_months", 6, Locale::Id), "Rp 450.090 per bulan selama 6 bulan");
+        assert_eq!(plan_aria(m, t, "6_months", 6, Locale::En), "Rp 450,090 per month for 6 months");
+        let once = Money::from_rupiah(2_424_000);
+        assert_eq!(plan_aria(once, once, "30_days", 1, Locale::Id), "Rp 2.424.000, bayar dalam 30 hari");
+        assert_eq!(plan_aria(once, once, "30_days", 1, Locale::En), "Rp 2,424,000, pay in 30 days");
+    }
+
+    #[test]
+    fn tenures_and_titles_are_worded_per_language() {
+        let rows = [
+            ("30_days", 1, Locale::Id, "30 hari"),
+            ("30_days", 1, Locale::En, "30 days"),
+            ("3_months", 3, Locale::Id, "3 bulan"),
+            ("12_months", 12, Locale::En, "12 months"),
+        ];
+        for (pt, n, l, want) in rows {
+            assert_eq!(tenure(pt, n, l), want, "{pt} {l:?}");
+        }
+        assert_eq!(plan_title("6_months", Locale::Id), "Bayar dalam 6 bulan");
+        assert_eq!(plan_title("45_days", Locale::En), "45_days", "unknown ids stay readable");
+    }
+
+    #[test]
+    fn every_api_error_code_has_a_message_in_both_languages() {
+        for code in kredivo_api::ErrorCode::ALL {
+            for l in [Locale::Id, Locale::En] {
+                assert!(!error(code.as_str(), l).is_empty(), "{code:?}");
+            }
+        }
+        assert_ne!(error("network", Locale::Id), error("network", Locale::En));
+    }
+}
