@@ -79,7 +79,15 @@ async fn payment_types(
     Json(req): Json<PaymentTypesRequest>,
 ) -> Result<Response, AppError> {
     let answer = orders::payment_types(&state, req).await?;
-    Ok(no_store(axum::Json(&*answer).into_response()))
+    let response = (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        answer.json.clone(),
+    )
+        .into_response();
+    Ok(no_store(response))
 }
 
 async fn pricing(State(state): State<AppState>) -> Response {
@@ -314,6 +322,7 @@ fn priced_view(
         });
     }
     let priced = orders::price_cart(state, lines)?;
+    orders::check_kredivo_limits(&priced)?;
     Ok(PricedCartView {
         cart_id: cart_id.to_owned(),
         lines: priced

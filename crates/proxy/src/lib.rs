@@ -37,7 +37,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use kredivo_api::PaymentTypesResponse;
 
 pub use catalogue::{Catalogue, DemoCatalogue};
 pub use clock::{Clock, IdGen, ManualClock, RandomIds, SequentialIds, SystemClock};
@@ -120,7 +119,7 @@ struct Inner {
     catalogue: Arc<dyn Catalogue>,
     clock: Arc<dyn Clock>,
     ids: Arc<dyn IdGen>,
-    plans_cache: TtlCache<Arc<PaymentTypesResponse>>,
+    plans_cache: TtlCache<Arc<orders::CachedPlans>>,
     limiter: RateLimiter,
     pricing_json: String,
 }
@@ -214,7 +213,7 @@ impl AppState {
     }
 
     /// The payment-types cache.
-    pub fn plans_cache(&self) -> &TtlCache<Arc<PaymentTypesResponse>> {
+    pub fn plans_cache(&self) -> &TtlCache<Arc<orders::CachedPlans>> {
         &self.0.plans_cache
     }
 

@@ -106,10 +106,29 @@ pub fn price_cart(state: &AppState, lines: &[CartLine]) -> Result<PricedCart, Ap
             details,
         });
     }
-    // Kredivo's own cart rules (name and price limits, the total's digits), checked by the
-    // plan crate on exactly the items that will be sent.
+    let sorted: BTreeMap<&str, u32> = priced
+        .iter()
+        .map(|l| (l.product_id.as_str(), l.quantity))
+        .collect();
+    let canonical = sorted
+        .iter()
+        .map(|(id, q)| format!("{id}*{q}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    Ok(PricedCart {
+        lines: priced,
+        total,
+        canonical,
+    })
+}
+
+/// Kredivo's own cart rules (name and price limits, the total's digits), checked by the plan
+/// crate on exactly the items that will be sent. Kept out of [`price_cart`] so a cached
+/// payment-types answer costs no validation; every path that reaches Kredivo calls it.
+pub fn check_kredivo_limits(priced: &PricedCart) -> Result<(), AppError> {
     let cart = Cart::new(
         priced
+            .lines
             .iter()
             .map(|l| LineItem {
                 item_type: Some(l.category.clone()),
@@ -126,7 +145,6 @@ pub fn price_cart(state: &AppState, lines: &[CartLine]) -> Result<PricedCart, Ap
         message: "The cart total is out of range.".into(),
         details: vec![format!("cart: {e}")],
     })?;
-    debug_assert_eq!(cart_total, total);
     if let Err(errors) = validate_order(
         "validation",
         cart_total.as_decimal(),
@@ -142,20 +160,7 @@ pub fn price_cart(state: &AppState, lines: &[CartLine]) -> Result<PricedCart, Ap
                 .collect(),
         });
     }
-    let sorted: BTreeMap<&str, u32> = priced
-        .iter()
-        .map(|l| (l.product_id.as_str(), l.quantity))
-        .collect();
-    let canonical = sorted
-        .iter()
-        .map(|(id, q)| format!("{id}*{q}"))
-        .collect::<Vec<_>>()
-        .join(",");
-    Ok(PricedCart {
-        lines: priced,
-        total,
-        canonical,
-    })
+    Ok(())
 }
 
 /// Loads the lines of a cart given inline or by id; exactly one must be set.
@@ -224,37 +229,53 @@ pub fn plan_view(plan: &Plan) -> PlanView {
     }
 }
 
+/// A payment-types answer as cached: the response and its JSON, serialised once.
+#[derive(Debug)]
+pub struct CachedPlans {
+    /// The answer.
+    pub response: PaymentTypesResponse,
+    /// `response` as JSON.
+    pub json: axum::body::Bytes,
+}
+
 /// The plans for an amount, through the TTL cache (one upstream call per key and window).
+/// `items` is only called on a miss.
 async fn cached_plans(
     state: &AppState,
     key: String,
     amount: Money,
-    items: Vec<GatewayItem>,
-) -> Result<Arc<PaymentTypesResponse>, AppError> {
+    items: impl FnOnce() -> Result<Vec<GatewayItem>, AppError>,
+) -> Result<Arc<CachedPlans>, AppError> {
     let gateway = state.gateway().clone();
     let estimate = gateway.estimates_plans();
-    let answer = state
+    state
         .plans_cache()
         .get_or_fetch(&key, || async move {
+            let items = items()?;
             let plans = gateway.payment_types(&PlansQuery { amount, items }).await?;
             let mut views: Vec<PlanView> = plans.iter().map(plan_view).collect();
             views.sort_by_key(|p| p.tenure_months);
-            Ok::<_, GatewayError>(Arc::new(PaymentTypesResponse {
+            let response = PaymentTypesResponse {
                 amount: amount.as_decimal(),
                 currency: "IDR".into(),
                 estimate,
                 plans: views,
+            };
+            let json =
+                serde_json::to_vec(&response).map_err(|e| AppError::Internal(e.to_string()))?;
+            Ok::<_, AppError>(Arc::new(CachedPlans {
+                response,
+                json: json.into(),
             }))
         })
-        .await?;
-    Ok(answer)
+        .await
 }
 
 /// `POST /payment-types`.
 pub async fn payment_types(
     state: &AppState,
     req: PaymentTypesRequest,
-) -> Result<Arc<PaymentTypesResponse>, AppError> {
+) -> Result<Arc<CachedPlans>, AppError> {
     let set = [
         req.cart.is_some(),
         req.cart_id.is_some(),
@@ -280,26 +301,28 @@ pub async fn payment_types(
                 details: vec![format!("amount: must be 1 to {MAX_BADGE_AMOUNT}")],
             });
         }
-        let item = GatewayItem {
-            id: "product".into(),
-            name: "Product".into(),
-            unit_price: amount,
-            quantity: 1,
-            category: "Product".into(),
-            url: state.config().public_url("/"),
-            image_url: None,
-        };
-        return cached_plans(state, format!("amount:{amount}"), amount, vec![item]).await;
+        let url = state.config().public_url("/");
+        return cached_plans(state, format!("amount:{amount}"), amount, move || {
+            Ok(vec![GatewayItem {
+                id: "product".into(),
+                name: "Product".into(),
+                unit_price: amount,
+                quantity: 1,
+                category: "Product".into(),
+                url,
+                image_url: None,
+            }])
+        })
+        .await;
     }
     let (lines, _) = resolve_cart(state, req.cart, req.cart_id).await?;
     let priced = price_cart(state, &lines)?;
-    let items = gateway_items(state, &priced.lines);
-    cached_plans(
-        state,
-        format!("cart:{}", priced.canonical),
-        priced.total,
-        items,
-    )
+    let key = format!("cart:{}", priced.canonical);
+    let total = priced.total;
+    cached_plans(state, key, total, || {
+        check_kredivo_limits(&priced)?;
+        Ok(gateway_items(state, &priced.lines))
+    })
     .await
 }
 
@@ -348,15 +371,16 @@ pub async fn checkout(
         None => {
             // The provider decides eligibility, but asking first (usually a cache hit: the
             // widget fetched these plans a moment ago) gives the shopper a clear 422.
-            let items = gateway_items(state, &priced.lines);
+            check_kredivo_limits(&priced)?;
             let plans = cached_plans(
                 state,
                 format!("cart:{}", priced.canonical),
                 priced.total,
-                items,
+                || Ok(gateway_items(state, &priced.lines)),
             )
             .await?;
             if !plans
+                .response
                 .plans
                 .iter()
                 .any(|p| p.payment_type == payment_type.as_str())
