@@ -56,14 +56,20 @@ impl fmt::Display for Secret {
     }
 }
 
-/// Which payment gateway the proxy talks to. Only Kredivo direct exists today; the others are
-/// reserved names so a configuration written for them fails loudly instead of silently
-/// falling back to Kredivo.
+/// Which payment gateway the proxy talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum GatewayKind {
     /// Kredivo Checkout API v2, direct.
     Kredivo,
+    /// Kredivo through DOKU (doc 001).
+    Doku,
+    /// Kredivo through Midtrans Core API (doc 003).
+    Midtrans,
+    /// Kredivo through Xendit PayLater (doc 004).
+    Xendit,
+    /// Kredivo through Finpay (doc 002).
+    Finpay,
 }
 
 impl FromStr for GatewayKind {
@@ -72,13 +78,15 @@ impl FromStr for GatewayKind {
     fn from_str(s: &str) -> Result<Self, ConfigError> {
         match s.trim().to_ascii_lowercase().as_str() {
             "kredivo" => Ok(Self::Kredivo),
-            other @ ("doku" | "midtrans" | "xendit" | "finpay") => Err(ConfigError::Invalid {
-                name: "GATEWAY",
-                reason: format!("gateway {other:?} is not implemented yet"),
-            }),
+            "doku" => Ok(Self::Doku),
+            "midtrans" => Ok(Self::Midtrans),
+            "xendit" => Ok(Self::Xendit),
+            "finpay" => Ok(Self::Finpay),
             other => Err(ConfigError::Invalid {
                 name: "GATEWAY",
-                reason: format!("unknown gateway {other:?}; expected kredivo"),
+                reason: format!(
+                    "unknown gateway {other:?}; expected kredivo, doku, midtrans, xendit or finpay"
+                ),
             }),
         }
     }
@@ -151,6 +159,9 @@ pub struct Config {
     /// A pricing table JSON file to serve on `GET /pricing` instead of the built-in one
     /// (`PRICING_TABLE_PATH`).
     pub pricing_table_path: Option<String>,
+    /// DOKU, Midtrans, Xendit and Finpay base URLs and credentials (`DOKU_*`, `MIDTRANS_*`,
+    /// `XENDIT_*`, `FINPAY_*`); see [`crate::gateway::AggregatorConfig`].
+    pub aggregators: crate::gateway::AggregatorConfig,
 }
 
 impl Default for Config {
@@ -176,6 +187,7 @@ impl Default for Config {
             max_body_bytes: 64 * 1024,
             bind_addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             pricing_table_path: None,
+            aggregators: crate::gateway::AggregatorConfig::default(),
         }
     }
 }
@@ -300,13 +312,22 @@ impl Config {
             })?;
         }
         c.pricing_table_path = get("PRICING_TABLE_PATH");
+        c.aggregators = crate::gateway::AggregatorConfig::from_lookup(
+            &get,
+            &c.kredivo_base_url,
+            &c.public_base_url,
+            c.gateway,
+        )?;
         Ok(c)
     }
 
     /// The hosts a checkout `redirect_url` may point to (lower case, `host` or `host:port`).
     pub fn redirect_hosts(&self) -> Vec<String> {
         if self.redirect_host_allowlist.is_empty() {
-            host_and_port(&self.kredivo_base_url).into_iter().collect()
+            let mut hosts: Vec<String> =
+                host_and_port(&self.kredivo_base_url).into_iter().collect();
+            hosts.extend(self.aggregators.redirect_hosts(self.gateway));
+            hosts
         } else {
             self.redirect_host_allowlist.clone()
         }
@@ -503,7 +524,6 @@ mod tests {
             ("KREDIVO_BASE_URL", "ftp://x"),
             ("ADMIN_TOKEN", "short"),
             ("GATEWAY", "paypal"),
-            ("GATEWAY", "midtrans"),
             ("TRUST_X_FORWARDED_FOR", "maybe"),
         ] {
             let err = from(&[(name, value)]).unwrap_err();

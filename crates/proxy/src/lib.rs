@@ -164,6 +164,15 @@ impl AppState {
                         deps.clock.clone(),
                         deps.ids.clone(),
                     )),
+                    aggregator => gateway::build_aggregator(
+                        aggregator,
+                        &config,
+                        http,
+                        Arc::new(StoreRecorder(store.clone())),
+                        deps.clock.clone(),
+                        deps.ids.clone(),
+                        store.clone(),
+                    )?,
                 }
             }
         };

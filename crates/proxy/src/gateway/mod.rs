@@ -4,9 +4,17 @@
 //! verified, what a notification reply looks like) lives in one module per provider; the rest
 //! of the proxy sees [`Gateway`], [`ProviderStatus`] with a [`kredivo_api::OrderStatus`], and
 //! the plan crate's types. Kredivo direct ([`KredivoGateway`]) is the first implementation;
-//! DOKU, Midtrans, Xendit and Finpay are meant to follow behind the same trait.
+//! DOKU ([`DokuGateway`]), Midtrans ([`MidtransGateway`]), Xendit ([`XenditGateway`]) and
+//! Finpay ([`FinpayGateway`]) follow behind the same trait (see the README's table).
 
+mod aggregator_config;
+mod aggregators;
+mod doku;
+mod finpay;
 mod kredivo;
+mod midtrans;
+mod upstream;
+mod xendit;
 
 use std::time::Duration;
 
@@ -17,7 +25,15 @@ use kredivo_plan::{Money, PaymentType, Plan};
 use crate::catalogue::Shopper;
 use crate::store::{BoxFuture, ProviderCall};
 
+pub use aggregator_config::{
+    AggregatorConfig, DokuConfig, FinpayConfig, MidtransConfig, XenditConfig,
+};
+pub use aggregators::build_aggregator;
+pub use doku::DokuGateway;
+pub use finpay::FinpayGateway;
 pub use kredivo::{decode_signature_key, KredivoGateway};
+pub use midtrans::MidtransGateway;
+pub use xendit::XenditGateway;
 
 /// Why a provider call failed. The `Display` text goes to logs, never to clients, and never
 /// contains the server key (requests are summarised without it).
