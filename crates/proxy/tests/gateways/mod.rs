@@ -1,0 +1,398 @@
+//! Harness of the aggregator gateway tests, laid out like the demo: the proxy's router and
+//! the sandbox (mounted under `/sandbox`) on one loopback port of this process, a fresh SQLite
+//! file, and the proxy configured through `Config::from_lookup` with nothing but `GATEWAY`
+//! and the demo's own variables — so the aggregator base URLs and sandbox credentials are the
+//! defaults the demo relies on.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use kredivo_api::OrderStatus;
+use kredivo_proxy::{app, AppState, Config, Deps};
+use kredivo_sandbox::{PushConfig, Sandbox, SandboxConfig};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+pub const ADMIN_TOKEN: &str = "admin-token-for-gateway-tests-0123";
+pub const PHONE: &str = "081513114262";
+pub const PIN: &str = "663482";
+pub const OTP: &str = "4567";
+
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn temp_dir() -> TempDir {
+    static N: AtomicU64 = AtomicU64::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "kredivo-gateway-test-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    TempDir(dir)
+}
+
+/// The proxy and the sandbox on one port.
+pub struct Env {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    pub sandbox: Sandbox,
+    pub state: AppState,
+    /// Does not follow redirects.
+    pub http: reqwest::Client,
+    _dir: TempDir,
+}
+
+/// Starts the demo-shaped app with `GATEWAY=gateway`.
+pub async fn start(gateway: &str) -> Env {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let base = format!("http://{addr}");
+    let (sandbox_config, _clock) = SandboxConfig::deterministic(11);
+    let sandbox = Sandbox::new(SandboxConfig {
+        push: PushConfig::fast(),
+        ..sandbox_config.with_public_base_url(format!("{base}/sandbox"))
+    });
+    let dir = temp_dir();
+    let vars: Vec<(&str, String)> = vec![
+        ("GATEWAY", gateway.to_owned()),
+        ("KREDIVO_BASE_URL", format!("{base}/sandbox/kredivo")),
+        ("PUBLIC_BASE_URL", base.clone()),
+        (
+            "DATABASE_URL",
+            format!("sqlite://{}", dir.0.join("orders.db").display()),
+        ),
+        ("ADMIN_TOKEN", ADMIN_TOKEN.to_owned()),
+        ("RATE_LIMIT_PER_MINUTE", "0".to_owned()),
+        ("UPSTREAM_TIMEOUT_MS", "3000".to_owned()),
+    ];
+    let config = Config::from_lookup(|name| {
+        vars.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.clone())
+    })
+    .expect("the demo's variables are enough for every gateway");
+    let state = AppState::new(config, Deps::default())
+        .await
+        .expect("proxy state");
+    let router = app(state.clone()).nest("/sandbox", sandbox.router());
+    tokio::spawn(async move {
+        let _ = axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await;
+    });
+    Env {
+        base,
+        sandbox,
+        state,
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client"),
+        _dir: dir,
+    }
+}
+
+impl Env {
+    pub fn url(&self, path: &str) -> String {
+        if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            format!("{}{}", self.base, path)
+        }
+    }
+
+    pub async fn send(&self, req: reqwest::RequestBuilder) -> (u16, Value) {
+        let resp = req.send().await.expect("request");
+        let status = resp.status().as_u16();
+        let text = resp.text().await.expect("body");
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        self.send(self.http.post(self.url(path)).json(body)).await
+    }
+
+    /// `POST /payment-types` for a cart.
+    pub async fn plans(&self, cart: &[(&str, u32)]) -> Value {
+        let (status, body) = self
+            .post(
+                "/api/kredivo/v1/payment-types",
+                &json!({"cart": cart_json(cart)}),
+            )
+            .await;
+        assert_eq!(status, 200, "payment-types: {body}");
+        body
+    }
+
+    /// A successful checkout; returns `(order_id, redirect_url)`.
+    pub async fn checkout(
+        &self,
+        cart: &[(&str, u32)],
+        payment_type: &str,
+        key: &str,
+    ) -> (String, String) {
+        let (status, body) = self
+            .post(
+                "/api/kredivo/v1/checkout",
+                &json!({"cart": cart_json(cart), "payment_type": payment_type, "idempotency_key": key}),
+            )
+            .await;
+        assert_eq!(status, 200, "checkout: {body}");
+        assert_eq!(body["status"], "pending", "{body}");
+        (
+            body["order_id"].as_str().expect("order_id").to_owned(),
+            body["redirect_url"]
+                .as_str()
+                .expect("redirect_url")
+                .to_owned(),
+        )
+    }
+
+    /// GET `url`; the `Location` of a redirect, or `None` with the page.
+    pub async fn get_location(&self, url: &str) -> (StatusCode, Option<String>, String) {
+        let resp = self.http.get(self.url(url)).send().await.expect("GET");
+        let status = resp.status();
+        let location = resp
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        (status, location, resp.text().await.unwrap_or_default())
+    }
+
+    /// POST a form; the `Location` of the 303.
+    pub async fn post_form(&self, url: &str, fields: &[(&str, &str)]) -> String {
+        let resp = self
+            .http
+            .post(self.url(url))
+            .form(fields)
+            .send()
+            .await
+            .expect("POST form");
+        assert_eq!(
+            resp.status(),
+            StatusCode::SEE_OTHER,
+            "form post to {url} should redirect"
+        );
+        resp.headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// Follows redirects from `url` until a non-redirect or a URL outside this server;
+    /// returns every URL visited.
+    pub async fn follow(&self, url: &str) -> Vec<String> {
+        let mut visited = vec![url.to_owned()];
+        let mut current = url.to_owned();
+        for _ in 0..10 {
+            if current.starts_with("http") && !current.starts_with(&self.base) {
+                break;
+            }
+            let (_, location, _) = self.get_location(&current).await;
+            match location {
+                Some(next) => {
+                    current = if next.starts_with('/') {
+                        format!("{}{next}", self.base)
+                    } else {
+                        next
+                    };
+                    visited.push(current.clone());
+                }
+                None => break,
+            }
+        }
+        visited
+    }
+
+    /// The shopper's trip: from the checkout's `redirect_url` (through any aggregator hop) to
+    /// Kredivo's sign-in page, phone + PIN, OTP, the tenure, and back to the store. Plain HTTP
+    /// form posts; returns every URL after the confirmation.
+    pub async fn pay_on_hosted_pages(&self, redirect_url: &str, payment_type: &str) -> Vec<String> {
+        let hops = self.follow(redirect_url).await;
+        let signin = hops.last().expect("a page").clone();
+        assert!(
+            signin.contains("/sandbox/kredivo/v2/signin?tk="),
+            "the shopper reaches Kredivo's sign-in page: {hops:?}"
+        );
+        let tk = signin.split("tk=").nth(1).expect("tk").to_owned();
+        let (status, _, page) = self.get_location(&signin).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("name=\"phone\""), "sign-in form: {page}");
+        let kredivo = format!("{}/sandbox/kredivo", self.base);
+        let otp = self
+            .post_form(
+                &format!("{kredivo}/v2/signin"),
+                &[("tk", &tk), ("phone", PHONE), ("pin", PIN)],
+            )
+            .await;
+        assert!(otp.contains("/v2/otp"), "{otp}");
+        let confirm = self
+            .post_form(&format!("{kredivo}/v2/otp"), &[("tk", &tk), ("otp", OTP)])
+            .await;
+        assert!(confirm.contains("/v2/confirm"), "{confirm}");
+        let (_, _, page) = self.get_location(&confirm).await;
+        assert!(
+            page.contains(&format!("value=\"{payment_type}\"")),
+            "the tenure is offered: {page}"
+        );
+        let back = self
+            .post_form(
+                &format!("{kredivo}/v2/confirm"),
+                &[("tk", &tk), ("payment_type", payment_type)],
+            )
+            .await;
+        self.follow(&back).await
+    }
+
+    pub async fn status(&self, order_id: &str) -> OrderStatus {
+        self.state
+            .store()
+            .order(order_id)
+            .await
+            .expect("store")
+            .expect("order")
+            .status
+    }
+
+    /// Polls until the order has `status` (notifications are asynchronous).
+    pub async fn wait_for(&self, order_id: &str, status: OrderStatus) -> bool {
+        for _ in 0..250 {
+            if self.status(order_id).await == status {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        false
+    }
+
+    /// Every order's status, for "nothing changed" checks.
+    pub async fn all_statuses(&self) -> Vec<(String, OrderStatus)> {
+        self.state
+            .store()
+            .list_orders(&Default::default())
+            .await
+            .expect("orders")
+            .into_iter()
+            .map(|o| (o.order_id, o.status))
+            .collect()
+    }
+
+    /// Stored notification verdicts, oldest first.
+    pub async fn verdicts(&self) -> Vec<String> {
+        let mut n = self
+            .state
+            .store()
+            .notifications(None)
+            .await
+            .expect("notifications");
+        n.sort_by_key(|r| r.at);
+        n.into_iter().map(|r| r.verdict).collect()
+    }
+
+    /// Waits until no sandbox notification is still being delivered.
+    pub async fn notifications_delivered(&self) {
+        for _ in 0..250 {
+            if self
+                .sandbox
+                .push_log()
+                .iter()
+                .all(|p| !matches!(p.outcome, kredivo_sandbox::PushOutcome::Pending))
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!(
+            "notifications never finished: {:?}",
+            self.sandbox.push_log()
+        );
+    }
+
+    /// POSTs a notification to the proxy as a provider would.
+    pub async fn notify(&self, headers: &[(&str, String)], body: &[u8]) -> (u16, Value) {
+        let mut req = self
+            .http
+            .post(self.url("/api/kredivo/v1/push"))
+            .header("content-type", "application/json")
+            .body(body.to_vec());
+        for (k, v) in headers {
+            req = req.header(*k, v.as_str());
+        }
+        self.send(req).await
+    }
+
+    /// `POST /admin/orders/{id}/cancel`.
+    pub async fn admin_cancel(&self, order_id: &str, body: Value) -> (u16, Value) {
+        self.send(
+            self.http
+                .post(self.url(&format!("/api/kredivo/v1/admin/orders/{order_id}/cancel")))
+                .bearer_auth(ADMIN_TOKEN)
+                .json(&body),
+        )
+        .await
+    }
+
+    /// Drives the aggregator transaction of `id` through the sandbox driver.
+    pub async fn drive(&self, provider: &str, id: &str, target: &str) -> Value {
+        let (status, body) = self
+            .send(self.http.post(self.url(&format!(
+                "/sandbox/{provider}/_sandbox/transactions/{id}/{target}"
+            ))))
+            .await;
+        assert_eq!(status, 200, "driver {target}: {body}");
+        body
+    }
+}
+
+pub fn cart_json(cart: &[(&str, u32)]) -> Value {
+    Value::Array(
+        cart.iter()
+            .map(|(id, q)| json!({"product_id": id, "quantity": q}))
+            .collect(),
+    )
+}
+
+/// Asserts notifications arrived and every one was verified: `applied`, or `duplicate` when
+/// the return route's status re-check settled the order first.
+pub async fn assert_notified(env: &Env) {
+    env.notifications_delivered().await;
+    let verdicts = env.verdicts().await;
+    assert!(!verdicts.is_empty(), "a notification arrived");
+    assert!(
+        verdicts.iter().all(|v| v == "applied" || v == "duplicate"),
+        "every notification verified: {verdicts:?}"
+    );
+}
+
+/// Asserts the shopper came back through the proxy's return route and ended on the store's
+/// return page for `order_id`.
+pub fn assert_returned(hops: &[String], order_id: &str) {
+    assert!(
+        hops.iter()
+            .any(|h| h.contains("/kredivo/return?") && h.contains(order_id)),
+        "the shopper came back through the proxy's return route: {hops:?}"
+    );
+    let last = hops.last().expect("hops");
+    assert!(
+        last.contains("/www/return.html") && last.contains(&format!("order_id={order_id}")),
+        "and landed on the return page: {hops:?}"
+    );
+}
