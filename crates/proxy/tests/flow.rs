@@ -628,3 +628,81 @@ async fn a_push_that_cannot_be_confirmed_during_an_outage_is_retried_not_dropped
     let push = env.sandbox.push_log().into_iter().next().unwrap();
     assert_eq!(push.attempts.len(), 2, "{:?}", push.attempts);
 }
+
+#[tokio::test]
+async fn a_genuine_push_for_an_order_we_never_made_is_acknowledged_and_ignored() {
+    let env = start().await;
+    let body = json!({
+        "server_key": SERVER_KEY, "payment_type": "30_days",
+        "push_uri": env.url("/api/kredivo/v1/push"), "back_to_store_uri": env.url("/kredivo/return"),
+        "transaction_details": {"order_id": "NOT-OURS-0001", "amount": 150_000,
+            "items": [{"id": "x", "name": "X", "price": 150_000, "quantity": 1, "type": "Test", "url": "http://x"}]},
+        "customer_details": {"first_name": "A", "email": "a@example.com", "phone": "081513114262"},
+        "shipping_address": {"first_name": "A", "address": "Jl. 1", "city": "Jakarta", "postal_code": "12960", "phone": "081513114262", "country_code": "IDN"},
+    });
+    let created: Value = env
+        .http
+        .post(format!("{}/v2/checkout_url", env.kredivo_base))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(created["status"], "OK", "{created}");
+    env.sandbox
+        .kredivo()
+        .drive("NOT-OURS-0001", Target::Settle)
+        .unwrap();
+    env.pushes_settled().await;
+    assert_eq!(env.verdicts().await, vec!["unknown_order"]);
+    assert!(
+        env.state
+            .store()
+            .list_orders(&Default::default())
+            .await
+            .unwrap()
+            .is_empty(),
+        "no row was created"
+    );
+    let pushes = env.sandbox.push_log();
+    assert!(
+        pushes
+            .iter()
+            .all(|p| matches!(p.outcome, kredivo_sandbox::PushOutcome::Delivered)),
+        "acknowledged once, not retried"
+    );
+}
+
+#[tokio::test]
+async fn a_real_push_relabelled_with_another_order_id_settles_neither_wrongly() {
+    let env = start().await;
+    let a = env
+        .checkout(&[("tas-rotan", 1)], "30_days", "relabel-order-a")
+        .await;
+    let b = env
+        .checkout(&[("laptop-14", 1)], "30_days", "relabel-order-b")
+        .await;
+    let (a, b) = (
+        a["order_id"].as_str().unwrap().to_owned(),
+        b["order_id"].as_str().unwrap().to_owned(),
+    );
+    env.sandbox.kredivo().drive(&a, Target::Settle).unwrap();
+    assert!(env.wait_for(&a, OrderStatus::Settled).await);
+    env.pushes_settled().await;
+    let mut push = env.sandbox.push_log().into_iter().last().unwrap().body;
+    push["order_id"] = json!(b);
+    push["amount"] = json!("8499000.00");
+    let (status, reply) = env.post("/api/kredivo/v1/push", &push).await;
+    assert_eq!((status, reply["status"].as_str()), (200, Some("OK")));
+    assert_eq!(
+        env.order_status(&b).await,
+        OrderStatus::Pending,
+        "Kredivo confirmed order A, not B"
+    );
+    assert_eq!(
+        env.verdicts().await.last().map(String::as_str),
+        Some("mismatch")
+    );
+}
