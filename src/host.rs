@@ -121,7 +121,7 @@ const MARK: &str = "__kredivoCheckoutId";
 pub const SELECTOR: &str = "[data-kredivo-checkout],[data-kredivo-badge]";
 
 /// Attributes whose change re-reads a host's options.
-const WATCHED: [&str; 12] = [
+const WATCHED: [&str; 13] = [
     "data-kredivo-checkout",
     "data-kredivo-badge",
     "data-amount",
@@ -133,6 +133,7 @@ const WATCHED: [&str; 12] = [
     "data-logo",
     "data-button-width",
     "data-pricing",
+    "data-revision",
     "lang",
 ];
 
@@ -339,6 +340,7 @@ fn clone_js(js: &JsOptions) -> JsOptions {
         logo: js.logo.clone(),
         button_width: js.button_width,
         pricing: js.pricing.clone(),
+        revision: js.revision.clone(),
     }
 }
 

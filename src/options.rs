@@ -127,6 +127,9 @@ pub struct Options {
     pub button_width: Option<u32>,
     /// Badge pricing source.
     pub pricing: Pricing,
+    /// An opaque revision of the cart (`data-revision`): a server-side cart that changed
+    /// under the same id is priced again when this changes.
+    pub revision: String,
 }
 
 /// An option that could not be read; the widget shows `invalid_options`.
@@ -180,6 +183,9 @@ pub struct JsOptions {
     /// `"proxy"` or `"embedded"`.
     #[serde(default)]
     pub pricing: Option<String>,
+    /// Cart revision; a change prices the cart again.
+    #[serde(default)]
+    pub revision: Option<String>,
 }
 
 impl JsOptions {
@@ -195,6 +201,7 @@ impl JsOptions {
             "data-logo" => self.logo.clone(),
             "data-button-width" => self.button_width.map(|w| w.to_string()),
             "data-pricing" => self.pricing.clone(),
+            "data-revision" => self.revision.clone(),
             _ => None,
         }
     }
@@ -223,6 +230,7 @@ impl JsOptions {
         pick(&mut self.logo, later.logo);
         pick(&mut self.button_width, later.button_width);
         pick(&mut self.pricing, later.pricing);
+        pick(&mut self.revision, later.revision);
     }
 }
 
@@ -312,7 +320,8 @@ pub fn parse(
         Some("embedded") => Pricing::Embedded,
         _ => Pricing::Proxy,
     };
-    Ok(Options { kind, proxy, source, locale, theme, logo, button_width, pricing })
+    let revision = get("data-revision").unwrap_or_default();
+    Ok(Options { kind, proxy, source, locale, theme, logo, button_width, pricing, revision })
 }
 
 /// Clamps a button width to Kredivo's 100–300 px.

@@ -62,6 +62,8 @@ pub struct Strings {
     pub badge_before: &'static str,
     /// Badge text between the amount and the brand.
     pub badge_after: &'static str,
+    /// Badge text before the brand when only the 30-day plan covers the amount.
+    pub badge_later: &'static str,
     /// Accessible hint of a badge.
     pub badge_hint: &'static str,
     /// Heading of the breakdown dialog.
@@ -95,6 +97,7 @@ const ID: Strings = Strings {
     retry: "Coba lagi",
     badge_before: "Cicilan mulai ",
     badge_after: "/bulan dengan ",
+    badge_later: "Bayar nanti dalam 30 hari dengan ",
     badge_hint: "Lihat rincian cicilan",
     dialog_title: "Cicilan dengan Kredivo",
     close: "Tutup",
@@ -123,6 +126,7 @@ const EN: Strings = Strings {
     retry: "Try again",
     badge_before: "From ",
     badge_after: "/month with ",
+    badge_later: "Pay in 30 days with ",
     badge_hint: "See installment details",
     dialog_title: "Pay later with Kredivo",
     close: "Close",

@@ -35,16 +35,21 @@ pub fn Badge(
             _ => None,
         })
     };
-    // `None` while the table loads; `Some(None)` when the amount is not eligible.
+    // `None` while the table loads; `Some(None)` when the amount is not eligible; else the
+    // amount, the cheapest monthly installment and whether any plan is an installment plan.
     let monthly = Memo::new(move |_| {
         let t = table()?;
-        Some(amount().and_then(|a| t.cheapest_monthly(a).map(|m| (a, m))))
+        Some(amount().and_then(|a| {
+            let m = t.cheapest_monthly(a)?;
+            let installments = t.plans(a).iter().any(|p| p.payment_type().is_installment());
+            Some((a, m, installments))
+        }))
     });
     let open = RwSignal::new(false);
     let button = NodeRef::<leptos::html::Button>::new();
 
     Effect::new(move |_| {
-        if let Some(Some((a, _))) = monthly.get() {
+        if let Some(Some((a, _, _))) = monthly.get() {
             let plans = table().map(|t| t.plans(a)).unwrap_or_default();
             on_event.fire(WidgetEvent::Ready {
                 amount: a.to_rupiah_u64().to_string(),
@@ -65,9 +70,20 @@ pub fn Badge(
         match monthly.get() {
             None => view! { <span class="kc-badge-sk" aria-hidden="true"></span> }.into_any(),
             Some(None) => ().into_any(),
-            Some(Some((a, m))) => {
+            Some(Some((a, m, installments))) => {
                 let s = text::strings(l);
                 let logo = assets.logo_blue.clone();
+                let words = if installments {
+                    view! {
+                        {s.badge_before}
+                        <strong class="kc-badge-amount">{text::money(m, l)}</strong>
+                        {s.badge_after}
+                    }
+                    .into_any()
+                } else {
+                    // Only "pay in 30 days": no "per month" promise.
+                    s.badge_later.into_any()
+                };
                 view! {
                     <button
                         type="button"
@@ -78,9 +94,7 @@ pub fn Badge(
                         title=s.badge_hint
                         on:click=move |_| open.set(true)
                     >
-                        {s.badge_before}
-                        <strong class="kc-badge-amount">{text::money(m, l)}</strong>
-                        {s.badge_after}
+                        {words}
                         <strong class="kc-brand">"Kredivo"</strong>
                     </button>
                     {move || {

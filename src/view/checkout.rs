@@ -51,7 +51,7 @@ struct Requests {
     seq: Sequencer,
     inflight: Option<Abort>,
     timer: Option<TimeoutHandle>,
-    last: Option<(String, PaymentTypesRequest)>,
+    last: Option<(String, String, PaymentTypesRequest)>,
     attempt: Option<Attempt>,
 }
 
@@ -146,7 +146,7 @@ pub fn Checkout(
     // Ask again whenever what is being paid for changes: at once the first time, debounced
     // afterwards (a shopper clicking "+" five times sends one request).
     Effect::new(move |_| {
-        let (proxy, source) = options.with(|o| (o.proxy.clone(), o.source.clone()));
+        let (proxy, source, revision) = options.with(|o| (o.proxy.clone(), o.source.clone(), o.revision.clone()));
         if let Source::Invalid(_) = source {
             store.update_value(|r| r.cancel_pending());
             load.set(Load::Failed(Failure::InvalidOptions));
@@ -157,7 +157,7 @@ pub fn Checkout(
             load.set(Load::Waiting);
             return;
         };
-        let key = (proxy.clone(), req.clone());
+        let key = (proxy.clone(), revision, req.clone());
         let first = store.with_value(|r| r.last.is_none());
         if store.with_value(|r| r.last.as_ref() == Some(&key)) {
             return;
@@ -435,10 +435,11 @@ fn plan_row(p: &PlanRow, i: usize, l: Locale, selected: RwSignal<usize>, choose:
 
 fn summary(p: &PlanRow, l: Locale) -> impl IntoView {
     let s = text::strings(l);
-    let mut rows: Vec<(&'static str, String)> = vec![
-        (s.monthly, text::money(p.monthly, l)),
-        (s.tenure, text::tenure(&p.payment_type, p.months, l)),
-    ];
+    let mut rows: Vec<(&'static str, String)> = Vec::with_capacity(6);
+    if p.months > 1 {
+        rows.push((s.monthly, text::money(p.monthly, l)));
+    }
+    rows.push((s.tenure, text::tenure(&p.payment_type, p.months, l)));
     if !p.down_payment.is_zero() {
         rows.push((s.down_payment, text::money(p.down_payment, l)));
     }
@@ -484,7 +485,7 @@ fn pay_button(options: Signal<Options>, phase: RwSignal<Phase>, assets: Arc<Asse
         >
             {move || busy().then(|| view! { <span class="kc-spin" aria-hidden="true"></span> })}
             <span class="kc-pay-text">{label}</span>
-            <img class="kc-logo" src=src alt="Kredivo" width="84" height="20" />
+            <img class="kc-logo" src=src alt="Kredivo" width="99" height="24" />
         </button>
     }
 }

@@ -1,0 +1,461 @@
+// Toko Nusantara — the demo store's page logic (plain ES module, no inline script anywhere,
+// so every page runs under the demo's strict Content-Security-Policy).
+//
+// The Kredivo widget itself is the one <script type="module" src="/dist/kredivo-checkout.js">;
+// this file only renders the shop and sets data-* attributes the widget follows.
+
+const CART_KEY = "toko-nusantara.cart";
+const LANG_KEY = "toko-nusantara.lang";
+const page = document.body.dataset.page;
+
+// ---------- language ----------
+const T = {
+  id: {
+    cart: "Keranjang", home: "Beranda", addToCart: "Tambah ke keranjang", added: "Ditambahkan ke keranjang ✓",
+    variant: "Varian", quantity: "Jumlah", viewCart: "Lihat keranjang", empty: "Keranjang Anda masih kosong.",
+    shop: "Mulai belanja", subtotal: "Subtotal", shipping: "Ongkos kirim", free: "Gratis", total: "Total",
+    remove: "Hapus", each: "/ pcs", notFound: "Produk tidak ditemukan.", loadError: "Gagal memuat data toko. Coba muat ulang halaman.",
+    heroTitle: "Produk lokal terbaik, bayar nanti dengan Kredivo",
+    heroText: "Kerajinan, kopi, fesyen dan elektronik pilihan dari seluruh Nusantara. Cicil mulai 3 hingga 12 bulan, atau bayar dalam 30 hari tanpa bunga.",
+    perks: ["Gratis ongkir se-Indonesia", "Cicilan Kredivo", "Garansi 7 hari"],
+    payTitle: "Pembayaran", payLead: "Pilih tenor cicilan lalu lanjutkan ke Kredivo.",
+    secure: "Anda akan diarahkan ke halaman aman Kredivo untuk masuk dan mengonfirmasi.",
+    assure: ["Dikirim dalam 1×24 jam dari gudang Jakarta", "Bayar nanti dengan Kredivo: 30 hari atau cicilan 3, 6, 12 bulan", "Retur gratis dalam 7 hari"],
+    statusTitle: {
+      settled: "Pembayaran lunas", pending: "Menunggu pembayaran", created: "Menunggu pembayaran",
+      denied: "Pembayaran ditolak", expired: "Pembayaran kedaluwarsa", cancelled: "Pesanan dibatalkan", error: "Pesanan tidak ditemukan",
+    },
+    statusText: {
+      settled: "Terima kasih! Kredivo telah mengonfirmasi pembayaran Anda. Pesanan segera kami proses.",
+      pending: "Kami menunggu konfirmasi dari Kredivo. Halaman ini diperbarui otomatis.",
+      created: "Kami menunggu konfirmasi dari Kredivo. Halaman ini diperbarui otomatis.",
+      denied: "Kredivo menolak transaksi ini. Anda dapat mencoba lagi atau memilih metode lain.",
+      expired: "Waktu pembayaran habis sebelum transaksi selesai.",
+      cancelled: "Pesanan ini telah dibatalkan.",
+      error: "Kami tidak dapat menemukan pesanan ini.",
+    },
+    order: "Nomor pesanan", amount: "Jumlah", plan: "Tenor", backHome: "Kembali berbelanja", backCart: "Kembali ke keranjang",
+  },
+  en: {
+    cart: "Cart", home: "Home", addToCart: "Add to cart", added: "Added to your cart ✓",
+    variant: "Variant", quantity: "Quantity", viewCart: "View cart", empty: "Your cart is empty.",
+    shop: "Start shopping", subtotal: "Subtotal", shipping: "Shipping", free: "Free", total: "Total",
+    remove: "Remove", each: "each", notFound: "Product not found.", loadError: "Could not load the store. Please reload the page.",
+    heroTitle: "The best of Indonesia, pay later with Kredivo",
+    heroText: "Crafts, coffee, fashion and electronics from across the archipelago. Pay in 3 to 12 monthly installments, or in 30 days interest-free.",
+    perks: ["Free shipping across Indonesia", "Kredivo installments", "7-day guarantee"],
+    payTitle: "Payment", payLead: "Choose your installment plan, then continue to Kredivo.",
+    secure: "You will be taken to Kredivo's secure page to sign in and confirm.",
+    assure: ["Ships within 24 hours from Jakarta", "Pay later with Kredivo: 30 days or 3, 6, 12 months", "Free returns within 7 days"],
+    statusTitle: {
+      settled: "Payment complete", pending: "Waiting for payment", created: "Waiting for payment",
+      denied: "Payment declined", expired: "Payment expired", cancelled: "Order cancelled", error: "Order not found",
+    },
+    statusText: {
+      settled: "Thank you! Kredivo confirmed your payment. We are preparing your order.",
+      pending: "We are waiting for Kredivo to confirm. This page updates by itself.",
+      created: "We are waiting for Kredivo to confirm. This page updates by itself.",
+      denied: "Kredivo declined this transaction. You can try again or choose another method.",
+      expired: "The payment window closed before the transaction finished.",
+      cancelled: "This order was cancelled.",
+      error: "We could not find this order.",
+    },
+    order: "Order number", amount: "Amount", plan: "Plan", backHome: "Continue shopping", backCart: "Back to cart",
+  },
+};
+// `?cart=<id>` adopts a server-side cart (shareable demo links, screenshots).
+const adopt = new URLSearchParams(location.search).get("cart");
+if (adopt && /^[A-Za-z0-9_-]{1,64}$/.test(adopt)) localStorage.setItem(CART_KEY, adopt);
+const lang = localStorage.getItem(LANG_KEY) === "en" ? "en" : "id";
+document.documentElement.lang = lang;
+const t = T[lang];
+
+const money = new Intl.NumberFormat(lang === "en" ? "en-ID" : "id-ID", {
+  style: "currency", currency: "IDR", maximumFractionDigits: 0, minimumFractionDigits: 0,
+});
+const rp = (digits) => money.format(Number(digits));
+
+/** Builds an element: h("a", {href: "/"}, "text", child). */
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === false || v == null) continue;
+    if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+    else if (k === "dataset") Object.assign(el.dataset, v);
+    else el.setAttribute(k, v === true ? "" : v);
+  }
+  el.append(...children.flat().filter((c) => c != null));
+  return el;
+}
+
+async function api(path, init = {}) {
+  const res = await fetch(path, {
+    ...init,
+    headers: { Accept: "application/json", ...(init.body ? { "Content-Type": "application/json" } : {}) },
+  });
+  if (!res.ok) {
+    const err = new Error(`${init.method || "GET"} ${path}: ${res.status}`);
+    err.status = res.status;
+    throw err;
+  }
+  return res.json();
+}
+
+// ---------- cart (server-side, id in localStorage) ----------
+async function ensureCart() {
+  let id = localStorage.getItem(CART_KEY);
+  if (id) {
+    try {
+      return await api(`/api/store/carts/${encodeURIComponent(id)}`);
+    } catch (e) {
+      if (e.status !== 404) throw e;
+    }
+  }
+  const created = await api("/api/store/carts", { method: "POST" });
+  localStorage.setItem(CART_KEY, created.cart_id);
+  return { cart_id: created.cart_id, lines: [], total: "0" };
+}
+
+async function saveLines(cartId, lines) {
+  return api(`/api/store/carts/${encodeURIComponent(cartId)}`, {
+    method: "PUT",
+    body: JSON.stringify({ lines: lines.map(({ product_id, quantity }) => ({ product_id, quantity })) }),
+  });
+}
+
+function setCount(cart) {
+  const n = cart ? cart.lines.reduce((s, l) => s + l.quantity, 0) : 0;
+  for (const el of document.querySelectorAll("[data-cart-count]")) el.textContent = String(n);
+}
+
+// ---------- chrome shared by every page ----------
+function chrome() {
+  for (const el of document.querySelectorAll("[data-t]")) el.textContent = t[el.dataset.t];
+  const toggle = document.getElementById("lang-toggle");
+  if (toggle) {
+    toggle.textContent = lang === "id" ? "EN" : "ID";
+    toggle.setAttribute("aria-label", lang === "id" ? "Switch to English" : "Ganti ke Bahasa Indonesia");
+    toggle.addEventListener("click", () => {
+      localStorage.setItem(LANG_KEY, lang === "id" ? "en" : "id");
+      location.reload();
+    });
+  }
+  const id = localStorage.getItem(CART_KEY);
+  if (id) api(`/api/store/carts/${encodeURIComponent(id)}`).then(setCount, () => setCount(null));
+}
+
+function fail(container, error) {
+  console.error(error);
+  container.replaceChildren(h("p", { class: "empty" }, t.loadError));
+}
+
+// ---------- listing ----------
+async function listing() {
+  const grid = document.getElementById("products");
+  document.getElementById("hero-title").textContent = t.heroTitle;
+  document.getElementById("hero-text").textContent = t.heroText;
+  document.getElementById("perks").replaceChildren(...t.perks.map((p) => h("li", {}, p)));
+  try {
+    const { products } = await api("/api/store/products");
+    grid.replaceChildren(
+      ...products.map((p) =>
+        h("article", { class: "card" },
+          h("a", { href: `/www/product.html?id=${encodeURIComponent(p.id)}`, dataset: { productId: p.id } },
+            h("div", { class: "thumb" }, h("img", { src: p.image, alt: "", width: 400, height: 300, loading: "lazy" })),
+            h("div", { class: "body" },
+              h("span", { class: "cat" }, p.category),
+              h("h2", {}, p.name),
+              h("span", { class: "price" }, rp(p.price)))),
+          // Outside the link: the badge opens its own dialog.
+          h("div", { class: "badge-slot" }, h("span", { dataset: { kredivoBadge: "", amount: p.price } })))),
+    );
+  } catch (e) {
+    fail(grid, e);
+  }
+}
+
+// ---------- product ----------
+async function product() {
+  const root = document.getElementById("product");
+  const id = new URLSearchParams(location.search).get("id");
+  let p;
+  try {
+    p = await api(`/api/store/products/${encodeURIComponent(id || "")}`);
+  } catch (e) {
+    root.replaceChildren(h("p", { class: "empty" }, e.status === 404 ? t.notFound : t.loadError));
+    return;
+  }
+  document.title = `${p.name} — Toko Nusantara`;
+  document.getElementById("crumb-name").textContent = p.name;
+
+  const variants = p.variants || [];
+  const priceEl = h("div", { class: "price" });
+  const badge = h("span", { id: "product-badge", dataset: { kredivoBadge: "" } });
+  const qty = h("input", { id: "quantity", type: "number", min: 1, max: 99, value: 1, inputmode: "numeric", "aria-label": t.quantity });
+  const variant = variants.length
+    ? h("select", { id: "variant" }, ...variants.map((v) => h("option", { value: v.id, dataset: { price: v.price } }, `${v.label} — ${rp(v.price)}`)))
+    : null;
+  const toast = h("span", { class: "toast", role: "status" });
+
+  const unitPrice = () => (variant ? variant.selectedOptions[0].dataset.price : p.price);
+  const quantity = () => Math.min(99, Math.max(1, Number.parseInt(qty.value, 10) || 1));
+  const refresh = () => {
+    const amount = String(BigInt(unitPrice()) * BigInt(quantity()));
+    priceEl.textContent = rp(amount);
+    badge.dataset.amount = amount; // the widget re-computes the badge, debounced
+  };
+  const step = (d) => {
+    qty.value = String(Math.min(99, Math.max(1, quantity() + d)));
+    refresh();
+  };
+  qty.addEventListener("input", refresh);
+  variant?.addEventListener("change", refresh);
+
+  const add = h("button", { id: "add-to-cart", class: "btn", type: "button" }, t.addToCart);
+  add.addEventListener("click", async () => {
+    add.disabled = true;
+    toast.textContent = "";
+    try {
+      const cart = await ensureCart();
+      const lineId = variant ? variant.value : p.id;
+      const lines = cart.lines.map(({ product_id, quantity }) => ({ product_id, quantity }));
+      const existing = lines.find((l) => l.product_id === lineId);
+      if (existing) existing.quantity = Math.min(9999, existing.quantity + quantity());
+      else lines.push({ product_id: lineId, quantity: quantity() });
+      const saved = await saveLines(cart.cart_id, lines);
+      setCount(saved);
+      toast.replaceChildren(t.added, " ", h("a", { href: "/www/cart.html" }, t.viewCart));
+    } catch (e) {
+      console.error(e);
+      toast.textContent = t.loadError;
+    } finally {
+      add.disabled = false;
+    }
+  });
+
+  root.replaceChildren(
+    h("div", { class: "photo" }, h("img", { src: p.image, alt: p.name, width: 800, height: 600 })),
+    h("div", {},
+      h("span", { class: "eyebrow" }, p.category),
+      h("h1", {}, p.name),
+      h("p", { class: "desc" }, p.description),
+      priceEl,
+      h("div", { class: "badge-line" }, badge),
+      variant && h("div", { class: "field" }, h("label", { for: "variant" }, t.variant), variant),
+      h("div", { class: "field" },
+        h("label", { for: "quantity" }, t.quantity),
+        h("div", { class: "qty" },
+          h("button", { type: "button", "aria-label": "−1", onclick: () => step(-1) }, "−"),
+          qty,
+          h("button", { type: "button", "aria-label": "+1", onclick: () => step(1) }, "+"))),
+      h("div", { class: "actions" }, add, toast),
+      h("ul", { class: "assure" }, ...t.assure.map((a) => h("li", {}, a)))),
+  );
+  refresh();
+}
+
+// ---------- cart ----------
+async function cartPage() {
+  const list = document.getElementById("cart-lines");
+  const widget = document.getElementById("kredivo-checkout");
+  const payPanel = document.getElementById("pay-panel");
+  let cart;
+  try {
+    cart = await ensureCart();
+  } catch (e) {
+    fail(list, e);
+    return;
+  }
+  let revision = 0;
+  let images = {};
+  try {
+    const { products } = await api("/api/store/products");
+    for (const p of products) {
+      images[p.id] = p.image;
+      for (const v of p.variants || []) images[v.id] = p.image;
+    }
+  } catch (_) {
+    images = {};
+  }
+
+  const render = () => {
+    setCount(cart);
+    if (!cart.lines.length) {
+      payPanel.hidden = true;
+      list.replaceChildren(h("div", { class: "empty" }, h("p", {}, t.empty), h("a", { class: "btn", href: "/" }, t.shop)));
+      return;
+    }
+    payPanel.hidden = false;
+    const change = async (productId, quantity) => {
+      const lines = cart.lines
+        .map(({ product_id, quantity: q }) => ({ product_id, quantity: product_id === productId ? quantity : q }))
+        .filter((l) => l.quantity > 0);
+      try {
+        cart = await saveLines(cart.cart_id, lines);
+      } catch (e) {
+        console.error(e);
+        return;
+      }
+      revision += 1;
+      widget.dataset.revision = String(revision); // same cart id, new contents: price again
+      render();
+    };
+    list.replaceChildren(
+      ...cart.lines.map((l) =>
+        h("div", { class: "line", dataset: { line: l.product_id } },
+          h("img", { src: images[l.product_id] || "", alt: "" }),
+          h("div", {},
+            h("div", { class: "name" }, l.name),
+            h("div", { class: "unit" }, `${rp(l.unit_price)} ${t.each}`),
+            h("button", { class: "remove", type: "button", onclick: () => change(l.product_id, 0) }, t.remove)),
+          h("div", { class: "right" },
+            h("div", { class: "qty" },
+              h("button", { type: "button", "aria-label": "−1", onclick: () => change(l.product_id, l.quantity - 1) }, "−"),
+              h("input", { type: "number", value: l.quantity, readonly: true, "aria-label": t.quantity }),
+              h("button", { type: "button", "aria-label": "+1", onclick: () => change(l.product_id, Math.min(9999, l.quantity + 1)) }, "+")),
+            h("span", { class: "total" }, rp(l.line_total))))),
+      h("div", { class: "sum" },
+        h("div", {}, h("span", {}, t.subtotal), h("span", {}, rp(cart.total))),
+        h("div", {}, h("span", {}, t.shipping), h("span", {}, t.free)),
+        h("div", { class: "grand" }, h("span", {}, t.total), h("span", { id: "cart-total" }, rp(cart.total)))),
+    );
+  };
+  document.getElementById("pay-title").textContent = t.payTitle;
+  document.getElementById("pay-lead").textContent = t.payLead;
+  document.getElementById("pay-secure").textContent = t.secure;
+  widget.dataset.locale = lang;
+  widget.dataset.cartId = cart.cart_id; // the widget mounts (or updates) on this attribute
+  render();
+}
+
+// ---------- return ----------
+async function returnPage() {
+  const box = document.getElementById("order-status");
+  const params = new URLSearchParams(location.search);
+  const orderId = params.get("order_id");
+  const show = (status, order) => {
+    box.dataset.status = status;
+    document.getElementById("status-icon").textContent = status === "settled" ? "✓" : status === "pending" || status === "created" ? "…" : "!";
+    document.getElementById("status-title").textContent = t.statusTitle[status] || status;
+    document.getElementById("status-text").textContent = t.statusText[status] || "";
+    const facts = document.getElementById("facts");
+    facts.replaceChildren();
+    if (order) {
+      const plan = order.payment_type.replace(/_/g, " ");
+      facts.append(
+        h("div", {}, h("dt", {}, t.order), h("dd", {}, order.order_id)),
+        h("div", {}, h("dt", {}, t.amount), h("dd", {}, rp(order.amount))),
+        h("div", {}, h("dt", {}, t.plan), h("dd", {}, plan)),
+      );
+    }
+  };
+  if (!orderId) {
+    show("error");
+    return;
+  }
+  for (let i = 0; i < 90; i++) {
+    try {
+      const order = await api(`/api/kredivo/v1/orders/${encodeURIComponent(orderId)}`);
+      show(order.status, order);
+      if (order.status === "settled") localStorage.removeItem(CART_KEY);
+      if (!["created", "pending"].includes(order.status)) {
+        setCount(null);
+        return;
+      }
+    } catch (e) {
+      if (e.status === 404) {
+        show("error");
+        return;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
+// ---------- CSP proof ----------
+async function cspPage() {
+  const out = document.getElementById("csp-header");
+  try {
+    const res = await fetch(location.href, { cache: "no-store" });
+    out.textContent = res.headers.get("content-security-policy") || "(no Content-Security-Policy header)";
+  } catch (_) {
+    out.textContent = "(could not read the header)";
+  }
+  const result = document.getElementById("csp-result");
+  let inline = "blocked";
+  // An inline handler must NOT run under this policy.
+  const probe = document.createElement("div");
+  probe.setAttribute("onclick", "window.__cspInlineRan = true");
+  probe.click();
+  if (window.__cspInlineRan) inline = "ran";
+  const seen = new Set();
+  const mark = (e) => {
+    seen.add(e.currentTarget.id);
+    result.className = "ok";
+    result.textContent = `✓ ${seen.size} widget(s) rendered under the policy; inline handlers ${inline}.`;
+    document.body.dataset.cspOk = seen.size >= 2 && inline === "blocked" ? "1" : "0";
+  };
+  for (const el of document.querySelectorAll("[data-kredivo-checkout],[data-kredivo-badge]")) {
+    el.addEventListener("kredivo:ready", mark);
+  }
+}
+
+// ---------- benchmark ----------
+async function benchPage() {
+  const results = {};
+  const table = document.getElementById("results");
+  const put = (label, key, value, unit) => {
+    results[key] = value;
+    table.append(h("tr", {}, h("th", {}, label), h("td", {}, `${value.toLocaleString("en-US", { maximumFractionDigits: 1 })} ${unit}`)));
+  };
+  const startMark = () => performance.getEntriesByName("kredivo:loader-start")[0]?.startTime ?? 0;
+
+  // 1. script start → plans visible
+  const checkout = document.getElementById("kredivo-checkout");
+  const planReady = new Promise((resolve) => checkout.addEventListener("kredivo:ready", () => requestAnimationFrame(() => resolve(performance.now())), { once: true }));
+  const loaded = window.KredivoCheckout
+    ? Promise.resolve()
+    : new Promise((resolve) => document.addEventListener("kredivo:loaded", resolve, { once: true }));
+  await loaded;
+  const plansAt = await planReady;
+  put("Script start → plans visible", "scriptToPlansMs", plansAt - startMark(), "ms");
+  put("Navigation start → plans visible", "navigationToPlansMs", plansAt, "ms");
+
+  // 2. render 200 badges
+  const box = document.getElementById("badges");
+  const n = 200;
+  let ready = 0;
+  const t0 = performance.now();
+  const allReady = new Promise((resolve) => {
+    box.addEventListener("kredivo:ready", () => {
+      ready += 1;
+      if (ready === n) requestAnimationFrame(() => resolve(performance.now()));
+    });
+  });
+  const frag = document.createDocumentFragment();
+  for (let i = 0; i < n; i++) {
+    const amount = String(150000 + i * 73000);
+    frag.append(h("div", {}, h("span", { dataset: { kredivoBadge: "", amount } })));
+  }
+  box.append(frag);
+  const t1 = await allReady;
+  put("Render 200 badges", "badges200Ms", t1 - t0, "ms");
+  put("Pricing requests for 200 badges", "pricingRequests", window.KredivoCheckout.stats().pricingRequests, "");
+
+  // 3. plans per second in wasm
+  window.KredivoCheckout.benchPlans("2400000", 2000); // warm up
+  const iterations = 200000;
+  const s0 = performance.now();
+  const plans = window.KredivoCheckout.benchPlans("2400000", iterations);
+  const s1 = performance.now();
+  put("Plans computed", "plansComputed", plans, "");
+  put("Plans per second (wasm)", "plansPerSecond", plans / ((s1 - s0) / 1000), "plans/s");
+
+  results.userAgent = navigator.userAgent;
+  window.__kredivoBench = results;
+  document.body.dataset.benchDone = "1";
+}
+
+chrome();
+const pages = { listing, product, cart: cartPage, return: returnPage, csp: cspPage, bench: benchPage };
+pages[page]?.();

@@ -1,0 +1,110 @@
+// Type definitions for the Kredivo Checkout widget (dist/kredivo-checkout.js).
+//
+//   <script type="module" src="/dist/kredivo-checkout.js" async></script>
+//   <div data-kredivo-checkout data-cart-id="c_123"></div>
+//   <span data-kredivo-badge data-amount="2400000"></span>
+
+/** A cart line: a product id from the merchant's catalogue and a quantity (1–9999). */
+export interface KredivoCartLine {
+  product_id: string;
+  quantity: number;
+}
+
+/** Options of `KredivoCheckout.mount` and `handle.update`; every field overrides the
+ *  matching `data-*` attribute. Give exactly one of `cart`, `cartId` or `amount`. */
+export interface KredivoCheckoutOptions {
+  /** `"checkout"` (plans and the Kredivo button) or `"badge"`. Default: `"badge"` when the
+   *  element has `data-kredivo-badge`, else `"checkout"`. */
+  kind?: "checkout" | "badge";
+  /** Base URL of the merchant's proxy (`data-proxy`); default: the page's origin. */
+  proxy?: string;
+  /** The cart, priced by the proxy (`data-cart`, JSON). */
+  cart?: KredivoCartLine[];
+  /** A server-side cart id (`data-cart-id`). */
+  cartId?: string;
+  /** A whole rupiah amount (`data-amount`), e.g. `"2400000"`; badges and previews. */
+  amount?: string | number;
+  /** Display language (`data-locale`); default: `<html lang>`, else Indonesian. */
+  locale?: "id" | "en";
+  /** Colour scheme (`data-theme`); default `"light"`. */
+  theme?: "light" | "dark" | "auto";
+  /** Button logo (`data-logo`): `"white"` on a Kredivo-blue button (default) or `"blue"`
+   *  on a white button. */
+  logo?: "white" | "blue";
+  /** Button width in px (`data-button-width`), clamped to 100–300; default: full width. */
+  buttonWidth?: number;
+  /** Badges: `"proxy"` (default, `GET /api/kredivo/v1/pricing` once per page) or
+   *  `"embedded"` (the reference table built into the widget, no request). */
+  pricing?: "proxy" | "embedded";
+  /** Any string (`data-revision`); changing it prices a server-side cart again, e.g. after
+   *  the shopper changed a quantity under the same `cartId`. */
+  revision?: string;
+}
+
+/** A mounted widget. */
+export interface KredivoCheckoutHandle {
+  /** Merges new options; a new cart or amount is priced again (debounced). */
+  update(options: KredivoCheckoutOptions): void;
+  /** Removes the widget's content; it fires no more events. */
+  destroy(): void;
+  /** `false` after `destroy()` or once the host left the document. */
+  readonly mounted: boolean;
+}
+
+/** Stable `detail.code` values of `kredivo:error`. */
+export type KredivoErrorCode =
+  | "network"
+  | "timeout"
+  | "bad_response"
+  | "invalid_options"
+  | "order_failed"
+  | "invalid_json"
+  | "invalid_request"
+  | "invalid_cart"
+  | "ineligible_amount"
+  | "not_found"
+  | "forbidden_origin"
+  | "unauthorized"
+  | "payload_too_large"
+  | "rate_limited"
+  | "upstream_error"
+  | "upstream_timeout"
+  | "upstream_unavailable"
+  | "internal";
+
+/** Events fired on the host element (they bubble and cross shadow roots). */
+export interface KredivoEventMap {
+  /** Plans (or the badge text) are on screen; fires again after every re-price. */
+  "kredivo:ready": CustomEvent<{ amount: string; paymentTypes: string[] }>;
+  /** The shopper chose a plan, e.g. `"6_months"`. */
+  "kredivo:select": CustomEvent<{ paymentType: string }>;
+  /** About to open Kredivo in this tab; `preventDefault()` stops the navigation. */
+  "kredivo:redirect": CustomEvent<{ url: string }>;
+  /** Something failed; the widget shows a localised message and a retry button. */
+  "kredivo:error": CustomEvent<{ code: KredivoErrorCode | string; message: string }>;
+  /** An express checkout (no redirect) reached a final status. */
+  "kredivo:complete": CustomEvent<{ orderId: string; status: "settled" | "denied" | "expired" | "cancelled" }>;
+}
+
+export interface KredivoCheckoutApi {
+  /** Mounts a widget on an element (or the first match of a CSS selector). Mounting the same
+   *  element again returns the same widget, updated. Throws on invalid options. */
+  mount(target: Element | string, options?: KredivoCheckoutOptions): KredivoCheckoutHandle;
+  /** The widget's version. */
+  readonly version: string;
+  /** Benchmark hook: computes every plan of `amount` `iterations` times; returns the count. */
+  benchPlans(amount: string, iterations: number): number;
+  /** How many widgets are mounted and how many pricing requests the page made. */
+  stats(): { mounted: number; pricingRequests: number };
+}
+
+declare global {
+  interface Window {
+    /** Installed once the script has loaded; listen for `kredivo:loaded` on `document`. */
+    KredivoCheckout?: KredivoCheckoutApi;
+  }
+  interface HTMLElementEventMap extends KredivoEventMap {}
+  interface DocumentEventMap {
+    "kredivo:loaded": CustomEvent<{ version: string }>;
+  }
+}
