@@ -366,7 +366,10 @@ mod tests {
         let v = serde_json::to_value(&r).unwrap();
         assert_eq!(v["amount"], json!("2400000"));
         assert_eq!(v["plans"][0]["monthly_installment"], json!("248050"));
-        assert!(v["plans"][0].get("rate").is_none(), "absent options are omitted");
+        assert!(
+            v["plans"][0].get("rate").is_none(),
+            "absent options are omitted"
+        );
         let back: PaymentTypesResponse = serde_json::from_value(v).unwrap();
         assert_eq!(back, r);
     }

@@ -126,10 +126,9 @@ async fn checkout_flow(gateway: &str) -> anyhow::Result<()> {
     h.wait_js(
         "6 months selected",
         &format!(
-            "{} === 'true'",
-            format!(
-                "document.querySelector({host:?}).shadowRoot.querySelector('[data-payment-type=\"6_months\"]').getAttribute('aria-checked')"
-            )
+            "document.querySelector({host:?}).shadowRoot\
+               .querySelector('[data-payment-type=\"6_months\"]')\
+               .getAttribute('aria-checked') === 'true'"
         ),
         T,
     )

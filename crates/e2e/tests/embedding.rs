@@ -25,7 +25,10 @@ async fn the_widget_works_under_a_strict_content_security_policy() -> anyhow::Re
         .map(str::trim)
         .find(|d| d.starts_with("script-src"))
         .unwrap_or_default();
-    assert_eq!(script_src, "script-src 'self' 'wasm-unsafe-eval'", "{header}");
+    assert_eq!(
+        script_src, "script-src 'self' 'wasm-unsafe-eval'",
+        "{header}"
+    );
 
     // …and the widget mounted and rendered plans under it.
     h.wait_js(
@@ -67,7 +70,10 @@ async fn every_badge_on_the_listing_comes_from_one_pricing_request() -> anyhow::
             vec![],
         )
         .await?;
-    assert_eq!(plan_requests, 0, "badges never ask for payment types one by one");
+    assert_eq!(
+        plan_requests, 0,
+        "badges never ask for payment types one by one"
+    );
     h.screenshot("listing-badges").await?;
     h.stop().await
 }
