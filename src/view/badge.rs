@@ -58,7 +58,13 @@ pub fn Badge(
         }
     });
 
+    let dialog = NodeRef::<Dialog>::new();
     let close = move || {
+        // Leave the top layer first: while the modal dialog is open the rest of the page is
+        // inert and the badge could not take focus back.
+        if let Some(d) = dialog.get_untracked() {
+            d.close();
+        }
         open.set(false);
         if let Some(b) = button.get_untracked() {
             let _ = b.focus();
@@ -99,7 +105,7 @@ pub fn Badge(
                     </button>
                     {move || {
                         let logo = logo.clone();
-                        open.get().then(|| table().map(|t| breakdown(t, a, l, logo, close)))
+                        open.get().then(|| table().map(|t| breakdown(t, a, l, logo, dialog, close)))
                     }}
                 }
                 .into_any()
@@ -110,9 +116,15 @@ pub fn Badge(
 
 /// The accessible breakdown dialog: a modal `<dialog>` (role=dialog, aria-modal), Tab kept
 /// inside, Esc and the backdrop close it, and focus returns to the badge.
-fn breakdown(table: Arc<PricingTable>, amount: Money, l: Locale, logo: String, close: impl Fn() + Copy + 'static) -> impl IntoView {
+fn breakdown(
+    table: Arc<PricingTable>,
+    amount: Money,
+    l: Locale,
+    logo: String,
+    dialog: NodeRef<Dialog>,
+    close: impl Fn() + Copy + 'static,
+) -> impl IntoView {
     let s = text::strings(l);
-    let dialog = NodeRef::<Dialog>::new();
     dialog.on_load(|d| {
         let _ = d.show_modal();
     });

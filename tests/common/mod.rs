@@ -1,0 +1,255 @@
+//! Browser test helpers: a scripted `window.fetch`, waiting, and shadow-root queries.
+#![allow(dead_code)]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Promise, Reflect};
+use kredivo_api::{PaymentTypesResponse, PlanView};
+use rust_decimal::Decimal;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use web_sys::{Element, HtmlElement, Request, Response, ResponseInit, ShadowRoot};
+
+/// What the scripted proxy answers.
+pub enum Reply {
+    /// A JSON body with a status.
+    Json(u16, String),
+    /// `fetch` rejects, as when the proxy is down.
+    NetworkError,
+    /// Answers after a delay (aborting the request rejects it at once).
+    Later(i32, Box<Reply>),
+}
+
+/// One request the widget made.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub method: String,
+    pub url: String,
+    pub body: String,
+}
+
+type Handler = Rc<dyn Fn(&Call) -> Reply>;
+
+/// A scripted `window.fetch`; every call is recorded.
+#[derive(Clone)]
+pub struct FakeFetch {
+    calls: Rc<RefCell<Vec<Call>>>,
+}
+
+impl FakeFetch {
+    /// Replaces `window.fetch` with `handler`.
+    pub fn install(handler: impl Fn(&Call) -> Reply + 'static) -> FakeFetch {
+        let calls: Rc<RefCell<Vec<Call>>> = Rc::default();
+        let handler: Handler = Rc::new(handler);
+        let recorded = calls.clone();
+        let fetch = Closure::<dyn Fn(Request) -> Promise>::new(move |request: Request| {
+            let (handler, recorded) = (handler.clone(), recorded.clone());
+            future_to_promise(async move {
+                let body = match request.text() {
+                    Ok(p) => JsFuture::from(p).await.ok().and_then(|v| v.as_string()).unwrap_or_default(),
+                    Err(_) => String::new(),
+                };
+                let call = Call { method: request.method(), url: request.url(), body };
+                recorded.borrow_mut().push(call.clone());
+                let mut reply = handler(&call);
+                loop {
+                    match reply {
+                        Reply::Later(ms, next) => {
+                            let aborted = abortable_sleep(&request, ms).await;
+                            if aborted {
+                                return Err(JsValue::from_str("AbortError"));
+                            }
+                            reply = *next;
+                        }
+                        Reply::NetworkError => return Err(js_sys::TypeError::new("Failed to fetch").into()),
+                        Reply::Json(status, body) => {
+                            if request.signal().aborted() {
+                                return Err(JsValue::from_str("AbortError"));
+                            }
+                            let init = ResponseInit::new();
+                            init.set_status(status);
+                            let headers = js_sys::Object::new();
+                            Reflect::set(&headers, &"Content-Type".into(), &"application/json".into())?;
+                            init.set_headers(&headers);
+                            return Response::new_with_opt_str_and_init(Some(&body), &init).map(JsValue::from);
+                        }
+                    }
+                }
+            })
+        });
+        let window = web_sys::window().unwrap();
+        Reflect::set(&window, &"fetch".into(), &fetch.into_js_value()).unwrap();
+        FakeFetch { calls }
+    }
+
+    pub fn calls(&self) -> Vec<Call> {
+        self.calls.borrow().clone()
+    }
+
+    pub fn count(&self, path_part: &str) -> usize {
+        self.calls.borrow().iter().filter(|c| c.url.contains(path_part)).count()
+    }
+}
+
+async fn abortable_sleep(request: &Request, ms: i32) -> bool {
+    let signal = request.signal();
+    let p = Promise::new(&mut |resolve, _| {
+        let w = web_sys::window().unwrap();
+        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        signal.set_onabort(Some(&resolve));
+    });
+    let _ = JsFuture::from(p).await;
+    request.signal().aborted()
+}
+
+/// Starts the widget once per test binary (boot is idempotent anyway).
+pub fn boot() {
+    kredivo_checkout::surface::boot_with(kredivo_checkout::host::Assets {
+        css: "/kredivo-test.css".into(),
+        logo_blue: "/blue.svg".into(),
+        logo_white: "/white.svg".into(),
+    })
+    .unwrap();
+}
+
+pub async fn sleep(ms: i32) {
+    kredivo_checkout::net::sleep(ms).await;
+}
+
+/// Waits (up to 3 s) until `f` answers `Some`.
+pub async fn until<T>(what: &str, f: impl Fn() -> Option<T>) -> T {
+    for _ in 0..300 {
+        if let Some(v) = f() {
+            return v;
+        }
+        sleep(10).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// A fresh host element in the page: `<div attrs…>`.
+pub fn host(attrs: &[(&str, &str)]) -> HtmlElement {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let el: HtmlElement = doc.create_element("div").unwrap().unchecked_into();
+    for (k, v) in attrs {
+        el.set_attribute(k, v).unwrap();
+    }
+    doc.body().unwrap().append_child(&el).unwrap();
+    el
+}
+
+pub fn shadow(el: &Element) -> ShadowRoot {
+    el.shadow_root().expect("the widget attaches an open shadow root")
+}
+
+pub fn find(el: &Element, selector: &str) -> Option<Element> {
+    el.shadow_root()?.query_selector(selector).ok().flatten()
+}
+
+pub fn find_all(el: &Element, selector: &str) -> Vec<Element> {
+    let Some(root) = el.shadow_root() else { return vec![] };
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length()).filter_map(|i| list.item(i)?.dyn_into().ok()).collect()
+}
+
+pub fn text(el: &Element, selector: &str) -> Option<String> {
+    find(el, selector).and_then(|e| e.text_content())
+}
+
+/// Collects `kredivo:*` events dispatched on `el` as `(type, detail)`.
+#[derive(Clone, Default)]
+pub struct Events(pub Rc<RefCell<Vec<(String, JsValue)>>>);
+
+impl Events {
+    pub fn listen(el: &Element) -> Events {
+        let events = Events::default();
+        for name in ["kredivo:ready", "kredivo:select", "kredivo:redirect", "kredivo:error", "kredivo:complete"] {
+            let store = events.0.clone();
+            let cb = Closure::<dyn Fn(web_sys::CustomEvent)>::new(move |e: web_sys::CustomEvent| {
+                if e.type_() == "kredivo:redirect" {
+                    // Tests never leave the page.
+                    e.prevent_default();
+                }
+                store.borrow_mut().push((e.type_(), e.detail()));
+            });
+            el.add_event_listener_with_callback(name, cb.as_ref().unchecked_ref()).unwrap();
+            cb.forget();
+        }
+        events
+    }
+
+    pub fn named(&self, name: &str) -> Vec<JsValue> {
+        self.0.borrow().iter().filter(|(n, _)| n == name).map(|(_, d)| d.clone()).collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.borrow().len()
+    }
+}
+
+pub fn field(detail: &JsValue, key: &str) -> Option<String> {
+    Reflect::get(detail, &key.into()).ok()?.as_string()
+}
+
+fn plan(pt: &str, n: u32, monthly: i64, total: i64, amount: i64) -> PlanView {
+    PlanView {
+        payment_type: pt.into(),
+        tenure_months: n,
+        name: String::new(),
+        monthly_installment: Decimal::from(monthly),
+        total: Decimal::from(total),
+        interest: Decimal::from(total - amount),
+        service_fee: Decimal::ZERO,
+        down_payment: Decimal::ZERO,
+        rate: None,
+        discounted_monthly_installment: None,
+        promo_months: None,
+    }
+}
+
+/// Kredivo's doc-000 figures for Rp 2,400,000, as the proxy answers them.
+pub fn doc_plans() -> String {
+    let a = 2_400_000;
+    serde_json::to_string(&PaymentTypesResponse {
+        amount: Decimal::from(a),
+        currency: "IDR".into(),
+        estimate: false,
+        plans: vec![
+            plan("30_days", 1, a, a, a),
+            plan("3_months", 3, 856_290, 2_568_870, a),
+            plan("6_months", 6, 450_090, 2_700_540, a),
+            plan("12_months", 12, 248_050, 2_976_600, a),
+        ],
+    })
+    .unwrap()
+}
+
+/// One plan for `amount` (3 months at amount/3, no interest), to tell answers apart.
+pub fn simple_plans(amount: i64) -> String {
+    serde_json::to_string(&PaymentTypesResponse {
+        amount: Decimal::from(amount),
+        currency: "IDR".into(),
+        estimate: false,
+        plans: vec![plan("3_months", 3, amount / 3, amount, amount)],
+    })
+    .unwrap()
+}
+
+pub fn error_body(code: kredivo_api::ErrorCode) -> String {
+    serde_json::to_string(&kredivo_api::ErrorBody::new(code, "test")).unwrap()
+}
+
+/// Dispatches a keydown on `el`.
+pub fn key(el: &Element, key: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let e = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    el.dispatch_event(&e).unwrap();
+}
+
+pub fn click(el: &Element) {
+    el.unchecked_ref::<HtmlElement>().click();
+}
