@@ -305,6 +305,11 @@ pub struct AdditionalInfo {
     /// Overrides the notification URL configured in the DOKU back office.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub override_notification_url: Option<String>,
+    /// The tenure the shopper picked in the merchant's widget (`6_months`). Not a documented
+    /// DOKU field (UNCONFIRMED that DOKU passes extra keys on): the sandbox preselects it on
+    /// Kredivo's page; the real shopper confirms the tenure there anyway.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kredivo_payment_type: Option<String>,
 }
 
 /// `POST /kredivo-peer-to-peer/v2/generate-order`.

@@ -229,6 +229,10 @@ pub struct InitiateRequest {
     /// Shipping (optional, free form).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping: Option<serde_json::Value>,
+    /// `meta` ("Detail of MetaData", free form; its inner layout is UNCONFIRMED). The proxy
+    /// sends `{"kredivo_payment_type": "6_months"}`; the sandbox preselects that tenure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<serde_json::Value>,
 }
 
 /// The initiate answer.

@@ -31,6 +31,12 @@ pub mod sandbox_defaults;
 pub mod serde_text;
 pub mod xendit;
 
+/// The key under which the proxy passes the widget's tenure (`6_months`) in an aggregator's
+/// free-form field (Xendit `metadata`, Finpay `meta`, DOKU `additional_info`; Midtrans uses
+/// `custom_field1`). Aggregators do not carry a Kredivo tenure — the shopper confirms it on
+/// Kredivo's page — so this is only a hint, which the sandbox uses to preselect the choice.
+pub const PAYMENT_TYPE_HINT: &str = "kredivo_payment_type";
+
 /// Why a message could not be built, parsed or authenticated.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

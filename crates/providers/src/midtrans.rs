@@ -232,6 +232,10 @@ pub struct ChargeRequest {
     /// The lines.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_details: Vec<ItemDetail>,
+    /// Midtrans' free-form `custom_field1`, echoed in notifications. The proxy puts the
+    /// widget's tenure (`6_months`) here; the sandbox preselects it on Kredivo's page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_field1: Option<String>,
 }
 
 /// Every transaction-shaped answer — charge, status, cancel, expire, refund — and the HTTP
@@ -494,6 +498,7 @@ mod tests {
                     url: None,
                 },
             ],
+            custom_field1: None,
         };
         let json = serde_json::to_value(&req).expect("json");
         assert_eq!(json["transaction_details"]["gross_amount"], 45_000);

@@ -5,7 +5,7 @@
 
 mod gateways;
 
-use gateways::{assert_notified, assert_returned, start};
+use gateways::{assert_no_secret_stored, assert_notified, assert_returned, start};
 use kredivo_api::OrderStatus;
 use kredivo_providers::doku::{self, SignatureInput};
 use kredivo_providers::sandbox_defaults::{DOKU_CLIENT_ID, DOKU_SECRET_KEY};
@@ -79,6 +79,7 @@ async fn a_doku_order_is_estimated_paid_on_kredivos_pages_and_settled_by_a_signe
     assert_returned(&hops, &order_id);
     assert!(env.wait_for(&order_id, OrderStatus::Settled).await);
     assert_notified(&env).await;
+    assert_no_secret_stored(&env, &[DOKU_SECRET_KEY]).await;
 }
 
 #[tokio::test]

@@ -4,10 +4,10 @@
 
 mod gateways;
 
-use gateways::{assert_notified, assert_returned, start};
+use gateways::{assert_no_secret_stored, assert_notified, assert_returned, start};
 use kredivo_api::OrderStatus;
 use kredivo_providers::finpay::sign_callback;
-use kredivo_providers::sandbox_defaults::FINPAY_MERCHANT_KEY;
+use kredivo_providers::sandbox_defaults::{FINPAY_MERCHANT_ID, FINPAY_MERCHANT_KEY};
 use serde_json::{json, Value};
 
 fn callback(order_id: &str, amount: &str, status: &str) -> Value {
@@ -39,6 +39,14 @@ async fn a_finpay_payment_is_estimated_paid_on_kredivos_pages_and_settled_after_
     assert_returned(&hops, &order_id);
     assert!(env.wait_for(&order_id, OrderStatus::Settled).await);
     assert_notified(&env).await;
+    assert_no_secret_stored(
+        &env,
+        &[
+            FINPAY_MERCHANT_KEY,
+            &kredivo_providers::auth::basic(FINPAY_MERCHANT_ID, FINPAY_MERCHANT_KEY),
+        ],
+    )
+    .await;
 }
 
 #[tokio::test]

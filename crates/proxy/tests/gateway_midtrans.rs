@@ -5,7 +5,7 @@
 
 mod gateways;
 
-use gateways::{assert_notified, assert_returned, start};
+use gateways::{assert_no_secret_stored, assert_notified, assert_returned, start};
 use kredivo_api::OrderStatus;
 use kredivo_providers::midtrans::signature_key;
 use kredivo_providers::sandbox_defaults::MIDTRANS_SERVER_KEY;
@@ -59,6 +59,14 @@ async fn a_midtrans_charge_is_paid_on_kredivos_pages_and_settled_after_a_status_
     assert_returned(&hops, &order_id);
     assert!(env.wait_for(&order_id, OrderStatus::Settled).await);
     assert_notified(&env).await;
+    assert_no_secret_stored(
+        &env,
+        &[
+            MIDTRANS_SERVER_KEY,
+            &kredivo_providers::auth::basic(MIDTRANS_SERVER_KEY, ""),
+        ],
+    )
+    .await;
     let order = env
         .state
         .store()

@@ -5,9 +5,9 @@
 
 mod gateways;
 
-use gateways::{assert_notified, assert_returned, start};
+use gateways::{assert_no_secret_stored, assert_notified, assert_returned, start};
 use kredivo_api::OrderStatus;
-use kredivo_providers::sandbox_defaults::XENDIT_CALLBACK_TOKEN;
+use kredivo_providers::sandbox_defaults::{XENDIT_CALLBACK_TOKEN, XENDIT_SECRET_KEY};
 use kredivo_sandbox::Aggregator;
 use serde_json::json;
 
@@ -46,6 +46,7 @@ async fn a_xendit_charge_uses_live_plans_is_paid_on_kredivos_pages_and_settled_a
     assert_returned(&hops, &order_id);
     assert!(env.wait_for(&order_id, OrderStatus::Settled).await);
     assert_notified(&env).await;
+    assert_no_secret_stored(&env, &[XENDIT_SECRET_KEY, XENDIT_CALLBACK_TOKEN]).await;
 
     let order = env
         .state

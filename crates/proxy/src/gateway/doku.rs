@@ -194,6 +194,8 @@ impl Gateway for DokuGateway {
                 shipping_address: Some(address(s)),
                 additional_info: Some(AdditionalInfo {
                     override_notification_url: Some(order.push_uri.clone()),
+                    // A hint only: the shopper confirms the tenure on Kredivo's page.
+                    kredivo_payment_type: Some(order.payment_type.as_str().to_owned()),
                 }),
             };
             let bytes = json_body(OP, &body)?;

@@ -198,6 +198,10 @@ impl Gateway for FinpayGateway {
                     },
                 },
                 shipping: None,
+                // A hint only: the shopper confirms the tenure on Kredivo's page.
+                meta: Some(serde_json::json!({
+                    kredivo_providers::PAYMENT_TYPE_HINT: order.payment_type.as_str()
+                })),
             };
             let answer: InitiateResponse = self
                 .up

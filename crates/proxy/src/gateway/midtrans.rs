@@ -197,6 +197,8 @@ impl Gateway for MidtransGateway {
                         url: Some(i.url.clone()),
                     })
                     .collect(),
+                // A hint only: the shopper confirms the tenure on Kredivo's page.
+                custom_field1: Some(order.payment_type.as_str().to_owned()),
             };
             let answer = self
                 .transaction(Call {

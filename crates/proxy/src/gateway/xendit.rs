@@ -370,7 +370,10 @@ impl Gateway for XenditGateway {
                 checkout_method: xendit::CHECKOUT_ONE_TIME.into(),
                 success_redirect_url: back.clone(),
                 failure_redirect_url: Some(back),
-                metadata: None,
+                // A hint only: the shopper confirms the tenure on Kredivo's page.
+                metadata: Some(serde_json::json!({
+                    kredivo_providers::PAYMENT_TYPE_HINT: order.payment_type.as_str()
+                })),
             };
             let charge: Charge = self
                 .call(

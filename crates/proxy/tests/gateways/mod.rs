@@ -250,8 +250,8 @@ impl Env {
         assert!(confirm.contains("/v2/confirm"), "{confirm}");
         let (_, _, page) = self.get_location(&confirm).await;
         assert!(
-            page.contains(&format!("value=\"{payment_type}\"")),
-            "the tenure is offered: {page}"
+            page.contains(&format!("value=\"{payment_type}\" checked")),
+            "the widget's tenure is preselected on Kredivo's page: {page}"
         );
         let back = self
             .post_form(
@@ -368,6 +368,39 @@ pub fn cart_json(cart: &[(&str, u32)]) -> Value {
             .map(|(id, q)| json!({"product_id": id, "quantity": q}))
             .collect(),
     )
+}
+
+/// Asserts no stored provider call or notification contains any of `secrets` (keys, tokens,
+/// Basic auth values).
+pub async fn assert_no_secret_stored(env: &Env, secrets: &[&str]) {
+    let store = env.state.store();
+    let calls = store.calls(None).await.expect("calls");
+    assert!(!calls.is_empty(), "provider calls are recorded");
+    let mut texts: Vec<String> = calls
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {} {} {:?} {:?}",
+                c.endpoint, c.request, c.operation, c.response, c.error
+            )
+        })
+        .collect();
+    texts.extend(
+        store
+            .notifications(None)
+            .await
+            .expect("notifications")
+            .into_iter()
+            .map(|n| format!("{} {}", n.raw_body, n.detail)),
+    );
+    for secret in secrets {
+        for text in &texts {
+            assert!(
+                !text.contains(secret),
+                "a secret leaked into the store: {text}"
+            );
+        }
+    }
 }
 
 /// Asserts notifications arrived and every one was verified: `applied`, or `duplicate` when

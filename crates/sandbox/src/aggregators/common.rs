@@ -216,7 +216,22 @@ pub(crate) struct NewAggTx<E> {
     pub amount: Money,
     pub items: Vec<Value>,
     pub expires_at: Option<i64>,
+    /// The merchant's tenure hint (see `kredivo_providers::PAYMENT_TYPE_HINT`).
+    pub payment_type: Option<PaymentType>,
     pub extra: E,
+}
+
+/// The tenure hint under `kredivo_providers::PAYMENT_TYPE_HINT` in a free-form object.
+pub(crate) fn hint_in(value: Option<&Value>) -> Option<PaymentType> {
+    value?
+        .get(kredivo_providers::PAYMENT_TYPE_HINT)?
+        .as_str()
+        .map(hint)
+}
+
+/// A tenure hint as a payment type.
+pub(crate) fn hint(text: &str) -> PaymentType {
+    PaymentType::from(text.trim())
 }
 
 /// Why a refund was refused.
@@ -287,6 +302,7 @@ impl<D: Dialect> Provider<D> {
                     items: new.items,
                     back_to_store_uri: back,
                     expires_at: new.expires_at,
+                    payment_type: new.payment_type,
                 },
                 hook,
             )

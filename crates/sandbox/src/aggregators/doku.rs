@@ -409,6 +409,11 @@ async fn generate_order(
             amount: req.order.amount,
             items,
             expires_at: Some(now.saturating_add(minutes.saturating_mul(60))),
+            payment_type: req
+                .additional_info
+                .as_ref()
+                .and_then(|a| a.kredivo_payment_type.as_deref())
+                .map(common::hint),
             extra: DokuExtra {
                 request_id: signed.request_id.clone(),
                 callback_url: req.order.callback_url.clone(),

@@ -225,6 +225,7 @@ async fn initiate(State(p): State<P>, headers: HeaderMap, body: Bytes) -> Respon
         amount: req.order.amount,
         items,
         expires_at: None,
+        payment_type: common::hint_in(req.meta.as_ref()),
         extra: FinpayExtra {
             callback_url: req.url.callback_url.clone(),
             success_url: req.url.success_url.clone(),

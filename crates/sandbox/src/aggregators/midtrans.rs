@@ -273,6 +273,7 @@ async fn charge(State(p): State<P>, headers: HeaderMap, body: Bytes) -> Response
         amount: d.gross_amount,
         items,
         expires_at: None,
+        payment_type: req.custom_field1.as_deref().map(common::hint),
         extra: MidtransExtra {
             notification_urls: urls,
         },

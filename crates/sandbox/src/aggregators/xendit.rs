@@ -406,6 +406,7 @@ async fn create_charge(State(p): State<P>, headers: HeaderMap, body: Bytes) -> R
                 amount: plan.amount,
                 items,
                 expires_at: None,
+                payment_type: common::hint_in(req.metadata.as_ref()),
                 extra: XenditExtra { template },
             })
             .map_err(validation)?;

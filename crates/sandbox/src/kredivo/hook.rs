@@ -110,6 +110,9 @@ pub(crate) struct HostedRequest {
     pub back_to_store_uri: String,
     /// Absolute expiry (Unix seconds); `None` uses Kredivo's default.
     pub expires_at: Option<i64>,
+    /// The tenure to preselect on the confirmation page (the merchant's hint); ignored when
+    /// the pricing table does not offer it for the amount.
+    pub payment_type: Option<PaymentType>,
 }
 
 /// A Kredivo transaction created for an aggregator.
@@ -148,13 +151,13 @@ impl Kredivo {
         hook: Arc<dyn TransitionHook>,
     ) -> Result<Hosted, &'static str> {
         let shared = &self.shared;
-        // The shopper picks the tenure on the confirmation page; the default is the first
-        // plan the pricing table offers for the amount.
-        let payment_type = shared
-            .pricing
-            .plans(req.amount)
-            .first()
-            .map(|p| p.payment_type().clone())
+        // The shopper picks the tenure on the confirmation page; it starts on the merchant's
+        // hint when the pricing table offers it, else on the first plan offered.
+        let offers = shared.pricing.plans(req.amount);
+        let payment_type = req
+            .payment_type
+            .filter(|hint| offers.iter().any(|p| p.payment_type() == hint))
+            .or_else(|| offers.first().map(|p| p.payment_type().clone()))
             .ok_or("No Kredivo payment type is offered for this amount.")?;
         let tx = service::create(
             shared,
