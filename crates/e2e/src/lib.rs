@@ -27,7 +27,7 @@ pub struct Harness {
     /// The WebDriver session.
     pub client: Client,
     artifacts: PathBuf,
-    step: u32,
+    step: std::sync::atomic::AtomicU32,
     driver: Child,
     server: tokio::task::JoinHandle<()>,
 }
@@ -134,7 +134,7 @@ impl Harness {
             base,
             client,
             artifacts: work,
-            step: 0,
+            step: std::sync::atomic::AtomicU32::new(0),
             driver,
             server,
         })
@@ -147,10 +147,10 @@ impl Harness {
     }
 
     /// Saves a numbered screenshot `NN-label.png` of the current page.
-    pub async fn screenshot(&mut self, label: &str) -> Result<PathBuf> {
-        self.step += 1;
+    pub async fn screenshot(&self, label: &str) -> Result<PathBuf> {
+        let step = self.step.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         let png = self.client.screenshot().await?;
-        let path = self.artifacts.join(format!("{:02}-{label}.png", self.step));
+        let path = self.artifacts.join(format!("{step:02}-{label}.png"));
         std::fs::write(&path, png)?;
         Ok(path)
     }

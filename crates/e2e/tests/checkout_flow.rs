@@ -30,7 +30,7 @@ async fn checkout_flow(gateway: &str) -> anyhow::Result<()> {
     } else {
         vec![("GATEWAY", gateway)]
     };
-    let mut h = Harness::start(&format!("checkout-{gateway}"), &overrides).await?;
+    let h = Harness::start(&format!("checkout-{gateway}"), &overrides).await?;
 
     // Listing: every product card carries a badge computed in the browser.
     h.goto("/").await?;
@@ -40,23 +40,23 @@ async fn checkout_flow(gateway: &str) -> anyhow::Result<()> {
         T,
     )
     .await?;
+    // Doc 000's example amount: 12 months at Rp 248.050 is the cheapest monthly plan.
+    let phone_badge = "[data-kredivo-badge][data-amount=\"2400000\"]";
     let badge = h
-        .wait_js(
-            "a rendered badge",
-            &shadow("[data-kredivo-badge]", ".kc-badge"),
-            T,
-        )
+        .wait_js("the phone's badge", &shadow(phone_badge, ".kc-badge"), T)
         .await?;
-    let badge = badge.as_str().unwrap_or_default().to_owned();
-    assert!(
-        badge.contains("Rp") && badge.contains("/bulan"),
-        "badge text in Indonesian: {badge:?}"
-    );
+    let badge = badge
+        .as_str()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert_eq!(badge, "Cicilan mulai Rp 248.050/bulan dengan Kredivo");
     h.screenshot("listing").await?;
 
-    // Product page: open the first card, buy two.
+    // Product page: open the phone, buy two.
     h.js(
-        "document.querySelector('a[data-product-id]').click(); return true;",
+        "document.querySelector('a[data-product-id=\"smartphone-x5\"]').click(); return true;",
         vec![],
     )
     .await?;
@@ -103,8 +103,8 @@ async fn checkout_flow(gateway: &str) -> anyhow::Result<()> {
     )
     .await?;
     h.wait_js(
-        "the cart to hold the item",
-        "localStorage.length > 0 && document.querySelector('#cart-link')",
+        "the cart to hold both phones",
+        "document.querySelector('[data-cart-count]').textContent.trim() === '2'",
         T,
     )
     .await?;
@@ -220,4 +220,24 @@ async fn checkout_flow(gateway: &str) -> anyhow::Result<()> {
 async fn a_shopper_pays_in_six_months_through_kredivo_and_the_order_settles() -> anyhow::Result<()>
 {
     checkout_flow("kredivo").await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_widget_pays_through_doku() -> anyhow::Result<()> {
+    checkout_flow("doku").await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_widget_pays_through_midtrans() -> anyhow::Result<()> {
+    checkout_flow("midtrans").await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_widget_pays_through_xendit() -> anyhow::Result<()> {
+    checkout_flow("xendit").await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_widget_pays_through_finpay() -> anyhow::Result<()> {
+    checkout_flow("finpay").await
 }

@@ -9,7 +9,7 @@ const T: Duration = Duration::from_secs(20);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_widget_works_under_a_strict_content_security_policy() -> anyhow::Result<()> {
-    let mut h = Harness::start("csp", &[]).await?;
+    let h = Harness::start("csp", &[]).await?;
     h.goto("/www/csp.html").await?;
 
     // The page really is served with the strict policy (no inline script, wasm allowed).
@@ -44,7 +44,7 @@ async fn the_widget_works_under_a_strict_content_security_policy() -> anyhow::Re
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_badge_on_the_listing_comes_from_one_pricing_request() -> anyhow::Result<()> {
-    let mut h = Harness::start("badges", &[]).await?;
+    let h = Harness::start("badges", &[]).await?;
     h.goto("/").await?;
     let cards = h
         .wait_js(

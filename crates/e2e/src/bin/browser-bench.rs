@@ -8,7 +8,7 @@ use kredivo_e2e::Harness;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let mut h = Harness::start("bench", &[]).await?;
+    let h = Harness::start("bench", &[]).await?;
     h.goto("/www/bench.html").await?;
     let result = h
         .wait_js(
