@@ -341,7 +341,9 @@ async function returnPage() {
     const facts = document.getElementById("facts");
     facts.replaceChildren();
     if (order) {
-      const plan = order.payment_type.replace(/_/g, " ");
+      const [n, unit] = order.payment_type.split("_");
+      const units = lang === "en" ? { days: "days", months: "months" } : { days: "hari", months: "bulan" };
+      const plan = units[unit] ? `${n} ${units[unit]}` : order.payment_type;
       facts.append(
         h("div", {}, h("dt", {}, t.order), h("dd", {}, order.order_id)),
         h("div", {}, h("dt", {}, t.amount), h("dd", {}, rp(order.amount))),
