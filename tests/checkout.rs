@@ -238,3 +238,39 @@ async fn an_express_checkout_polls_the_order_until_it_settles() {
     assert!(checkout.body.contains(r#""cart":[{"product_id":"smartphone-x5","quantity":1}]"#), "{}", checkout.body);
     el.remove();
 }
+
+#[wasm_bindgen_test]
+async fn a_failed_checkout_retries_with_the_same_idempotency_key() {
+    boot();
+    let attempts = std::rc::Rc::new(std::cell::Cell::new(0));
+    let seen = attempts.clone();
+    let fetch = FakeFetch::install(move |c| {
+        if c.url.ends_with("/checkout") {
+            seen.set(seen.get() + 1);
+            if seen.get() == 1 {
+                Reply::Json(504, error_body(ErrorCode::UpstreamTimeout))
+            } else {
+                Reply::Json(200, r#"{"order_id":"o-3","status":"pending","redirect_url":"https://sandbox.kredivo.test/signin?tk=3"}"#.into())
+            }
+        } else {
+            Reply::Json(200, doc_plans())
+        }
+    });
+    let el = host(&[("data-kredivo-checkout", ""), ("data-cart-id", "cart-3"), ("data-proxy", "http://retry.test")]);
+    let events = Events::listen(&el);
+    until("plans", || find(&el, "[role=radio]")).await;
+    click(&find(&el, "button.kc-pay").unwrap());
+    let retry = until("checkout error", || find(&el, r#".kc-error[data-code="upstream_timeout"] button.kc-retry"#)).await;
+    assert_eq!(field(&events.named("kredivo:error")[0], "code").as_deref(), Some("upstream_timeout"));
+    click(&retry);
+    until("redirect", || events.named("kredivo:redirect").first().cloned()).await;
+    let keys: Vec<String> = fetch
+        .calls()
+        .into_iter()
+        .filter(|c| c.url.ends_with("/checkout"))
+        .map(|c| serde_json::from_str::<serde_json::Value>(&c.body).unwrap()["idempotency_key"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(keys.len(), 2);
+    assert_eq!(keys[0], keys[1], "a retry of the same attempt reuses its key, so the proxy answers with one order");
+    el.remove();
+}

@@ -1,11 +1,13 @@
 //! The checkout widget: plans as a radio group, the selected plan's summary and the Kredivo
 //! button.
 
+use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
 use kredivo_api::{CheckoutResponse, OrderStatus, OrderView, PaymentTypesRequest, PaymentTypesResponse};
 use kredivo_plan::Locale;
+use leptos::either::Either;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -254,7 +256,7 @@ pub fn Checkout(
             Load::Failed(f) if f.is_ineligible() => {
                 view! { <p class="kc-notice">{text::strings(l).ineligible}</p> }.into_any()
             }
-            Load::Failed(f) => error_box(&f, l, retry_load).into_any(),
+            Load::Failed(f) => error_box(f.code(), text::error(f.code(), l), None, l, Rc::new(retry_load)).into_any(),
             Load::Ready(offer) => ready(offer, l, selected, refreshing, choose).into_any(),
         }
     };
@@ -269,36 +271,35 @@ pub fn Checkout(
 
     let status = move || {
         let l = locale();
-        match phase.get() {
-            Phase::Idle | Phase::Busy => None,
-            Phase::Redirecting => Some(view! { <p class="kc-status" role="status">{text::strings(l).redirecting}</p> }.into_any()),
-            Phase::Polling => Some(
-                view! { <p class="kc-status kc-progress" role="status"><span class="kc-spin" aria-hidden="true"></span>{text::strings(l).waiting}</p> }
-                    .into_any(),
-            ),
-            Phase::Done(OrderStatus::Settled) => Some(
-                view! { <p class="kc-status kc-done" role="status" data-status="settled">{text::order_done(OrderStatus::Settled, l)}</p> }
-                    .into_any(),
-            ),
-            Phase::Done(s) => {
+        let s = text::strings(l);
+        let (class, words, spin, data_status) = match phase.get() {
+            Phase::Idle | Phase::Busy => return None,
+            Phase::Redirecting => ("kc-status", s.redirecting, false, "redirecting"),
+            Phase::Polling => ("kc-status kc-progress", s.waiting, true, "pending"),
+            Phase::Done(OrderStatus::Settled) => {
+                ("kc-status kc-done", text::order_done(OrderStatus::Settled, l), false, "settled")
+            }
+            Phase::Done(st) => {
                 // A final refusal: another try is another attempt with a fresh key.
-                let again = move || {
+                let again: Rc<dyn Fn()> = Rc::new(move || {
                     store.update_value(|r| r.attempt = None);
                     phase.set(Phase::Idle);
                     pay();
-                };
-                Some(
-                    view! {
-                        <div class="kc-error" role="alert" data-code="order_failed" data-status=s.as_str()>
-                            <p>{text::order_done(s, l)}</p>
-                            <button type="button" class="kc-retry" on:click=move |_| again()>{text::strings(l).retry}</button>
-                        </div>
-                    }
-                    .into_any(),
-                )
+                });
+                let message = text::order_done(st, l);
+                return Some(Either::Right(error_box("order_failed", message, Some(st.as_str()), l, again)));
             }
-            Phase::Failed(f) => Some(error_box(&f, l, pay).into_any()),
-        }
+            Phase::Failed(f) => {
+                let message = text::error(f.code(), l);
+                return Some(Either::Right(error_box(f.code(), message, None, l, Rc::new(pay))));
+            }
+        };
+        Some(Either::Left(view! {
+            <p class=class role="status" data-status=data_status>
+                {spin.then(|| view! { <span class="kc-spin" aria-hidden="true"></span> })}
+                {words}
+            </p>
+        }))
     };
 
     view! {
@@ -321,10 +322,17 @@ fn skeleton(l: Locale) -> impl IntoView {
     }
 }
 
-fn error_box(f: &Failure, l: Locale, retry: impl Fn() + 'static) -> impl IntoView {
+/// The error box with its retry button; one concrete function for every failure.
+fn error_box(
+    code: &str,
+    message: &'static str,
+    status: Option<&'static str>,
+    l: Locale,
+    retry: Rc<dyn Fn()>,
+) -> impl IntoView {
     view! {
-        <div class="kc-error" role="alert" data-code=f.code().to_owned()>
-            <p>{text::error(f.code(), l)}</p>
+        <div class="kc-error" role="alert" data-code=code.to_owned() data-status=status>
+            <p>{message}</p>
             <button type="button" class="kc-retry" on:click=move |_| retry()>
                 {text::strings(l).retry}
             </button>
