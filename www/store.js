@@ -411,10 +411,18 @@ async function benchPage() {
     table.append(h("tr", {}, h("th", {}, label), h("td", {}, `${value.toLocaleString("en-US", { maximumFractionDigits: 1 })} ${unit}`)));
   };
   const startMark = () => performance.getEntriesByName("kredivo:loader-start")[0]?.startTime ?? 0;
+  // "Visible" = rendered and styled: the widget keeps its content hidden until its stylesheet loads.
+  const shown = (el) => el.shadowRoot?.querySelector(".kc-shell")?.hidden === false;
+  const frame = () => new Promise((r) => requestAnimationFrame(r));
+  const whenShown = async (els) => {
+    while (!els.every(shown)) await frame();
+    await frame();
+    return performance.now();
+  };
 
   // 1. script start → plans visible
   const checkout = document.getElementById("kredivo-checkout");
-  const planReady = new Promise((resolve) => checkout.addEventListener("kredivo:ready", () => requestAnimationFrame(() => resolve(performance.now())), { once: true }));
+  const planReady = new Promise((resolve) => checkout.addEventListener("kredivo:ready", () => resolve(whenShown([checkout])), { once: true }));
   const loaded = window.KredivoCheckout
     ? Promise.resolve()
     : new Promise((resolve) => document.addEventListener("kredivo:loaded", resolve, { once: true }));
@@ -431,7 +439,7 @@ async function benchPage() {
   const allReady = new Promise((resolve) => {
     box.addEventListener("kredivo:ready", () => {
       ready += 1;
-      if (ready === n) requestAnimationFrame(() => resolve(performance.now()));
+      if (ready === n) resolve(whenShown([...box.querySelectorAll("[data-kredivo-badge]")]));
     });
   });
   const frag = document.createDocumentFragment();
