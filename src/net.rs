@@ -13,6 +13,16 @@ use web_sys::{AbortController, Request, RequestInit, Response};
 
 use crate::model::{Failure, TIMEOUT_MS};
 
+thread_local! {
+    static TIMEOUT: std::cell::Cell<i32> = const { std::cell::Cell::new(TIMEOUT_MS) };
+}
+
+/// Sets how long one request may take before it is aborted (default
+/// [`TIMEOUT_MS`]); tests shorten it to prove the timeout path.
+pub fn set_request_timeout(ms: i32) {
+    TIMEOUT.with(|t| t.set(ms));
+}
+
 /// `{proxy}/api/kredivo/v1{path}`; an empty proxy means the page's own origin.
 pub fn api_url(proxy: &str, path: &str) -> String {
     format!("{proxy}{}{path}", kredivo_api::API_PREFIX)
@@ -85,7 +95,7 @@ async fn send(url: &str, method: &str, body: Option<JsValue>, abort: Option<&Abo
             c.abort();
         });
         window
-            .set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), TIMEOUT_MS)
+            .set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), TIMEOUT.with(|t| t.get()))
             .ok()
     };
     let result = fetch_json(&window, &request).await;

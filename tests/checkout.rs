@@ -274,3 +274,17 @@ async fn a_failed_checkout_retries_with_the_same_idempotency_key() {
     assert_eq!(keys[0], keys[1], "a retry of the same attempt reuses its key, so the proxy answers with one order");
     el.remove();
 }
+
+#[wasm_bindgen_test]
+async fn a_proxy_that_never_answers_times_out_through_the_abort_controller() {
+    boot();
+    kredivo_checkout::net::set_request_timeout(200);
+    let _fetch = FakeFetch::install(|_| Reply::Later(10_000, Box::new(Reply::Json(200, doc_plans()))));
+    let el = host(&[("data-kredivo-checkout", ""), ("data-amount", "2400000"), ("data-proxy", "http://slow.test")]);
+    let events = Events::listen(&el);
+    let message = until("timeout error", || text(&el, r#".kc-error[data-code="timeout"] p"#)).await;
+    kredivo_checkout::net::set_request_timeout(kredivo_checkout::model::TIMEOUT_MS);
+    assert_eq!(message, "Kredivo tidak merespons tepat waktu. Silakan coba lagi.");
+    assert_eq!(field(&events.named("kredivo:error")[0], "code").as_deref(), Some("timeout"));
+    el.remove();
+}
