@@ -149,8 +149,8 @@ pub struct Config {
     /// Take the client address for rate limiting from the last `X-Forwarded-For` entry
     /// (`TRUST_X_FORWARDED_FOR`); only behind a reverse proxy that sets it.
     pub trust_x_forwarded_for: bool,
-    /// Hosts (`host` or `host:port`) a checkout `redirect_url` may point to
-    /// (`REDIRECT_HOSTS`); empty means the Kredivo base URL's host.
+    /// Hosts (`host`, meaning the default port, or `host:port`) a checkout `redirect_url` may
+    /// point to (`REDIRECT_HOSTS`); empty means the Kredivo base URL's host.
     pub redirect_host_allowlist: Vec<String>,
     /// Largest request body in bytes (`MAX_BODY_BYTES`).
     pub max_body_bytes: usize,
@@ -333,23 +333,43 @@ impl Config {
         }
     }
 
-    /// Whether `url` may be handed to a browser as a checkout redirect.
+    /// Whether `url` may be handed to a browser as a checkout redirect: an allowlisted
+    /// `host` (default port only) or `host:port`, exactly; `https`, or plain `http` only on a
+    /// loopback host or on the host:port of a configured plain-`http` provider base URL (a
+    /// compromised upstream must not downgrade the shopper); no userinfo
+    /// (`https://api.kredivo.com@evil.example` parses to host `evil.example` and is refused
+    /// anyway, but `https://user@api.kredivo.com` is a phishing look-alike).
     pub fn redirect_allowed(&self, url: &Url) -> bool {
-        if !matches!(url.scheme(), "https" | "http") {
+        if !url.username().is_empty() || url.password().is_some() {
             return false;
         }
-        let Some(host) = url.host_str().map(str::to_ascii_lowercase) else {
+        let Some(with_port) = host_and_port(url) else {
             return false;
         };
-        let with_port = host_and_port(url);
-        self.redirect_hosts().iter().any(|allowed| {
-            // An entry with a port must match host and port; a bare host matches any port.
-            if allowed.contains(':') {
-                Some(allowed) == with_port.as_ref()
-            } else {
-                *allowed == host
+        let scheme_ok = match url.scheme() {
+            "https" => true,
+            "http" => {
+                url.host_str().is_some_and(is_loopback_host)
+                    || self.plain_http_bases().contains(&with_port)
             }
-        })
+            _ => false,
+        };
+        // `host_and_port` omits the scheme's default port, so an allowlisted bare host matches
+        // only the default port and `host:port` only that port.
+        scheme_ok && self.redirect_hosts().contains(&with_port)
+    }
+
+    /// `host[:port]` of the configured provider base URLs that are themselves plain `http`.
+    fn plain_http_bases(&self) -> Vec<String> {
+        [
+            Some(&self.kredivo_base_url),
+            self.aggregators.base_url(self.gateway),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|u| u.scheme() == "http")
+        .filter_map(host_and_port)
+        .collect()
     }
 
     /// `PUBLIC_BASE_URL` + `path` (which starts with `/`), keeping any path prefix of the base.
@@ -374,6 +394,10 @@ fn host_and_port(url: &Url) -> Option<String> {
         Some(port) => format!("{host}:{port}"),
         None => host,
     })
+}
+
+fn is_loopback_host(host: &str) -> bool {
+    matches!(host, "localhost" | "127.0.0.1" | "[::1]")
 }
 
 fn is_sandbox_or_loopback(url: &Url) -> bool {
@@ -552,5 +576,65 @@ mod tests {
             &Url::parse("http://127.0.0.1:8080/sandbox/kredivo/v2/signin").unwrap()
         ));
         assert!(!local.redirect_allowed(&Url::parse("http://127.0.0.1:9999/x").unwrap()));
+    }
+
+    /// Regression: the allowlist only compared hosts, so a compromised upstream could
+    /// downgrade the shopper to plain `http` on Kredivo's host, move them to another port of
+    /// it, or hide a credential-looking prefix in the userinfo.
+    #[test]
+    fn redirects_keep_the_configured_scheme_port_and_carry_no_userinfo() {
+        let prod = Config {
+            kredivo_base_url: Url::parse("https://api.kredivo.com/kredivo").unwrap(),
+            ..Config::default()
+        };
+        for (url, ok, why) in [
+            (
+                "https://api.kredivo.com/kredivo/v2/signin?tk=1",
+                true,
+                "the real page",
+            ),
+            ("https://API.Kredivo.COM/x", true, "host case"),
+            (
+                "https://api.kredivo.com:443/x",
+                true,
+                "explicit default port",
+            ),
+            (
+                "http://api.kredivo.com/kredivo/v2/signin",
+                false,
+                "downgrade to http",
+            ),
+            ("https://api.kredivo.com:8443/x", false, "another port"),
+            (
+                "https://api.kredivo.com@evil.example/",
+                false,
+                "userinfo trick",
+            ),
+            (
+                "https://user:pw@api.kredivo.com/x",
+                false,
+                "userinfo on the right host",
+            ),
+            ("https://api.kredivo.com.evil.example/", false, "suffix"),
+            ("javascript:alert(1)", false, "script"),
+            ("data:text/html,hi", false, "data"),
+        ] {
+            let parsed = Url::parse(url).unwrap();
+            assert_eq!(prod.redirect_allowed(&parsed), ok, "{why}: {url}");
+        }
+        // The loopback demo is plain http and keeps working.
+        let local = Config {
+            kredivo_base_url: Url::parse("http://127.0.0.1:8080/sandbox/kredivo").unwrap(),
+            ..Config::default()
+        };
+        assert!(local.redirect_allowed(&Url::parse("http://127.0.0.1:8080/x").unwrap()));
+        // An explicit REDIRECT_HOSTS entry is https-only unless it is loopback.
+        let listed = Config {
+            redirect_host_allowlist: vec!["pay.example".into()],
+            ..Config::default()
+        };
+        assert!(listed.redirect_allowed(&Url::parse("https://pay.example/x").unwrap()));
+        assert!(!listed.redirect_allowed(&Url::parse("http://pay.example/x").unwrap()));
+        assert!(!listed.redirect_allowed(&Url::parse("https://pay.example:444/x").unwrap()));
     }
 }
