@@ -2,7 +2,10 @@
 //!
 //! Hand-written rather than `tower_governor`: it is forty lines, it runs on the injected
 //! [`Clock`] (so tests are deterministic), it answers in our error shape with `Retry-After`,
-//! and it adds no dependency tree. Memory is bounded by sweeping full buckets.
+//! and it adds no dependency tree. Memory is bounded: full buckets are swept (at most once a
+//! second), and above [`HARD_CAP`] clients the table is dropped, as the payment-types cache
+//! does. An IPv6 client is keyed by its /64, the block one subscriber gets, so it cannot
+//! mint a fresh bucket per request by rotating addresses.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -12,6 +15,10 @@ use crate::clock::Clock;
 use crate::config::RateLimit;
 
 const SWEEP_ABOVE: usize = 10_000;
+/// Most clients tracked at once; above it every bucket is dropped (they refill anyway).
+pub const HARD_CAP: usize = 100_000;
+/// Shortest time between two sweeps, so a table of busy clients is not rescanned per request.
+const SWEEP_EVERY_MS: i64 = 1_000;
 
 #[derive(Debug, Clone, Copy)]
 struct Bucket {
@@ -24,7 +31,27 @@ pub struct RateLimiter {
     capacity: f64,
     per_ms: f64,
     clock: Arc<dyn Clock>,
-    buckets: Mutex<HashMap<IpAddr, Bucket>>,
+    buckets: Mutex<Buckets>,
+}
+
+struct Buckets {
+    map: HashMap<IpAddr, Bucket>,
+    last_sweep_ms: i64,
+}
+
+/// The bucket key of a client: the address itself for IPv4, its /64 for IPv6 (an IPv4-mapped
+/// IPv6 address counts as the IPv4 one).
+fn client_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
+    }
 }
 
 impl RateLimiter {
@@ -35,7 +62,10 @@ impl RateLimiter {
             capacity: f64::from(limit.burst.max(1)),
             per_ms: f64::from(limit.per_minute) / 60_000.0,
             clock,
-            buckets: Mutex::new(HashMap::new()),
+            buckets: Mutex::new(Buckets {
+                map: HashMap::new(),
+                last_sweep_ms: i64::MIN,
+            }),
         }
     }
 
@@ -45,12 +75,20 @@ impl RateLimiter {
             return Ok(());
         }
         let now = self.clock.now_millis();
-        let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
-        if buckets.len() > SWEEP_ABOVE {
-            let (capacity, per_ms) = (self.capacity, self.per_ms);
-            buckets.retain(|_, b| b.tokens + (now - b.last_ms) as f64 * per_ms < capacity);
+        let mut guard = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        let Buckets { map, last_sweep_ms } = &mut *guard;
+        let key = client_key(client);
+        if !map.contains_key(&key) {
+            if map.len() >= SWEEP_ABOVE && now.saturating_sub(*last_sweep_ms) >= SWEEP_EVERY_MS {
+                *last_sweep_ms = now;
+                let (capacity, per_ms) = (self.capacity, self.per_ms);
+                map.retain(|_, b| b.tokens + (now - b.last_ms) as f64 * per_ms < capacity);
+            }
+            if map.len() >= HARD_CAP {
+                map.clear();
+            }
         }
-        let bucket = buckets.entry(client).or_insert(Bucket {
+        let bucket = map.entry(key).or_insert(Bucket {
             tokens: self.capacity,
             last_ms: now,
         });
@@ -64,6 +102,22 @@ impl RateLimiter {
             let wait_ms = (1.0 - bucket.tokens) / self.per_ms;
             Err((wait_ms / 1000.0).ceil().max(1.0) as u64)
         }
+    }
+}
+
+impl RateLimiter {
+    /// Number of clients tracked (for tests and metrics).
+    pub fn len(&self) -> usize {
+        self.buckets
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .map
+            .len()
+    }
+
+    /// Whether no client is tracked.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -100,5 +154,49 @@ mod tests {
         for _ in 0..1000 {
             assert!(limiter.check("10.0.0.1".parse().unwrap()).is_ok());
         }
+    }
+
+    /// Regression: the sweep only dropped full buckets, so clients that each used a token
+    /// within the refill time grew the table without bound (and every request above 10,000
+    /// rescanned it under the lock); an IPv6 client got a fresh bucket per address.
+    #[test]
+    fn many_clients_cannot_grow_the_table_without_bound() {
+        let clock = Arc::new(ManualClock::new(0));
+        let limiter = RateLimiter::new(
+            RateLimit {
+                per_minute: 60,
+                burst: 5,
+            },
+            clock.clone(),
+        );
+        for i in 0..(HARD_CAP as u32 + 20_000) {
+            let ip = IpAddr::from(std::net::Ipv4Addr::from(0x0a00_0000 + i));
+            assert!(limiter.check(ip).is_ok());
+        }
+        assert!(limiter.len() <= HARD_CAP, "{} buckets", limiter.len());
+    }
+
+    #[test]
+    fn an_ipv6_client_cannot_rotate_addresses_within_its_64() {
+        let limiter = RateLimiter::new(
+            RateLimit {
+                per_minute: 60,
+                burst: 2,
+            },
+            Arc::new(ManualClock::new(0)),
+        );
+        let a: IpAddr = "2001:db8:1:2::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap();
+        let other: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert!(limiter.check(a).is_ok());
+        assert!(limiter.check(b).is_ok());
+        assert!(limiter.check(a).is_err(), "same /64, same bucket");
+        assert!(limiter.check(b).is_err(), "same /64, same bucket");
+        assert!(limiter.check(other).is_ok(), "another /64");
+        let mapped: IpAddr = "::ffff:10.0.0.1".parse().unwrap();
+        let v4: IpAddr = "10.0.0.1".parse().unwrap();
+        assert!(limiter.check(mapped).is_ok());
+        assert!(limiter.check(v4).is_ok());
+        assert!(limiter.check(v4).is_err(), "IPv4-mapped is the IPv4 client");
     }
 }
