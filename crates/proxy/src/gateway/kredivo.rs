@@ -226,7 +226,8 @@ impl KredivoGateway {
                 error: outcome.as_ref().err().map(|e| self.redact(&e.to_string())),
             })
             .await;
-        outcome
+        // The error travels on into logs, the order's event log and `last_error`.
+        outcome.map_err(|e| e.map_text(|t| self.redact(t)))
     }
 
     fn transport_error(&self, operation: &'static str, e: &reqwest::Error) -> GatewayError {
@@ -324,6 +325,9 @@ fn map_status(status: &TransactionStatus, fraud: Option<&FraudStatus>) -> Option
         return Some(OrderStatus::Denied);
     }
     match status {
+        // A fraud verdict this version does not know ("challenge", "review"…) is not an
+        // accept: the settlement waits (unknown statuses never settle).
+        TransactionStatus::Settlement if matches!(fraud, Some(FraudStatus::Unknown(_))) => None,
         TransactionStatus::Settlement => Some(OrderStatus::Settled),
         TransactionStatus::Pending => Some(OrderStatus::Pending),
         TransactionStatus::Deny => Some(OrderStatus::Denied),
@@ -709,6 +713,12 @@ mod tests {
             ),
             (T::Expire, None, Some(OrderStatus::Expired)),
             (T::Unknown("refund".into()), None, None),
+            // Regression: an unknown fraud verdict used to settle.
+            (
+                T::Settlement,
+                Some(FraudStatus::Unknown("challenge".into())),
+                None,
+            ),
         ];
         for (t, f, expected) in rows {
             assert_eq!(map_status(&t, f.as_ref()), expected, "{t} {f:?}");
@@ -745,5 +755,42 @@ mod tests {
             r#"{"status":"OK","payments":[]}"#,
         );
         assert!(r.is_ok());
+    }
+
+    struct NoRecorder;
+    impl CallRecorder for NoRecorder {
+        fn record(&self, _call: ProviderCall) -> BoxFuture<'_, ()> {
+            Box::pin(async {})
+        }
+    }
+
+    /// Regression: provider-call records were scrubbed of the server key, but the error
+    /// returned to the proxy carried the provider's message verbatim into the log, the order's
+    /// event log and `last_error`.
+    #[tokio::test]
+    async fn a_provider_echoing_the_server_key_does_not_put_it_in_the_error() {
+        const KEY: &str = "LIVE-server-key-0123456789";
+        let app = axum::Router::new().fallback(|| async {
+            axum::Json(serde_json::json!({
+                "status": "ERROR",
+                "error": {"message": format!("Field secret_key {KEY} is INCORRECT."), "kind": "x", "code": null}
+            }))
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let gateway = KredivoGateway::new(
+            &Url::parse(&format!("http://{addr}/kredivo")).unwrap(),
+            Secret::new(KEY),
+            reqwest::Client::new(),
+            Duration::from_secs(5),
+            Arc::new(NoRecorder),
+            Arc::new(crate::clock::ManualClock::new(0)),
+            Arc::new(crate::clock::SequentialIds::default()),
+        );
+        let err = gateway.status("KD-000001").await.unwrap_err();
+        let shown = format!("{err} {err:?}");
+        assert!(!shown.contains(KEY), "{shown}");
+        assert!(shown.contains("INCORRECT"), "{shown}");
     }
 }

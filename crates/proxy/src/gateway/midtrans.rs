@@ -99,6 +99,8 @@ fn map_status(status: &TransactionStatus, fraud: Option<&FraudStatus>) -> Option
         return Some(OrderStatus::Denied);
     }
     match status {
+        // A fraud verdict this version does not know is not an accept: nothing settles on it.
+        T::Settlement | T::Capture if matches!(fraud, Some(FraudStatus::Unknown(_))) => None,
         T::Settlement => Some(OrderStatus::Settled),
         // A card capture under review is not money yet.
         T::Capture if fraud == Some(&FraudStatus::Challenge) => Some(OrderStatus::Pending),
@@ -362,6 +364,17 @@ mod tests {
             (T::Refund, None, Some(OrderStatus::Cancelled)),
             (T::PartialRefund, None, Some(OrderStatus::Settled)),
             (T::Unknown("settled_later".into()), accept, None),
+            // Regression: an unknown fraud verdict on a capture or settlement used to settle.
+            (
+                T::Capture,
+                Some(FraudStatus::Unknown("review".into())),
+                None,
+            ),
+            (
+                T::Settlement,
+                Some(FraudStatus::Unknown("review".into())),
+                None,
+            ),
         ];
         for (status, fraud, expected) in rows {
             assert_eq!(

@@ -108,6 +108,32 @@ impl GatewayError {
         }
     }
 
+    /// The same error with every free-text field passed through `f` (secret scrubbing: a
+    /// provider may echo a key back in its error message or in a field that fails to parse).
+    pub fn map_text(self, f: impl Fn(&str) -> String) -> Self {
+        match self {
+            Self::Timeout { .. } => self,
+            Self::Unavailable { operation, reason } => Self::Unavailable {
+                operation,
+                reason: f(&reason),
+            },
+            Self::Malformed { operation, reason } => Self::Malformed {
+                operation,
+                reason: f(&reason),
+            },
+            Self::Rejected {
+                operation,
+                message,
+                code,
+            } => Self::Rejected {
+                operation,
+                message: f(&message),
+                code,
+            },
+            Self::RedirectNotAllowed { host } => Self::RedirectNotAllowed { host: f(&host) },
+        }
+    }
+
     /// Whether the same request may simply be sent again (transport failures, 5xx, garbage).
     pub fn is_transient(&self) -> bool {
         matches!(

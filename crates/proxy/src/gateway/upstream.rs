@@ -139,10 +139,13 @@ impl Upstream {
     ) -> Result<T, GatewayError> {
         let mut attempt = 1;
         loop {
+            // Scrubbed here because `parse` builds errors from the provider's words, which
+            // travel on into logs, the order's event log and `last_error`.
             let result = match self.attempt(call).await {
                 Ok(answer) => parse(&answer),
                 Err(e) => Err(e),
-            };
+            }
+            .map_err(|e| e.map_text(|t| self.redact(t)));
             match result {
                 Err(e) if e.is_transient() && attempt < call.retry.max_attempts => {
                     let wait = call
@@ -382,5 +385,63 @@ mod tests {
     #[test]
     fn timestamps_are_utc_iso_8601() {
         assert_eq!(iso_utc(1_625_647_542), "2021-07-07T08:45:42Z");
+    }
+
+    struct NoRecorder;
+    impl CallRecorder for NoRecorder {
+        fn record(&self, _call: ProviderCall) -> crate::store::BoxFuture<'_, ()> {
+            Box::pin(async {})
+        }
+    }
+
+    /// Regression: aggregator errors built from the provider's words (a rejection message, a
+    /// serde error quoting a field) left `send` unscrubbed, so an echoed secret key reached
+    /// the log, the order's event log and `last_error`.
+    #[tokio::test]
+    async fn errors_built_from_the_answer_are_scrubbed_of_secrets() {
+        const KEY: &str = "xnd_production_0123456789";
+        let app = axum::Router::new().fallback(|| async {
+            (
+                StatusCode::UNAUTHORIZED,
+                format!(
+                    "{{\"error_code\":\"INVALID_API_KEY\",\"message\":\"key {KEY} is invalid\"}}"
+                ),
+            )
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let up = Upstream::new(
+            "xendit",
+            &Url::parse(&format!("http://{addr}")).unwrap(),
+            reqwest::Client::new(),
+            Duration::from_secs(5),
+            Arc::new(NoRecorder),
+            Arc::new(crate::clock::ManualClock::new(0)),
+            Arc::new(crate::clock::SequentialIds::default()),
+            vec![KEY.to_owned()],
+        );
+        let call = Call {
+            operation: "charge",
+            method: Method::GET,
+            path: "/paylater/charges/plc_1".into(),
+            headers: Vec::new(),
+            body: None,
+            order_id: None,
+            retry: RetryPolicy::NONE,
+        };
+        let err = up
+            .send(&call, |a| {
+                Err::<(), _>(GatewayError::Rejected {
+                    operation: "charge",
+                    message: a.text.clone(),
+                    code: None,
+                })
+            })
+            .await
+            .unwrap_err();
+        let shown = format!("{err} {err:?}");
+        assert!(!shown.contains(KEY), "{shown}");
+        assert!(shown.contains("is invalid"), "{shown}");
     }
 }
