@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
-use web_sys::{Element, HtmlElement, MutationObserver, MutationObserverInit, MutationRecord, ShadowRoot};
+use web_sys::{
+    Element, HtmlElement, MutationObserver, MutationObserverInit, MutationRecord, ShadowRoot,
+};
 
 use crate::options::{self, JsOptions, Kind, Options, Source};
 
@@ -71,9 +73,15 @@ impl WidgetEvent {
             let _ = js_sys::Reflect::set(&o, &k.into(), &v);
         };
         match self {
-            WidgetEvent::Ready { amount, payment_types } => {
+            WidgetEvent::Ready {
+                amount,
+                payment_types,
+            } => {
                 set("amount", amount.into());
-                let list: js_sys::Array = payment_types.iter().map(|p| JsValue::from(p.as_str())).collect();
+                let list: js_sys::Array = payment_types
+                    .iter()
+                    .map(|p| JsValue::from(p.as_str()))
+                    .collect();
                 set("paymentTypes", list.into());
             }
             WidgetEvent::Select(p) => set("paymentType", p.into()),
@@ -198,7 +206,10 @@ pub fn mounted_count() -> usize {
 }
 
 fn document_lang() -> Option<String> {
-    web_sys::window()?.document()?.document_element()?.get_attribute("lang")
+    web_sys::window()?
+        .document()?
+        .document_element()?
+        .get_attribute("lang")
 }
 
 /// Reads a host's options; a malformed option is reported on the console and shown as an
@@ -239,14 +250,19 @@ pub fn mount(el: &Element, js: Option<JsOptions>) -> Result<u32, MountError> {
         Err(e) if from_js => return Err(MountError(e.to_string())),
         Err(e) => fallback_options(el, &js, &e),
     };
-    let document = el.owner_document().ok_or_else(|| MountError("element has no document".into()))?;
+    let document = el
+        .owner_document()
+        .ok_or_else(|| MountError("element has no document".into()))?;
     let shadow = shadow_root(el)?;
     let assets = assets();
 
     let link = document.create_element("link").map_err(js_err)?;
     let _ = link.set_attribute("rel", "stylesheet");
     let _ = link.set_attribute("href", &assets.css);
-    let root: HtmlElement = document.create_element("div").map_err(js_err)?.unchecked_into();
+    let root: HtmlElement = document
+        .create_element("div")
+        .map_err(js_err)?
+        .unchecked_into();
     root.set_class_name("kc-shell");
     // Hidden until the stylesheet arrives, so shoppers never see unstyled markup.
     root.set_hidden(true);
@@ -277,7 +293,14 @@ pub fn mount(el: &Element, js: Option<JsOptions>) -> Result<u32, MountError> {
     HUB.with_borrow_mut(|h| {
         h.live.insert(
             id,
-            Mounted { el: el.clone(), js, options: signal, alive, _view: Box::new(view), _on_css: on_css },
+            Mounted {
+                el: el.clone(),
+                js,
+                options: signal,
+                alive,
+                _view: Box::new(view),
+                _on_css: on_css,
+            },
         )
     });
     Ok(id)
@@ -288,7 +311,9 @@ fn shadow_root(el: &Element) -> Result<ShadowRoot, MountError> {
         Some(s) => s,
         None => el
             .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
-            .map_err(|_| MountError("this element cannot host the Kredivo widget (use a div)".into()))?,
+            .map_err(|_| {
+                MountError("this element cannot host the Kredivo widget (use a div)".into())
+            })?,
     };
     // A previous widget's markup (after destroy, or a page restored from cache) goes.
     shadow.set_inner_html("");
@@ -357,7 +382,9 @@ fn set_options(id: u32, options: Options) {
 
 /// Re-reads a host's attributes after they changed.
 pub fn refresh(id: u32) {
-    let Some((el, js)) = HUB.with_borrow(|h| h.live.get(&id).map(|m| (m.el.clone(), clone_js(&m.js)))) else {
+    let Some((el, js)) =
+        HUB.with_borrow(|h| h.live.get(&id).map(|m| (m.el.clone(), clone_js(&m.js))))
+    else {
         return;
     };
     let options = read_options(&el, &js).unwrap_or_else(|e| fallback_options(&el, &js, &e));
@@ -394,7 +421,11 @@ pub fn scan(root: &Element) {
 /// Destroys widgets whose host left the document (a moved host is still connected and stays).
 fn sweep() {
     let gone: Vec<u32> = HUB.with_borrow(|h| {
-        h.live.iter().filter(|(_, m)| !m.el.is_connected()).map(|(id, _)| *id).collect()
+        h.live
+            .iter()
+            .filter(|(_, m)| !m.el.is_connected())
+            .map(|(id, _)| *id)
+            .collect()
     });
     for id in gone {
         destroy(id);
@@ -407,7 +438,10 @@ pub fn observe() {
     if HUB.with_borrow(|h| h.observer.is_some()) {
         return;
     }
-    let Some(doc_el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) else {
+    let Some(doc_el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    else {
         return;
     };
     let callback = Closure::<dyn FnMut(js_sys::Array)>::new(on_mutations);

@@ -72,7 +72,11 @@ impl TryFrom<&PaymentTypesResponse> for Offer {
     type Error = Failure;
 
     fn try_from(r: &PaymentTypesResponse) -> Result<Offer, Failure> {
-        let plans = r.plans.iter().map(PlanRow::try_from).collect::<Result<Vec<_>, _>>()?;
+        let plans = r
+            .plans
+            .iter()
+            .map(PlanRow::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
         if plans.is_empty() {
             return Err(Failure::Api("ineligible_amount".into()));
         }
@@ -209,7 +213,10 @@ impl Attempt {
         let fingerprint = (source.clone(), payment_type.to_owned());
         match previous {
             Some(a) if a.fingerprint == fingerprint => a.clone(),
-            _ => Attempt { fingerprint, key: idempotency_key(&random()) },
+            _ => Attempt {
+                fingerprint,
+                key: idempotency_key(&random()),
+            },
         }
     }
 }
@@ -285,14 +292,21 @@ mod tests {
             amount: Decimal::from(2_400_000),
             currency: "IDR".into(),
             estimate: false,
-            plans: vec![view("3_months", 3, 856_290, 2_568_870), view("6_months", 6, 450_090, 2_700_540)],
+            plans: vec![
+                view("3_months", 3, 856_290, 2_568_870),
+                view("6_months", 6, 450_090, 2_700_540),
+            ],
         };
         let o = Offer::try_from(&r).unwrap();
         assert_eq!(o.amount, Money::from_rupiah(2_400_000));
         assert_eq!(o.plans[1].monthly, Money::from_rupiah(450_090));
         assert_eq!(o.plans[1].interest, Money::from_rupiah(300_540));
         assert_eq!(o.index_of(Some("6_months")), 1);
-        assert_eq!(o.index_of(Some("24_months")), 0, "a vanished plan falls back to the first");
+        assert_eq!(
+            o.index_of(Some("24_months")),
+            0,
+            "a vanished plan falls back to the first"
+        );
     }
 
     #[test]
@@ -331,7 +345,10 @@ mod tests {
 
     #[test]
     fn unknown_error_codes_are_treated_as_internal() {
-        assert_eq!(Failure::from_api_code("upstream_error").code(), "upstream_error");
+        assert_eq!(
+            Failure::from_api_code("upstream_error").code(),
+            "upstream_error"
+        );
         assert_eq!(Failure::from_api_code("brand_new").code(), "internal");
         assert_eq!(Failure::Timeout.code(), "timeout");
     }
@@ -340,9 +357,16 @@ mod tests {
     fn one_checkout_attempt_keeps_one_idempotency_key() {
         let cart = Source::CartId("c1".into());
         let first = Attempt::for_checkout(None, &cart, "6_months", || [7; 16]);
-        assert!(kredivo_api::is_valid_idempotency_key(&first.key), "{}", first.key);
+        assert!(
+            kredivo_api::is_valid_idempotency_key(&first.key),
+            "{}",
+            first.key
+        );
         let again = Attempt::for_checkout(Some(&first), &cart, "6_months", || [9; 16]);
-        assert_eq!(again.key, first.key, "a retry or double click reuses the key");
+        assert_eq!(
+            again.key, first.key,
+            "a retry or double click reuses the key"
+        );
         let other = Attempt::for_checkout(Some(&first), &cart, "3_months", || [9; 16]);
         assert_ne!(other.key, first.key, "another plan is another attempt");
         assert_eq!(idempotency_key(&[0xab; 16]), "ab".repeat(16));
@@ -350,10 +374,16 @@ mod tests {
 
     #[test]
     fn checkout_needs_a_cart_and_previews_cannot_be_bought() {
-        let lines = vec![CartLine { product_id: "p".into(), quantity: 1 }];
+        let lines = vec![CartLine {
+            product_id: "p".into(),
+            quantity: 1,
+        }];
         let r = checkout_request(&Source::Cart(lines.clone()), "3_months", "k").unwrap();
         assert_eq!(r.cart, Some(lines));
-        assert_eq!(checkout_request(&Source::Amount(Decimal::ONE), "3_months", "k"), None);
+        assert_eq!(
+            checkout_request(&Source::Amount(Decimal::ONE), "3_months", "k"),
+            None
+        );
         let q = payment_types_request(&Source::CartId("x".into())).unwrap();
         assert_eq!(q.cart_id.as_deref(), Some("x"));
         assert_eq!(payment_types_request(&Source::None), None);

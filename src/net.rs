@@ -64,7 +64,12 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(
     serde_wasm_bindgen::from_value(v).map_err(|_| Failure::BadResponse)
 }
 
-async fn send(url: &str, method: &str, body: Option<JsValue>, abort: Option<&Abort>) -> Result<JsValue, Failure> {
+async fn send(
+    url: &str,
+    method: &str,
+    body: Option<JsValue>,
+    abort: Option<&Abort>,
+) -> Result<JsValue, Failure> {
     let window = web_sys::window().ok_or(Failure::Network)?;
     let own;
     let controller = match abort {
@@ -95,7 +100,10 @@ async fn send(url: &str, method: &str, body: Option<JsValue>, abort: Option<&Abo
             c.abort();
         });
         window
-            .set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), TIMEOUT.with(|t| t.get()))
+            .set_timeout_with_callback_and_timeout_and_arguments_0(
+                cb.unchecked_ref(),
+                TIMEOUT.with(|t| t.get()),
+            )
             .ok()
     };
     let result = fetch_json(&window, &request).await;

@@ -282,7 +282,12 @@ pub fn parse(
     let kind = match get("kind").as_deref() {
         Some("badge") => Kind::Badge,
         Some("checkout") => Kind::Checkout,
-        Some(other) => return Err(OptionError { field: "kind", value: other.into() }),
+        Some(other) => {
+            return Err(OptionError {
+                field: "kind",
+                value: other.into(),
+            })
+        }
         None if attr("data-kredivo-badge").is_some() => Kind::Badge,
         None => Kind::Checkout,
     };
@@ -302,17 +307,27 @@ pub fn parse(
     };
 
     let locale = match get("data-locale") {
-        Some(tag) => Locale::parse(&tag).ok_or(OptionError { field: "locale", value: tag })?,
+        Some(tag) => Locale::parse(&tag).ok_or(OptionError {
+            field: "locale",
+            value: tag,
+        })?,
         None => document_lang.and_then(Locale::parse).unwrap_or_default(),
     };
-    let theme = get("data-theme").and_then(|t| Theme::parse(&t)).unwrap_or_default();
-    let logo = get("data-logo").and_then(|l| Logo::parse(&l)).unwrap_or_default();
+    let theme = get("data-theme")
+        .and_then(|t| Theme::parse(&t))
+        .unwrap_or_default();
+    let logo = get("data-logo")
+        .and_then(|l| Logo::parse(&l))
+        .unwrap_or_default();
     let button_width = match get("data-button-width") {
         Some(w) => Some(clamp_width(
             w.trim()
                 .trim_end_matches("px")
                 .parse::<u32>()
-                .map_err(|_| OptionError { field: "buttonWidth", value: w.clone() })?,
+                .map_err(|_| OptionError {
+                    field: "buttonWidth",
+                    value: w.clone(),
+                })?,
         )),
         None => None,
     };
@@ -321,7 +336,17 @@ pub fn parse(
         _ => Pricing::Proxy,
     };
     let revision = get("data-revision").unwrap_or_default();
-    Ok(Options { kind, proxy, source, locale, theme, logo, button_width, pricing, revision })
+    Ok(Options {
+        kind,
+        proxy,
+        source,
+        locale,
+        theme,
+        logo,
+        button_width,
+        pricing,
+        revision,
+    })
 }
 
 /// Clamps a button width to Kredivo's 100–300 px.
@@ -337,14 +362,18 @@ fn source_from(
     if let Some(lines) = cart {
         return Ok(Source::Cart(lines));
     }
-    if let Some(id) = cart_id.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()) {
+    if let Some(id) = cart_id
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+    {
         return Ok(Source::CartId(id));
     }
     match amount.as_deref().map(str::trim) {
         None | Some("") => Ok(Source::None),
-        Some(text) => parse_amount(text)
-            .map(Source::Amount)
-            .ok_or(OptionError { field: "amount", value: text.into() }),
+        Some(text) => parse_amount(text).map(Source::Amount).ok_or(OptionError {
+            field: "amount",
+            value: text.into(),
+        }),
     }
 }
 
@@ -359,13 +388,16 @@ pub fn parse_amount(text: &str) -> Option<Decimal> {
 /// In the browser this is `JSON.parse` + serde-wasm-bindgen (no JSON parser in the wasm);
 /// natively (unit tests) the tiny subset above is read by hand.
 fn parse_cart_json(text: &str) -> Result<Vec<CartLine>, OptionError> {
-    let err = || OptionError { field: "cart", value: text.into() };
+    let err = || OptionError {
+        field: "cart",
+        value: text.into(),
+    };
     let lines = cart_from_json(text).ok_or_else(err)?;
     let valid = !lines.is_empty()
         && lines.len() <= kredivo_api::MAX_CART_LINES
-        && lines
-            .iter()
-            .all(|l| !l.product_id.is_empty() && (1..=kredivo_api::MAX_QUANTITY).contains(&l.quantity));
+        && lines.iter().all(|l| {
+            !l.product_id.is_empty() && (1..=kredivo_api::MAX_QUANTITY).contains(&l.quantity)
+        });
     if valid {
         Ok(lines)
     } else {
@@ -400,7 +432,10 @@ fn cart_from_json(text: &str) -> Option<Vec<CartLine>> {
                     _ => {}
                 }
             }
-            Some(CartLine { product_id: id?, quantity: qty? })
+            Some(CartLine {
+                product_id: id?,
+                quantity: qty?,
+            })
         })
         .collect()
 }
@@ -410,7 +445,12 @@ mod tests {
     use super::*;
 
     fn attrs<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |name| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        }
     }
 
     #[test]
@@ -429,7 +469,10 @@ mod tests {
         assert_eq!(o.proxy, "https://shop.example", "trailing slash dropped");
         assert_eq!(
             o.source,
-            Source::Cart(vec![CartLine { product_id: "batik-m".into(), quantity: 2 }])
+            Source::Cart(vec![CartLine {
+                product_id: "batik-m".into(),
+                quantity: 2
+            }])
         );
         assert_eq!(o.locale, Locale::En);
         assert_eq!(o.theme, Theme::Dark);
@@ -447,16 +490,34 @@ mod tests {
         assert_eq!(o.source, Source::Amount(Decimal::from(2_400_000)));
         assert_eq!(o.theme, Theme::Light);
         assert_eq!(o.button_width, None);
-        assert_eq!(parse(&a, None, None).unwrap().locale, Locale::Id, "Indonesian by default");
-        assert_eq!(parse(&a, None, Some("fr")).unwrap().locale, Locale::Id, "unknown lang");
+        assert_eq!(
+            parse(&a, None, None).unwrap().locale,
+            Locale::Id,
+            "Indonesian by default"
+        );
+        assert_eq!(
+            parse(&a, None, Some("fr")).unwrap().locale,
+            Locale::Id,
+            "unknown lang"
+        );
     }
 
     #[test]
     fn button_width_is_clamped_to_kredivo_branding_limits() {
-        for (text, want) in [("50", 100), ("100", 100), ("180px", 180), ("300", 300), ("999", 300)] {
+        for (text, want) in [
+            ("50", 100),
+            ("100", 100),
+            ("180px", 180),
+            ("300", 300),
+            ("999", 300),
+        ] {
             let pairs = [("data-button-width", text)];
             let a = attrs(&pairs);
-            assert_eq!(parse(&a, None, None).unwrap().button_width, Some(want), "{text}");
+            assert_eq!(
+                parse(&a, None, None).unwrap().button_width,
+                Some(want),
+                "{text}"
+            );
         }
         assert!(parse(&attrs(&[("data-button-width", "wide")]), None, None).is_err());
     }
@@ -469,7 +530,11 @@ mod tests {
             ("data-amount", "0", "zero"),
             ("data-amount", "1e6", "exponent"),
             ("data-cart", "[]", "empty cart"),
-            ("data-cart", r#"[{"product_id":"x","quantity":0}]"#, "zero quantity"),
+            (
+                "data-cart",
+                r#"[{"product_id":"x","quantity":0}]"#,
+                "zero quantity",
+            ),
         ];
         for (name, value, why) in rows {
             let pairs = [(name, value)];
@@ -481,14 +546,21 @@ mod tests {
     #[test]
     fn the_cart_wins_over_a_cart_id_which_wins_over_an_amount() {
         let a = attrs(&[("data-cart-id", " c-42 "), ("data-amount", "10000")]);
-        assert_eq!(parse(&a, None, None).unwrap().source, Source::CartId("c-42".into()));
+        assert_eq!(
+            parse(&a, None, None).unwrap().source,
+            Source::CartId("c-42".into())
+        );
         let a = attrs(&[("data-amount", "")]);
         assert_eq!(parse(&a, None, None).unwrap().source, Source::None);
     }
 
     #[test]
     fn js_options_override_attributes_field_by_field() {
-        let a = attrs(&[("data-amount", "10000"), ("data-locale", "id"), ("data-theme", "dark")]);
+        let a = attrs(&[
+            ("data-amount", "10000"),
+            ("data-locale", "id"),
+            ("data-theme", "dark"),
+        ]);
         let js = JsOptions {
             cart_id: Some("cart-1".into()),
             locale: Some("en".into()),
@@ -501,7 +573,10 @@ mod tests {
         assert_eq!(o.locale, Locale::En);
         assert_eq!(o.theme, Theme::Dark, "unset JS fields keep the attribute");
         assert_eq!(o.button_width, Some(100));
-        let bad = JsOptions { kind: Some("popup".into()), ..JsOptions::default() };
+        let bad = JsOptions {
+            kind: Some("popup".into()),
+            ..JsOptions::default()
+        };
         assert!(parse(&a, Some(&bad), None).is_err());
     }
 
@@ -512,10 +587,20 @@ mod tests {
             theme: Some("dark".into()),
             ..JsOptions::default()
         };
-        first.merge(JsOptions { locale: Some("en".into()), ..JsOptions::default() });
-        assert_eq!(first.cart_id.as_deref(), Some("a"), "no new source: old one stays");
         first.merge(JsOptions {
-            cart: Some(vec![CartLine { product_id: "p".into(), quantity: 1 }]),
+            locale: Some("en".into()),
+            ..JsOptions::default()
+        });
+        assert_eq!(
+            first.cart_id.as_deref(),
+            Some("a"),
+            "no new source: old one stays"
+        );
+        first.merge(JsOptions {
+            cart: Some(vec![CartLine {
+                product_id: "p".into(),
+                quantity: 1,
+            }]),
             ..JsOptions::default()
         });
         assert_eq!(first.cart_id, None, "a new source replaces the old one");

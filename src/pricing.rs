@@ -31,14 +31,18 @@ pub fn table(proxy: &str, source: Pricing) -> ArcRwSignal<SharedTable> {
     if source == Pricing::Embedded {
         return ArcRwSignal::new(Some(embedded()));
     }
-    if let Some(s) = BY_PROXY.with_borrow(|v| v.iter().find(|(p, _)| p == proxy).map(|(_, s)| s.clone())) {
+    if let Some(s) =
+        BY_PROXY.with_borrow(|v| v.iter().find(|(p, _)| p == proxy).map(|(_, s)| s.clone()))
+    {
         return s;
     }
     let signal = ArcRwSignal::new(None);
     BY_PROXY.with_borrow_mut(|v| v.push((proxy.to_owned(), signal.clone())));
     let (url, target) = (crate::net::api_url(proxy, "/pricing"), signal.clone());
     leptos::task::spawn_local(async move {
-        let table = crate::net::get::<PricingTable>(&url, None).await.map(Arc::new);
+        let table = crate::net::get::<PricingTable>(&url, None)
+            .await
+            .map(Arc::new);
         target.set(Some(table.unwrap_or_else(|_| embedded())));
     });
     signal

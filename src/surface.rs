@@ -31,7 +31,10 @@ pub fn boot_with(assets: Assets) -> Result<(), JsError> {
         return Ok(());
     }
     install_global()?;
-    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
         host::scan(&root);
     }
     host::observe();
@@ -45,14 +48,23 @@ fn install_global() -> Result<(), JsError> {
     js_sys::Reflect::set(&api, &"mount".into(), &mount.into_js_value())
         .and_then(|_| js_sys::Reflect::set(&api, &"version".into(), &VERSION.into()))
         .and_then(|_| {
-            let bench = Closure::<dyn Fn(String, u32) -> Result<u32, JsError>>::new(|a: String, n| bench_plans(&a, n));
+            let bench =
+                Closure::<dyn Fn(String, u32) -> Result<u32, JsError>>::new(|a: String, n| {
+                    bench_plans(&a, n)
+                });
             js_sys::Reflect::set(&api, &"benchPlans".into(), &bench.into_js_value())
         })
         .and_then(|_| {
             let stats = Closure::<dyn Fn() -> JsValue>::new(stats);
             js_sys::Reflect::set(&api, &"stats".into(), &stats.into_js_value())
         })
-        .and_then(|_| js_sys::Reflect::set(&window, &"KredivoCheckout".into(), &js_sys::Object::freeze(&api)))
+        .and_then(|_| {
+            js_sys::Reflect::set(
+                &window,
+                &"KredivoCheckout".into(),
+                &js_sys::Object::freeze(&api),
+            )
+        })
         .map(|_| ())
         .map_err(|_| JsError::new("cannot install window.KredivoCheckout"))
 }
@@ -87,7 +99,8 @@ fn parse_options(options: JsValue) -> Result<JsOptions, JsError> {
     if options.is_undefined() || options.is_null() {
         return Ok(JsOptions::default());
     }
-    serde_wasm_bindgen::from_value(options).map_err(|e| JsError::new(&format!("KredivoCheckout options: {e}")))
+    serde_wasm_bindgen::from_value(options)
+        .map_err(|e| JsError::new(&format!("KredivoCheckout options: {e}")))
 }
 
 /// `KredivoCheckout.mount(target, options)`: mounts a widget on an element (or the first
@@ -99,12 +112,20 @@ pub fn mount(target: JsValue, options: JsValue) -> Result<Handle, JsError> {
         Some(selector) => web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.query_selector(&selector).ok().flatten())
-            .ok_or_else(|| JsError::new(&format!("KredivoCheckout.mount: nothing matches {selector:?}")))?,
-        None => target
-            .dyn_into()
-            .map_err(|_| JsError::new("KredivoCheckout.mount: the first argument must be an element"))?,
+            .ok_or_else(|| {
+                JsError::new(&format!(
+                    "KredivoCheckout.mount: nothing matches {selector:?}"
+                ))
+            })?,
+        None => target.dyn_into().map_err(|_| {
+            JsError::new("KredivoCheckout.mount: the first argument must be an element")
+        })?,
     };
-    let options = if options.is_undefined() { None } else { Some(parse_options(options)?) };
+    let options = if options.is_undefined() {
+        None
+    } else {
+        Some(parse_options(options)?)
+    };
     let id = host::mount(&el, options).map_err(|e| JsError::new(&e.0))?;
     Ok(Handle { id })
 }
@@ -130,7 +151,15 @@ pub fn bench_plans(amount: &str, iterations: u32) -> Result<u32, JsError> {
 #[wasm_bindgen(js_name = stats)]
 pub fn stats() -> JsValue {
     let o = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&o, &"mounted".into(), &(host::mounted_count() as u32).into());
-    let _ = js_sys::Reflect::set(&o, &"pricingRequests".into(), &(crate::pricing::requests_started() as u32).into());
+    let _ = js_sys::Reflect::set(
+        &o,
+        &"mounted".into(),
+        &(host::mounted_count() as u32).into(),
+    );
+    let _ = js_sys::Reflect::set(
+        &o,
+        &"pricingRequests".into(),
+        &(crate::pricing::requests_started() as u32).into(),
+    );
     o.into()
 }

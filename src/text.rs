@@ -163,12 +163,26 @@ pub fn plan_title(payment_type: &str, locale: Locale) -> String {
 }
 
 /// What a screen reader says for a plan: "Rp 450.090 per bulan selama 6 bulan".
-pub fn plan_aria(monthly: Money, total: Money, payment_type: &str, months: u32, locale: Locale) -> String {
+pub fn plan_aria(
+    monthly: Money,
+    total: Money,
+    payment_type: &str,
+    months: u32,
+    locale: Locale,
+) -> String {
     let once = months <= 1;
     match (locale, once) {
-        (Locale::En, true) => format!("{}, pay in {}", money(total, locale), tenure(payment_type, months, locale)),
+        (Locale::En, true) => format!(
+            "{}, pay in {}",
+            money(total, locale),
+            tenure(payment_type, months, locale)
+        ),
         (Locale::En, false) => format!("{} per month for {months} months", money(monthly, locale)),
-        (_, true) => format!("{}, bayar dalam {}", money(total, locale), tenure(payment_type, months, locale)),
+        (_, true) => format!(
+            "{}, bayar dalam {}",
+            money(total, locale),
+            tenure(payment_type, months, locale)
+        ),
         (_, false) => format!("{} per bulan selama {months} bulan", money(monthly, locale)),
     }
 }
@@ -176,8 +190,14 @@ pub fn plan_aria(monthly: Money, total: Money, payment_type: &str, months: u32, 
 /// "Promo Rp 400.000/bulan untuk 2 bulan pertama".
 pub fn promo(monthly: Money, months: u32, locale: Locale) -> String {
     match locale {
-        Locale::En => format!("Promo {}/month for the first {months} months", money(monthly, locale)),
-        _ => format!("Promo {}/bulan untuk {months} bulan pertama", money(monthly, locale)),
+        Locale::En => format!(
+            "Promo {}/month for the first {months} months",
+            money(monthly, locale)
+        ),
+        _ => format!(
+            "Promo {}/bulan untuk {months} bulan pertama",
+            money(monthly, locale)
+        ),
     }
 }
 
@@ -192,7 +212,12 @@ pub fn for_amount(amount: Money, locale: Locale) -> String {
 /// The badge's whole sentence, e.g. for an `aria-label` or a test.
 pub fn badge(monthly: Money, locale: Locale) -> String {
     let s = strings(locale);
-    format!("{}{}{}Kredivo", s.badge_before, money(monthly, locale), s.badge_after)
+    format!(
+        "{}{}{}Kredivo",
+        s.badge_before,
+        money(monthly, locale),
+        s.badge_after
+    )
 }
 
 /// A localised message for a stable error code (`kredivo:error`'s `detail.code`).
@@ -247,18 +272,33 @@ mod tests {
     #[test]
     fn badges_read_the_same_amount_in_both_languages() {
         let m = Money::from_rupiah(248_050);
-        assert_eq!(badge(m, Locale::Id), "Cicilan mulai Rp 248.050/bulan dengan Kredivo");
+        assert_eq!(
+            badge(m, Locale::Id),
+            "Cicilan mulai Rp 248.050/bulan dengan Kredivo"
+        );
         assert_eq!(badge(m, Locale::En), "From Rp 248,050/month with Kredivo");
     }
 
     #[test]
     fn screen_readers_hear_amount_per_month_and_tenure() {
         let (m, t) = (Money::from_rupiah(450_090), Money::from_rupiah(2_700_540));
-        assert_eq!(plan_aria(m, t, "6_months", 6, Locale::Id), "Rp 450.090 per bulan selama 6 bulan");
-        assert_eq!(plan_aria(m, t, "6_months", 6, Locale::En), "Rp 450,090 per month for 6 months");
+        assert_eq!(
+            plan_aria(m, t, "6_months", 6, Locale::Id),
+            "Rp 450.090 per bulan selama 6 bulan"
+        );
+        assert_eq!(
+            plan_aria(m, t, "6_months", 6, Locale::En),
+            "Rp 450,090 per month for 6 months"
+        );
         let once = Money::from_rupiah(2_424_000);
-        assert_eq!(plan_aria(once, once, "30_days", 1, Locale::Id), "Rp 2.424.000, bayar dalam 30 hari");
-        assert_eq!(plan_aria(once, once, "30_days", 1, Locale::En), "Rp 2,424,000, pay in 30 days");
+        assert_eq!(
+            plan_aria(once, once, "30_days", 1, Locale::Id),
+            "Rp 2.424.000, bayar dalam 30 hari"
+        );
+        assert_eq!(
+            plan_aria(once, once, "30_days", 1, Locale::En),
+            "Rp 2,424,000, pay in 30 days"
+        );
     }
 
     #[test]
@@ -273,7 +313,11 @@ mod tests {
             assert_eq!(tenure(pt, n, l), want, "{pt} {l:?}");
         }
         assert_eq!(plan_title("6_months", Locale::Id), "Bayar dalam 6 bulan");
-        assert_eq!(plan_title("45_days", Locale::En), "45_days", "unknown ids stay readable");
+        assert_eq!(
+            plan_title("45_days", Locale::En),
+            "45_days",
+            "unknown ids stay readable"
+        );
     }
 
     #[test]

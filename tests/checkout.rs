@@ -17,24 +17,55 @@ async fn plans_from_the_proxy_render_as_a_labelled_radio_group() {
         u if u.ends_with("/payment-types") => Reply::Json(200, doc_plans()),
         _ => Reply::Json(404, error_body(ErrorCode::NotFound)),
     });
-    let el = host(&[("data-kredivo-checkout", ""), ("data-amount", "2400000"), ("data-proxy", "http://render.test")]);
+    let el = host(&[
+        ("data-kredivo-checkout", ""),
+        ("data-amount", "2400000"),
+        ("data-proxy", "http://render.test"),
+    ]);
     let events = Events::listen(&el);
-    let radios = until("four plans", || Some(find_all(&el, "[role=radio]")).filter(|r| r.len() == 4)).await;
+    let radios = until("four plans", || {
+        Some(find_all(&el, "[role=radio]")).filter(|r| r.len() == 4)
+    })
+    .await;
 
     let six = find(&el, r#"[role=radio][data-payment-type="6_months"]"#).unwrap();
-    assert_eq!(six.get_attribute("aria-label").as_deref(), Some("Rp 450.090 per bulan selama 6 bulan"));
-    assert!(six.text_content().unwrap().contains("Rp 450.090/bulan"), "{:?}", six.text_content());
-    assert_eq!(radios[0].get_attribute("aria-checked").as_deref(), Some("true"), "first plan selected");
-    assert_eq!(radios[0].get_attribute("tabindex").as_deref(), Some("0"), "roving tabindex");
+    assert_eq!(
+        six.get_attribute("aria-label").as_deref(),
+        Some("Rp 450.090 per bulan selama 6 bulan")
+    );
+    assert!(
+        six.text_content().unwrap().contains("Rp 450.090/bulan"),
+        "{:?}",
+        six.text_content()
+    );
+    assert_eq!(
+        radios[0].get_attribute("aria-checked").as_deref(),
+        Some("true"),
+        "first plan selected"
+    );
+    assert_eq!(
+        radios[0].get_attribute("tabindex").as_deref(),
+        Some("0"),
+        "roving tabindex"
+    );
     assert_eq!(radios[1].get_attribute("tabindex").as_deref(), Some("-1"));
     let group = find(&el, "[role=radiogroup]").unwrap();
-    assert_eq!(group.get_attribute("aria-label").as_deref(), Some("Pilih tenor cicilan Kredivo"));
-    assert!(find(&el, "button.kc-pay").is_none(), "a bare amount is a preview: no button");
+    assert_eq!(
+        group.get_attribute("aria-label").as_deref(),
+        Some("Pilih tenor cicilan Kredivo")
+    );
+    assert!(
+        find(&el, "button.kc-pay").is_none(),
+        "a bare amount is a preview: no button"
+    );
 
     let calls = fetch.calls();
     assert_eq!(calls.len(), 1);
     assert_eq!(calls[0].method, "POST");
-    assert_eq!(calls[0].url, "http://render.test/api/kredivo/v1/payment-types");
+    assert_eq!(
+        calls[0].url,
+        "http://render.test/api/kredivo/v1/payment-types"
+    );
     assert_eq!(calls[0].body, r#"{"amount":"2400000"}"#);
     let ready = events.named("kredivo:ready");
     assert_eq!(ready.len(), 1);
@@ -46,11 +77,17 @@ async fn plans_from_the_proxy_render_as_a_labelled_radio_group() {
 async fn arrow_keys_move_the_selection_and_report_it() {
     boot();
     let _fetch = FakeFetch::install(|_| Reply::Json(200, doc_plans()));
-    let el = host(&[("data-kredivo-checkout", ""), ("data-amount", "2400000"), ("data-locale", "en"), ("data-proxy", "http://keys.test")]);
+    let el = host(&[
+        ("data-kredivo-checkout", ""),
+        ("data-amount", "2400000"),
+        ("data-locale", "en"),
+        ("data-proxy", "http://keys.test"),
+    ]);
     let events = Events::listen(&el);
     until("plans", || find(&el, "[role=radio]")).await;
     let checked = || {
-        find(&el, r#"[role=radio][aria-checked="true"]"#).and_then(|e| e.get_attribute("data-payment-type"))
+        find(&el, r#"[role=radio][aria-checked="true"]"#)
+            .and_then(|e| e.get_attribute("data-payment-type"))
     };
     let group = find(&el, "[role=radiogroup]").unwrap();
 
@@ -65,13 +102,28 @@ async fn arrow_keys_move_the_selection_and_report_it() {
     key(&group, "ArrowDown");
     until("wraps to 30 days", || checked().filter(|p| p == "30_days")).await;
 
-    let focused = shadow(&el).active_element().and_then(|e| e.get_attribute("data-payment-type"));
-    assert_eq!(focused.as_deref(), Some("30_days"), "focus follows the selection");
+    let focused = shadow(&el)
+        .active_element()
+        .and_then(|e| e.get_attribute("data-payment-type"));
+    assert_eq!(
+        focused.as_deref(),
+        Some("30_days"),
+        "focus follows the selection"
+    );
     let six = find(&el, r#"[data-payment-type="6_months"]"#).unwrap();
-    assert_eq!(six.get_attribute("aria-label").as_deref(), Some("Rp 450,090 per month for 6 months"));
-    let selects: Vec<String> =
-        events.named("kredivo:select").iter().filter_map(|d| field(d, "paymentType")).collect();
-    assert_eq!(selects, ["3_months", "6_months", "3_months", "12_months", "30_days"]);
+    assert_eq!(
+        six.get_attribute("aria-label").as_deref(),
+        Some("Rp 450,090 per month for 6 months")
+    );
+    let selects: Vec<String> = events
+        .named("kredivo:select")
+        .iter()
+        .filter_map(|d| field(d, "paymentType"))
+        .collect();
+    assert_eq!(
+        selects,
+        ["3_months", "6_months", "3_months", "12_months", "30_days"]
+    );
     el.remove();
 }
 
@@ -79,17 +131,36 @@ async fn arrow_keys_move_the_selection_and_report_it() {
 async fn rapid_amount_changes_send_one_request_and_show_the_new_amount() {
     boot();
     let fetch = FakeFetch::install(|c| {
-        let amount: i64 = c.body.trim_start_matches(r#"{"amount":""#).trim_end_matches(r#""}"#).parse().unwrap();
+        let amount: i64 = c
+            .body
+            .trim_start_matches(r#"{"amount":""#)
+            .trim_end_matches(r#""}"#)
+            .parse()
+            .unwrap();
         Reply::Json(200, simple_plans(amount))
     });
-    let el = host(&[("data-kredivo-checkout", ""), ("data-amount", "300000"), ("data-proxy", "http://amount.test")]);
-    until("first plans", || text(&el, ".kc-plan").filter(|t| t.contains("Rp 100.000"))).await;
+    let el = host(&[
+        ("data-kredivo-checkout", ""),
+        ("data-amount", "300000"),
+        ("data-proxy", "http://amount.test"),
+    ]);
+    until("first plans", || {
+        text(&el, ".kc-plan").filter(|t| t.contains("Rp 100.000"))
+    })
+    .await;
     for amount in ["600000", "900000", "1200000"] {
         el.set_attribute("data-amount", amount).unwrap();
         sleep(20).await;
     }
-    until("new amount", || text(&el, ".kc-plan").filter(|t| t.contains("Rp 400.000"))).await;
-    assert_eq!(fetch.count("/payment-types"), 2, "three quick changes are debounced into one request");
+    until("new amount", || {
+        text(&el, ".kc-plan").filter(|t| t.contains("Rp 400.000"))
+    })
+    .await;
+    assert_eq!(
+        fetch.count("/payment-types"),
+        2,
+        "three quick changes are debounced into one request"
+    );
     el.remove();
 }
 
@@ -105,15 +176,28 @@ async fn a_slow_stale_answer_never_overwrites_a_newer_one() {
             Reply::Json(200, simple_plans(900_000))
         }
     });
-    let el = host(&[("data-kredivo-checkout", ""), ("data-amount", "300000"), ("data-proxy", "http://stale.test")]);
-    until("first", || text(&el, ".kc-plan").filter(|t| t.contains("Rp 100.000"))).await;
+    let el = host(&[
+        ("data-kredivo-checkout", ""),
+        ("data-amount", "300000"),
+        ("data-proxy", "http://stale.test"),
+    ]);
+    until("first", || {
+        text(&el, ".kc-plan").filter(|t| t.contains("Rp 100.000"))
+    })
+    .await;
     el.set_attribute("data-amount", "600000").unwrap();
     sleep(350).await; // past the debounce: the slow request is in flight
     el.set_attribute("data-amount", "900000").unwrap();
-    until("newest", || text(&el, ".kc-plan").filter(|t| t.contains("Rp 300.000"))).await;
+    until("newest", || {
+        text(&el, ".kc-plan").filter(|t| t.contains("Rp 300.000"))
+    })
+    .await;
     sleep(500).await; // the slow answer arrives (or was aborted) and must change nothing
     let shown = text(&el, ".kc-plan").unwrap();
-    assert!(shown.contains("Rp 300.000"), "stale answer overwrote the newer one: {shown}");
+    assert!(
+        shown.contains("Rp 300.000"),
+        "stale answer overwrote the newer one: {shown}"
+    );
     el.remove();
 }
 
@@ -129,17 +213,27 @@ async fn a_provider_error_shows_a_message_and_retry_recovers() {
             Reply::Json(200, doc_plans())
         }
     });
-    let el = host(&[("data-kredivo-checkout", ""), ("data-amount", "2400000"), ("data-proxy", "http://error.test")]);
+    let el = host(&[
+        ("data-kredivo-checkout", ""),
+        ("data-amount", "2400000"),
+        ("data-proxy", "http://error.test"),
+    ]);
     let events = Events::listen(&el);
     let message = until("error box", || text(&el, ".kc-error p")).await;
-    assert_eq!(message, "Kredivo sedang tidak dapat dihubungi. Silakan coba lagi sebentar lagi.");
+    assert_eq!(
+        message,
+        "Kredivo sedang tidak dapat dihubungi. Silakan coba lagi sebentar lagi."
+    );
     let errors = events.named("kredivo:error");
     assert_eq!(errors.len(), 1);
     assert_eq!(field(&errors[0], "code").as_deref(), Some("upstream_error"));
 
     failing.set(false);
     click(&find(&el, "button.kc-retry").unwrap());
-    until("plans after retry", || Some(find_all(&el, "[role=radio]")).filter(|r| r.len() == 4)).await;
+    until("plans after retry", || {
+        Some(find_all(&el, "[role=radio]")).filter(|r| r.len() == 4)
+    })
+    .await;
     assert!(find(&el, ".kc-error").is_none());
     assert_eq!(fetch.count("/payment-types"), 2);
     el.remove();
@@ -149,12 +243,23 @@ async fn a_provider_error_shows_a_message_and_retry_recovers() {
 async fn an_unreachable_proxy_is_a_network_error_in_the_shoppers_language() {
     boot();
     let _fetch = FakeFetch::install(|_| Reply::NetworkError);
-    let el = host(&[("data-kredivo-checkout", ""), ("data-amount", "2400000"), ("data-locale", "en"), ("data-proxy", "http://down.test")]);
+    let el = host(&[
+        ("data-kredivo-checkout", ""),
+        ("data-amount", "2400000"),
+        ("data-locale", "en"),
+        ("data-proxy", "http://down.test"),
+    ]);
     let events = Events::listen(&el);
     let message = until("error", || text(&el, ".kc-error p")).await;
-    assert_eq!(message, "We couldn't reach the store. Check your connection and try again.");
+    assert_eq!(
+        message,
+        "We couldn't reach the store. Check your connection and try again."
+    );
     assert_eq!(text(&el, "button.kc-retry").as_deref(), Some("Try again"));
-    assert_eq!(field(&events.named("kredivo:error")[0], "code").as_deref(), Some("network"));
+    assert_eq!(
+        field(&events.named("kredivo:error")[0], "code").as_deref(),
+        Some("network")
+    );
     el.remove();
 }
 
@@ -162,12 +267,22 @@ async fn an_unreachable_proxy_is_a_network_error_in_the_shoppers_language() {
 async fn an_ineligible_amount_is_explained_not_failed() {
     boot();
     let _fetch = FakeFetch::install(|_| Reply::Json(422, error_body(ErrorCode::IneligibleAmount)));
-    let el = host(&[("data-kredivo-checkout", ""), ("data-amount", "500"), ("data-proxy", "http://small.test")]);
+    let el = host(&[
+        ("data-kredivo-checkout", ""),
+        ("data-amount", "500"),
+        ("data-proxy", "http://small.test"),
+    ]);
     let events = Events::listen(&el);
     let notice = until("notice", || text(&el, ".kc-notice")).await;
-    assert_eq!(notice, "Cicilan Kredivo tidak tersedia untuk total belanja ini.");
+    assert_eq!(
+        notice,
+        "Cicilan Kredivo tidak tersedia untuk total belanja ini."
+    );
     assert!(find(&el, ".kc-error").is_none());
-    assert_eq!(field(&events.named("kredivo:error")[0], "code").as_deref(), Some("ineligible_amount"));
+    assert_eq!(
+        field(&events.named("kredivo:error")[0], "code").as_deref(),
+        Some("ineligible_amount")
+    );
     el.remove();
 }
 
@@ -187,26 +302,46 @@ async fn the_kredivo_button_checks_out_once_and_redirects() {
             Reply::Json(200, doc_plans())
         }
     });
-    let el = host(&[("data-kredivo-checkout", ""), ("data-cart-id", "cart-9"), ("data-proxy", "http://pay.test")]);
+    let el = host(&[
+        ("data-kredivo-checkout", ""),
+        ("data-cart-id", "cart-9"),
+        ("data-proxy", "http://pay.test"),
+    ]);
     let events = Events::listen(&el);
     until("plans", || find(&el, "[role=radio]")).await;
     click(&find(&el, r#"[role=radio][data-payment-type="6_months"]"#).unwrap());
     let button = find(&el, "button.kc-pay").unwrap();
     click(&button);
     click(&button);
-    until("disabled while in flight", || find(&el, "button.kc-pay[disabled]")).await;
+    until("disabled while in flight", || {
+        find(&el, "button.kc-pay[disabled]")
+    })
+    .await;
     click(&find(&el, "button.kc-pay").unwrap());
-    let redirect = until("redirect event", || events.named("kredivo:redirect").first().cloned()).await;
-    assert_eq!(field(&redirect, "url").as_deref(), Some("https://sandbox.kredivo.test/signin?tk=1"));
+    let redirect = until("redirect event", || {
+        events.named("kredivo:redirect").first().cloned()
+    })
+    .await;
+    assert_eq!(
+        field(&redirect, "url").as_deref(),
+        Some("https://sandbox.kredivo.test/signin?tk=1")
+    );
 
-    let posts: Vec<Call> = fetch.calls().into_iter().filter(|c| c.url.ends_with("/checkout")).collect();
+    let posts: Vec<Call> = fetch
+        .calls()
+        .into_iter()
+        .filter(|c| c.url.ends_with("/checkout"))
+        .collect();
     assert_eq!(posts.len(), 1, "three clicks, one order");
     let body: serde_json::Value = serde_json::from_str(&posts[0].body).unwrap();
     assert_eq!(body["cart_id"], "cart-9");
     assert_eq!(body["payment_type"], "6_months");
     let key = body["idempotency_key"].as_str().unwrap();
     assert!(kredivo_api::is_valid_idempotency_key(key), "{key}");
-    assert!(body.get("amount").is_none(), "the browser never sends an amount");
+    assert!(
+        body.get("amount").is_none(),
+        "the browser never sends an amount"
+    );
     el.remove();
 }
 
@@ -224,18 +359,37 @@ async fn an_express_checkout_polls_the_order_until_it_settles() {
     });
     let el = host(&[
         ("data-kredivo-checkout", ""),
-        ("data-cart", r#"[{"product_id":"smartphone-x5","quantity":1}]"#),
+        (
+            "data-cart",
+            r#"[{"product_id":"smartphone-x5","quantity":1}]"#,
+        ),
         ("data-proxy", "http://express.test"),
     ]);
     let events = Events::listen(&el);
     until("plans", || find(&el, "[role=radio]")).await;
     click(&find(&el, "button.kc-pay").unwrap());
-    let done = until("complete", || events.named("kredivo:complete").first().cloned()).await;
+    let done = until("complete", || {
+        events.named("kredivo:complete").first().cloned()
+    })
+    .await;
     assert_eq!(field(&done, "status").as_deref(), Some("settled"));
-    assert_eq!(text(&el, ".kc-done").as_deref(), Some("Pembayaran berhasil. Terima kasih!"));
+    assert_eq!(
+        text(&el, ".kc-done").as_deref(),
+        Some("Pembayaran berhasil. Terima kasih!")
+    );
     assert!(events.named("kredivo:redirect").is_empty());
-    let checkout = fetch.calls().into_iter().find(|c| c.url.ends_with("/checkout")).unwrap();
-    assert!(checkout.body.contains(r#""cart":[{"product_id":"smartphone-x5","quantity":1}]"#), "{}", checkout.body);
+    let checkout = fetch
+        .calls()
+        .into_iter()
+        .find(|c| c.url.ends_with("/checkout"))
+        .unwrap();
+    assert!(
+        checkout
+            .body
+            .contains(r#""cart":[{"product_id":"smartphone-x5","quantity":1}]"#),
+        "{}",
+        checkout.body
+    );
     el.remove();
 }
 
@@ -256,22 +410,46 @@ async fn a_failed_checkout_retries_with_the_same_idempotency_key() {
             Reply::Json(200, doc_plans())
         }
     });
-    let el = host(&[("data-kredivo-checkout", ""), ("data-cart-id", "cart-3"), ("data-proxy", "http://retry.test")]);
+    let el = host(&[
+        ("data-kredivo-checkout", ""),
+        ("data-cart-id", "cart-3"),
+        ("data-proxy", "http://retry.test"),
+    ]);
     let events = Events::listen(&el);
     until("plans", || find(&el, "[role=radio]")).await;
     click(&find(&el, "button.kc-pay").unwrap());
-    let retry = until("checkout error", || find(&el, r#".kc-error[data-code="upstream_timeout"] button.kc-retry"#)).await;
-    assert_eq!(field(&events.named("kredivo:error")[0], "code").as_deref(), Some("upstream_timeout"));
+    let retry = until("checkout error", || {
+        find(
+            &el,
+            r#".kc-error[data-code="upstream_timeout"] button.kc-retry"#,
+        )
+    })
+    .await;
+    assert_eq!(
+        field(&events.named("kredivo:error")[0], "code").as_deref(),
+        Some("upstream_timeout")
+    );
     click(&retry);
-    until("redirect", || events.named("kredivo:redirect").first().cloned()).await;
+    until("redirect", || {
+        events.named("kredivo:redirect").first().cloned()
+    })
+    .await;
     let keys: Vec<String> = fetch
         .calls()
         .into_iter()
         .filter(|c| c.url.ends_with("/checkout"))
-        .map(|c| serde_json::from_str::<serde_json::Value>(&c.body).unwrap()["idempotency_key"].as_str().unwrap().to_owned())
+        .map(|c| {
+            serde_json::from_str::<serde_json::Value>(&c.body).unwrap()["idempotency_key"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
         .collect();
     assert_eq!(keys.len(), 2);
-    assert_eq!(keys[0], keys[1], "a retry of the same attempt reuses its key, so the proxy answers with one order");
+    assert_eq!(
+        keys[0], keys[1],
+        "a retry of the same attempt reuses its key, so the proxy answers with one order"
+    );
     el.remove();
 }
 
@@ -279,12 +457,26 @@ async fn a_failed_checkout_retries_with_the_same_idempotency_key() {
 async fn a_proxy_that_never_answers_times_out_through_the_abort_controller() {
     boot();
     kredivo_checkout::net::set_request_timeout(200);
-    let _fetch = FakeFetch::install(|_| Reply::Later(10_000, Box::new(Reply::Json(200, doc_plans()))));
-    let el = host(&[("data-kredivo-checkout", ""), ("data-amount", "2400000"), ("data-proxy", "http://slow.test")]);
+    let _fetch =
+        FakeFetch::install(|_| Reply::Later(10_000, Box::new(Reply::Json(200, doc_plans()))));
+    let el = host(&[
+        ("data-kredivo-checkout", ""),
+        ("data-amount", "2400000"),
+        ("data-proxy", "http://slow.test"),
+    ]);
     let events = Events::listen(&el);
-    let message = until("timeout error", || text(&el, r#".kc-error[data-code="timeout"] p"#)).await;
+    let message = until("timeout error", || {
+        text(&el, r#".kc-error[data-code="timeout"] p"#)
+    })
+    .await;
     kredivo_checkout::net::set_request_timeout(kredivo_checkout::model::TIMEOUT_MS);
-    assert_eq!(message, "Kredivo tidak merespons tepat waktu. Silakan coba lagi.");
-    assert_eq!(field(&events.named("kredivo:error")[0], "code").as_deref(), Some("timeout"));
+    assert_eq!(
+        message,
+        "Kredivo tidak merespons tepat waktu. Silakan coba lagi."
+    );
+    assert_eq!(
+        field(&events.named("kredivo:error")[0], "code").as_deref(),
+        Some("timeout")
+    );
     el.remove();
 }

@@ -16,7 +16,9 @@ fn api() -> JsValue {
 }
 
 fn js_mount(el: &web_sys::Element, options: &JsValue) -> Result<JsValue, JsValue> {
-    let mount: js_sys::Function = Reflect::get(&api(), &"mount".into()).unwrap().unchecked_into();
+    let mount: js_sys::Function = Reflect::get(&api(), &"mount".into())
+        .unwrap()
+        .unchecked_into();
     mount.call2(&JsValue::NULL, el, options)
 }
 
@@ -32,13 +34,33 @@ fn options(pairs: &[(&str, JsValue)]) -> JsValue {
 async fn elements_mount_from_data_attributes_with_an_open_shadow_root_and_the_stylesheet() {
     boot();
     let _fetch = FakeFetch::install(|_| Reply::Json(200, doc_plans()));
-    let el = host(&[("data-kredivo-checkout", ""), ("data-amount", "2400000"), ("data-theme", "dark"), ("data-proxy", "http://attrs.test")]);
+    let el = host(&[
+        ("data-kredivo-checkout", ""),
+        ("data-amount", "2400000"),
+        ("data-theme", "dark"),
+        ("data-proxy", "http://attrs.test"),
+    ]);
     until("plans", || find(&el, "[role=radio]")).await;
     let root = shadow(&el);
-    let link = root.query_selector("link[rel=stylesheet]").unwrap().unwrap();
-    assert_eq!(link.get_attribute("href").as_deref(), Some("/kredivo-test.css"));
-    assert_eq!(find(&el, ".kc").unwrap().get_attribute("data-theme").as_deref(), Some("dark"));
-    assert_eq!(find(&el, ".kc").unwrap().get_attribute("lang").as_deref(), Some("id-ID"));
+    let link = root
+        .query_selector("link[rel=stylesheet]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        link.get_attribute("href").as_deref(),
+        Some("/kredivo-test.css")
+    );
+    assert_eq!(
+        find(&el, ".kc")
+            .unwrap()
+            .get_attribute("data-theme")
+            .as_deref(),
+        Some("dark")
+    );
+    assert_eq!(
+        find(&el, ".kc").unwrap().get_attribute("lang").as_deref(),
+        Some("id-ID")
+    );
     el.remove();
 }
 
@@ -48,34 +70,75 @@ async fn the_global_api_mounts_updates_and_destroys() {
     let version = Reflect::get(&api(), &"version".into()).unwrap().as_string();
     assert_eq!(version.as_deref(), Some(env!("CARGO_PKG_VERSION")));
     let fetch = FakeFetch::install(|c| {
-        let amount: i64 = c.body.trim_start_matches(r#"{"amount":""#).trim_end_matches(r#""}"#).parse().unwrap_or(0);
+        let amount: i64 = c
+            .body
+            .trim_start_matches(r#"{"amount":""#)
+            .trim_end_matches(r#""}"#)
+            .parse()
+            .unwrap_or(0);
         Reply::Json(200, simple_plans(amount))
     });
     // A plain div without data attributes, mounted from script.
     let el = host(&[]);
     let events = Events::listen(&el);
-    let handle = js_mount(&el, &options(&[("amount", 300_000.into()), ("locale", "en".into()), ("proxy", "http://api.test".into())])).unwrap();
-    until("plans", || text(&el, ".kc-plan").filter(|t| t.contains("Rp 100,000"))).await;
+    let handle = js_mount(
+        &el,
+        &options(&[
+            ("amount", 300_000.into()),
+            ("locale", "en".into()),
+            ("proxy", "http://api.test".into()),
+        ]),
+    )
+    .unwrap();
+    until("plans", || {
+        text(&el, ".kc-plan").filter(|t| t.contains("Rp 100,000"))
+    })
+    .await;
 
-    let update: js_sys::Function = Reflect::get(&handle, &"update".into()).unwrap().unchecked_into();
-    update.call1(&handle, &options(&[("amount", "600000".into())])).unwrap();
-    until("updated", || text(&el, ".kc-plan").filter(|t| t.contains("Rp 200,000"))).await;
+    let update: js_sys::Function = Reflect::get(&handle, &"update".into())
+        .unwrap()
+        .unchecked_into();
+    update
+        .call1(&handle, &options(&[("amount", "600000".into())]))
+        .unwrap();
+    until("updated", || {
+        text(&el, ".kc-plan").filter(|t| t.contains("Rp 200,000"))
+    })
+    .await;
 
     // Mounting the same element again is the same widget, not a second one.
     sleep(50).await;
     let before = kredivo_checkout::host::mounted_count();
     let again = js_mount(&el, &JsValue::UNDEFINED).unwrap();
     assert_eq!(kredivo_checkout::host::mounted_count(), before);
-    assert_eq!(shadow(&el).query_selector_all(".kc-shell").unwrap().length(), 1);
-    assert!(Reflect::get(&again, &"mounted".into()).unwrap().as_bool().unwrap());
+    assert_eq!(
+        shadow(&el)
+            .query_selector_all(".kc-shell")
+            .unwrap()
+            .length(),
+        1
+    );
+    assert!(Reflect::get(&again, &"mounted".into())
+        .unwrap()
+        .as_bool()
+        .unwrap());
 
     let bad = js_mount(&host(&[]), &options(&[("amount", "12.5".into())]));
     assert!(bad.is_err(), "invalid options throw");
 
-    let destroy: js_sys::Function = Reflect::get(&handle, &"destroy".into()).unwrap().unchecked_into();
+    let destroy: js_sys::Function = Reflect::get(&handle, &"destroy".into())
+        .unwrap()
+        .unchecked_into();
     destroy.call0(&handle).unwrap();
-    assert_eq!(shadow(&el).child_element_count(), 0, "shadow content is gone");
-    assert!(!Reflect::get(&handle, &"mounted".into()).unwrap().as_bool().unwrap());
+    assert_eq!(
+        shadow(&el).child_element_count(),
+        0,
+        "shadow content is gone"
+    );
+    assert!(!Reflect::get(&handle, &"mounted".into())
+        .unwrap()
+        .as_bool()
+        .unwrap());
     let (calls, seen) = (fetch.calls().len(), events.len());
     el.set_attribute("data-amount", "900000").unwrap();
     sleep(400).await;
@@ -107,16 +170,29 @@ async fn booting_twice_and_spa_additions_mount_each_element_once() {
     assert_eq!(kredivo_checkout::host::mounted_count(), before + 2);
     kredivo_checkout::surface::boot_with(Default::default()).unwrap();
     kredivo_checkout::host::scan(&doc.document_element().unwrap());
-    assert_eq!(kredivo_checkout::host::mounted_count(), before + 2, "a rescan mounts nothing twice");
-    assert_eq!(shadow(&a).query_selector_all(".kc-shell").unwrap().length(), 1);
+    assert_eq!(
+        kredivo_checkout::host::mounted_count(),
+        before + 2,
+        "a rescan mounts nothing twice"
+    );
+    assert_eq!(
+        shadow(&a).query_selector_all(".kc-shell").unwrap().length(),
+        1
+    );
 
     // Moving an element keeps its widget; removing it destroys it.
     doc.body().unwrap().append_child(&a).unwrap();
     sleep(50).await;
-    assert!(kredivo_checkout::host::id_of(&a).is_some(), "a moved host stays mounted");
+    assert!(
+        kredivo_checkout::host::id_of(&a).is_some(),
+        "a moved host stays mounted"
+    );
     wrapper.remove();
     a.remove();
-    until("removed hosts destroyed", || (kredivo_checkout::host::mounted_count() == before).then_some(())).await;
+    until("removed hosts destroyed", || {
+        (kredivo_checkout::host::mounted_count() == before).then_some(())
+    })
+    .await;
     assert_eq!(shadow(&b).child_element_count(), 0);
 }
 
@@ -124,14 +200,28 @@ async fn booting_twice_and_spa_additions_mount_each_element_once() {
 async fn a_malformed_attribute_shows_invalid_options() {
     boot();
     let _fetch = FakeFetch::install(|_| Reply::Json(200, doc_plans()));
-    let el = host(&[("data-kredivo-checkout", ""), ("data-cart", "not json"), ("data-proxy", "http://bad.test")]);
+    let el = host(&[
+        ("data-kredivo-checkout", ""),
+        ("data-cart", "not json"),
+        ("data-proxy", "http://bad.test"),
+    ]);
     let events = Events::listen(&el);
-    let shown = until("invalid options", || find(&el, r#".kc-error[data-code="invalid_options"]"#)).await;
-    assert!(shown.text_content().unwrap().contains("Widget Kredivo ini belum diatur dengan benar."));
+    let shown = until("invalid options", || {
+        find(&el, r#".kc-error[data-code="invalid_options"]"#)
+    })
+    .await;
+    assert!(shown
+        .text_content()
+        .unwrap()
+        .contains("Widget Kredivo ini belum diatur dengan benar."));
     let errors = events.named("kredivo:error");
     assert_eq!(errors.len(), 1);
-    assert_eq!(field(&errors[0], "code").as_deref(), Some("invalid_options"));
-    el.set_attribute("data-cart", r#"[{"product_id":"p","quantity":1}]"#).unwrap();
+    assert_eq!(
+        field(&errors[0], "code").as_deref(),
+        Some("invalid_options")
+    );
+    el.set_attribute("data-cart", r#"[{"product_id":"p","quantity":1}]"#)
+        .unwrap();
     until("recovers", || find(&el, "[role=radio]")).await;
     el.remove();
 }

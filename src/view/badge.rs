@@ -53,7 +53,10 @@ pub fn Badge(
             let plans = table().map(|t| t.plans(a)).unwrap_or_default();
             on_event.fire(WidgetEvent::Ready {
                 amount: a.to_rupiah_u64().to_string(),
-                payment_types: plans.iter().map(|p| p.payment_type().as_str().to_owned()).collect(),
+                payment_types: plans
+                    .iter()
+                    .map(|p| p.payment_type().as_str().to_owned())
+                    .collect(),
             });
         }
     });
@@ -137,7 +140,12 @@ fn breakdown(
             let interest = if p.interest().is_zero() && p.service_fee().is_zero() {
                 s.no_interest.to_owned()
             } else {
-                text::money(p.interest().checked_add(p.service_fee()).unwrap_or(p.interest()), l)
+                text::money(
+                    p.interest()
+                        .checked_add(p.service_fee())
+                        .unwrap_or(p.interest()),
+                    l,
+                )
             };
             view! {
                 <tr data-payment-type=pt.clone()>
@@ -212,10 +220,14 @@ fn breakdown(
 
 /// Keeps Tab and Shift+Tab among the dialog's focusable elements.
 fn trap_tab(ev: &web_sys::KeyboardEvent) {
-    let Some(dialog) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+    let Some(dialog) = ev
+        .current_target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
         return;
     };
-    let Ok(list) = dialog.query_selector_all("button,[href],[tabindex]:not([tabindex='-1'])") else {
+    let Ok(list) = dialog.query_selector_all("button,[href],[tabindex]:not([tabindex='-1'])")
+    else {
         return;
     };
     let n = list.length();
@@ -227,11 +239,12 @@ fn trap_tab(ev: &web_sys::KeyboardEvent) {
         .dyn_into::<web_sys::ShadowRoot>()
         .ok()
         .and_then(|r| r.active_element());
-    let item = |i: u32| list.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok());
-    let (first, last) = (item(0), item(n - 1));
-    let at = |e: &Option<web_sys::HtmlElement>| {
-        matches!((e, &active), (Some(a), Some(b)) if a.is_same_node(Some(b)))
+    let item = |i: u32| {
+        list.item(i)
+            .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
     };
+    let (first, last) = (item(0), item(n - 1));
+    let at = |e: &Option<web_sys::HtmlElement>| matches!((e, &active), (Some(a), Some(b)) if a.is_same_node(Some(b)));
     let wrap_to = if ev.shift_key() && (at(&first) || active.is_none()) {
         last
     } else if !ev.shift_key() && (at(&last) || active.is_none()) {

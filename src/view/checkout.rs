@@ -5,7 +5,9 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
-use kredivo_api::{CheckoutResponse, OrderStatus, OrderView, PaymentTypesRequest, PaymentTypesResponse};
+use kredivo_api::{
+    CheckoutResponse, OrderStatus, OrderView, PaymentTypesRequest, PaymentTypesResponse,
+};
 use kredivo_plan::Locale;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -96,7 +98,10 @@ pub fn Checkout(
     let fail = move |f: Failure| {
         let l = options.with_untracked(|o| o.locale);
         let code = f.code().to_owned();
-        on_event.fire(WidgetEvent::Error { message: text::error(&code, l).to_owned(), code });
+        on_event.fire(WidgetEvent::Error {
+            message: text::error(&code, l).to_owned(),
+            code,
+        });
     };
 
     let start = move |proxy: String, req: PaymentTypesRequest| {
@@ -123,7 +128,10 @@ pub fn Checkout(
             match answer.and_then(|r| Offer::try_from(&r)) {
                 Ok(offer) => {
                     let previous = match load.get_untracked() {
-                        Load::Ready(o) => o.plans.get(selected.get_untracked()).map(|p| p.payment_type.clone()),
+                        Load::Ready(o) => o
+                            .plans
+                            .get(selected.get_untracked())
+                            .map(|p| p.payment_type.clone()),
                         _ => None,
                     };
                     selected.set(offer.index_of(previous.as_deref()));
@@ -148,7 +156,8 @@ pub fn Checkout(
     // Ask again whenever what is being paid for changes: at once the first time, debounced
     // afterwards (a shopper clicking "+" five times sends one request).
     Effect::new(move |_| {
-        let (proxy, source, revision) = options.with(|o| (o.proxy.clone(), o.source.clone(), o.revision.clone()));
+        let (proxy, source, revision) =
+            options.with(|o| (o.proxy.clone(), o.source.clone(), o.revision.clone()));
         if let Source::Invalid(_) = source {
             store.update_value(|r| r.cancel_pending());
             load.set(Load::Failed(Failure::InvalidOptions));
@@ -206,25 +215,44 @@ pub fn Checkout(
     };
 
     let pay = move || {
-        if matches!(phase.get_untracked(), Phase::Busy | Phase::Redirecting | Phase::Polling) {
+        if matches!(
+            phase.get_untracked(),
+            Phase::Busy | Phase::Redirecting | Phase::Polling
+        ) {
             return;
         }
-        let Load::Ready(offer) = load.get_untracked() else { return };
-        let Some(plan) = offer.plans.get(selected.get_untracked()) else { return };
+        let Load::Ready(offer) = load.get_untracked() else {
+            return;
+        };
+        let Some(plan) = offer.plans.get(selected.get_untracked()) else {
+            return;
+        };
         let (proxy, source) = options.with_untracked(|o| (o.proxy.clone(), o.source.clone()));
         let Some(key) = store.try_update_value(|r| {
-            let a = Attempt::for_checkout(r.attempt.as_ref(), &source, &plan.payment_type, net::random_bytes);
+            let a = Attempt::for_checkout(
+                r.attempt.as_ref(),
+                &source,
+                &plan.payment_type,
+                net::random_bytes,
+            );
             r.attempt = Some(a.clone());
             a.key
         }) else {
             return;
         };
-        let Some(req) = model::checkout_request(&source, &plan.payment_type, &key) else { return };
+        let Some(req) = model::checkout_request(&source, &plan.payment_type, &key) else {
+            return;
+        };
         phase.set(Phase::Busy);
         leptos::task::spawn_local(async move {
-            let answer = net::post::<_, CheckoutResponse>(&net::api_url(&proxy, "/checkout"), &req, None).await;
+            let answer =
+                net::post::<_, CheckoutResponse>(&net::api_url(&proxy, "/checkout"), &req, None)
+                    .await;
             match answer {
-                Ok(CheckoutResponse { redirect_url: Some(url), .. }) => {
+                Ok(CheckoutResponse {
+                    redirect_url: Some(url),
+                    ..
+                }) => {
                     if !model::is_safe_redirect(&url) {
                         phase.set(Phase::Failed(Failure::BadResponse));
                         fail(Failure::BadResponse);
@@ -256,7 +284,14 @@ pub fn Checkout(
             Load::Failed(f) if f.is_ineligible() => {
                 view! { <p class="kc-notice">{text::strings(l).ineligible}</p> }.into_any()
             }
-            Load::Failed(f) => error_box(f.code(), text::error(f.code(), l), None, l, Rc::new(retry_load)).into_any(),
+            Load::Failed(f) => error_box(
+                f.code(),
+                text::error(f.code(), l),
+                None,
+                l,
+                Rc::new(retry_load),
+            )
+            .into_any(),
             Load::Ready(offer) => ready(offer, l, selected, refreshing, choose).into_any(),
         }
     };
@@ -276,9 +311,12 @@ pub fn Checkout(
             Phase::Idle | Phase::Busy => return None,
             Phase::Redirecting => ("kc-status", s.redirecting, false, "redirecting"),
             Phase::Polling => ("kc-status kc-progress", s.waiting, true, "pending"),
-            Phase::Done(OrderStatus::Settled) => {
-                ("kc-status kc-done", text::order_done(OrderStatus::Settled, l), false, "settled")
-            }
+            Phase::Done(OrderStatus::Settled) => (
+                "kc-status kc-done",
+                text::order_done(OrderStatus::Settled, l),
+                false,
+                "settled",
+            ),
             Phase::Done(st) => {
                 // A final refusal: another try is another attempt with a fresh key.
                 let again: Rc<dyn Fn()> = Rc::new(move || {
@@ -287,11 +325,23 @@ pub fn Checkout(
                     pay();
                 });
                 let message = text::order_done(st, l);
-                return Some(Either::Right(error_box("order_failed", message, Some(st.as_str()), l, again)));
+                return Some(Either::Right(error_box(
+                    "order_failed",
+                    message,
+                    Some(st.as_str()),
+                    l,
+                    again,
+                )));
             }
             Phase::Failed(f) => {
                 let message = text::error(f.code(), l);
-                return Some(Either::Right(error_box(f.code(), message, None, l, Rc::new(pay))));
+                return Some(Either::Right(error_box(
+                    f.code(),
+                    message,
+                    None,
+                    l,
+                    Rc::new(pay),
+                )));
             }
         };
         Some(Either::Left(view! {
@@ -390,18 +440,30 @@ fn ready(
 }
 
 fn focus_child(ev: &web_sys::KeyboardEvent, i: usize) {
-    let group = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+    let group = ev
+        .current_target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
     let child = group.and_then(|g| g.children().item(i as u32));
     if let Some(el) = child.and_then(|c| c.dyn_into::<web_sys::HtmlElement>().ok()) {
         let _ = el.focus();
     }
 }
 
-fn plan_row(p: &PlanRow, i: usize, l: Locale, selected: RwSignal<usize>, choose: impl Fn(usize) + 'static) -> impl IntoView {
+fn plan_row(
+    p: &PlanRow,
+    i: usize,
+    l: Locale,
+    selected: RwSignal<usize>,
+    choose: impl Fn(usize) + 'static,
+) -> impl IntoView {
     let s = text::strings(l);
     let once = p.months <= 1;
     let checked = move || selected.get() == i;
-    let headline = if once { text::money(p.total, l) } else { text::money(p.monthly, l) };
+    let headline = if once {
+        text::money(p.total, l)
+    } else {
+        text::money(p.monthly, l)
+    };
     let mut meta: Vec<String> = Vec::with_capacity(3);
     if !once {
         meta.push(format!("{} {}", s.total, text::money(p.total, l)));
@@ -412,12 +474,22 @@ fn plan_row(p: &PlanRow, i: usize, l: Locale, selected: RwSignal<usize>, choose:
         format!("{} {}", s.interest, text::money(p.interest, l))
     });
     if !p.service_fee.is_zero() {
-        meta.push(format!("{} {}", s.service_fee, text::money(p.service_fee, l)));
+        meta.push(format!(
+            "{} {}",
+            s.service_fee,
+            text::money(p.service_fee, l)
+        ));
     }
     if !p.down_payment.is_zero() {
-        meta.push(format!("{} {}", s.down_payment, text::money(p.down_payment, l)));
+        meta.push(format!(
+            "{} {}",
+            s.down_payment,
+            text::money(p.down_payment, l)
+        ));
     }
-    let promo = p.promo.map(|(m, n)| view! { <span class="kc-promo">{text::promo(m, n, l)}</span> });
+    let promo = p
+        .promo
+        .map(|(m, n)| view! { <span class="kc-promo">{text::promo(m, n, l)}</span> });
     view! {
         <div
             role="radio"
@@ -456,7 +528,10 @@ fn summary(p: &PlanRow, l: Locale) -> impl IntoView {
         rows.push((s.service_fee, text::money(p.service_fee, l)));
     }
     if !p.promo_discount.is_zero() {
-        rows.push((s.promo_discount, format!("−{}", text::money(p.promo_discount, l))));
+        rows.push((
+            s.promo_discount,
+            format!("−{}", text::money(p.promo_discount, l)),
+        ));
     }
     let total = text::money(p.total, l);
     let items = rows
@@ -471,15 +546,40 @@ fn summary(p: &PlanRow, l: Locale) -> impl IntoView {
     }
 }
 
-fn pay_button(options: Signal<Options>, phase: RwSignal<Phase>, assets: Arc<Assets>, pay: impl Fn() + 'static) -> impl IntoView {
+fn pay_button(
+    options: Signal<Options>,
+    phase: RwSignal<Phase>,
+    assets: Arc<Assets>,
+    pay: impl Fn() + 'static,
+) -> impl IntoView {
     let logo = move || options.with(|o| o.logo);
     let (white, blue) = (assets.logo_white.clone(), assets.logo_blue.clone());
-    let src = move || if logo() == Logo::Blue { blue.clone() } else { white.clone() };
-    let busy = move || matches!(phase.get(), Phase::Busy | Phase::Redirecting | Phase::Polling);
-    let width = move || options.with(|o| o.button_width.map_or_else(|| "100%".to_owned(), |w| format!("{w}px")));
+    let src = move || {
+        if logo() == Logo::Blue {
+            blue.clone()
+        } else {
+            white.clone()
+        }
+    };
+    let busy = move || {
+        matches!(
+            phase.get(),
+            Phase::Busy | Phase::Redirecting | Phase::Polling
+        )
+    };
+    let width = move || {
+        options.with(|o| {
+            o.button_width
+                .map_or_else(|| "100%".to_owned(), |w| format!("{w}px"))
+        })
+    };
     let label = move || {
         let s = text::strings(options.with(|o| o.locale));
-        if busy() { s.processing } else { s.pay_with }
+        if busy() {
+            s.processing
+        } else {
+            s.pay_with
+        }
     };
     view! {
         <button
@@ -506,7 +606,10 @@ async fn poll(
     on_event: Emit,
     fail: impl Fn(Failure),
 ) {
-    let url = net::api_url(&proxy, &format!("/orders/{}", js_sys::encode_uri_component(&order_id)));
+    let url = net::api_url(
+        &proxy,
+        &format!("/orders/{}", js_sys::encode_uri_component(&order_id)),
+    );
     for _ in 0..model::POLL.1 {
         if phase.is_disposed() {
             return;
@@ -529,4 +632,3 @@ async fn poll(
     phase.set(Phase::Failed(Failure::Timeout));
     fail(Failure::Timeout);
 }
-

@@ -21,7 +21,9 @@ pub fn root(options: Signal<Options>, assets: Arc<Assets>, emit: Emit) -> AnyVie
     let theme = move || options.with(|o| o.theme.as_str());
     let lang = move || options.with(|o| o.locale.as_tag());
     let inner = match kind {
-        Kind::Checkout => view! { <Checkout options=options assets=assets on_event=emit /> }.into_any(),
+        Kind::Checkout => {
+            view! { <Checkout options=options assets=assets on_event=emit /> }.into_any()
+        }
         Kind::Badge => view! { <Badge options=options assets=assets on_event=emit /> }.into_any(),
     };
     view! { <div class="kc" data-theme=theme lang=lang>{inner}</div> }.into_any()

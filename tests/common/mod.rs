@@ -47,10 +47,18 @@ impl FakeFetch {
             let (handler, recorded) = (handler.clone(), recorded.clone());
             future_to_promise(async move {
                 let body = match request.text() {
-                    Ok(p) => JsFuture::from(p).await.ok().and_then(|v| v.as_string()).unwrap_or_default(),
+                    Ok(p) => JsFuture::from(p)
+                        .await
+                        .ok()
+                        .and_then(|v| v.as_string())
+                        .unwrap_or_default(),
                     Err(_) => String::new(),
                 };
-                let call = Call { method: request.method(), url: request.url(), body };
+                let call = Call {
+                    method: request.method(),
+                    url: request.url(),
+                    body,
+                };
                 recorded.borrow_mut().push(call.clone());
                 let mut reply = handler(&call);
                 loop {
@@ -62,7 +70,9 @@ impl FakeFetch {
                             }
                             reply = *next;
                         }
-                        Reply::NetworkError => return Err(js_sys::TypeError::new("Failed to fetch").into()),
+                        Reply::NetworkError => {
+                            return Err(js_sys::TypeError::new("Failed to fetch").into())
+                        }
                         Reply::Json(status, body) => {
                             if request.signal().aborted() {
                                 return Err(JsValue::from_str("AbortError"));
@@ -70,9 +80,14 @@ impl FakeFetch {
                             let init = ResponseInit::new();
                             init.set_status(status);
                             let headers = js_sys::Object::new();
-                            Reflect::set(&headers, &"Content-Type".into(), &"application/json".into())?;
+                            Reflect::set(
+                                &headers,
+                                &"Content-Type".into(),
+                                &"application/json".into(),
+                            )?;
                             init.set_headers(&headers);
-                            return Response::new_with_opt_str_and_init(Some(&body), &init).map(JsValue::from);
+                            return Response::new_with_opt_str_and_init(Some(&body), &init)
+                                .map(JsValue::from);
                         }
                     }
                 }
@@ -88,7 +103,11 @@ impl FakeFetch {
     }
 
     pub fn count(&self, path_part: &str) -> usize {
-        self.calls.borrow().iter().filter(|c| c.url.contains(path_part)).count()
+        self.calls
+            .borrow()
+            .iter()
+            .filter(|c| c.url.contains(path_part))
+            .count()
     }
 }
 
@@ -140,7 +159,8 @@ pub fn host(attrs: &[(&str, &str)]) -> HtmlElement {
 }
 
 pub fn shadow(el: &Element) -> ShadowRoot {
-    el.shadow_root().expect("the widget attaches an open shadow root")
+    el.shadow_root()
+        .expect("the widget attaches an open shadow root")
 }
 
 pub fn find(el: &Element, selector: &str) -> Option<Element> {
@@ -148,9 +168,13 @@ pub fn find(el: &Element, selector: &str) -> Option<Element> {
 }
 
 pub fn find_all(el: &Element, selector: &str) -> Vec<Element> {
-    let Some(root) = el.shadow_root() else { return vec![] };
+    let Some(root) = el.shadow_root() else {
+        return vec![];
+    };
     let list = root.query_selector_all(selector).unwrap();
-    (0..list.length()).filter_map(|i| list.item(i)?.dyn_into().ok()).collect()
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into().ok())
+        .collect()
 }
 
 pub fn text(el: &Element, selector: &str) -> Option<String> {
@@ -164,23 +188,36 @@ pub struct Events(pub Rc<RefCell<Vec<(String, JsValue)>>>);
 impl Events {
     pub fn listen(el: &Element) -> Events {
         let events = Events::default();
-        for name in ["kredivo:ready", "kredivo:select", "kredivo:redirect", "kredivo:error", "kredivo:complete"] {
+        for name in [
+            "kredivo:ready",
+            "kredivo:select",
+            "kredivo:redirect",
+            "kredivo:error",
+            "kredivo:complete",
+        ] {
             let store = events.0.clone();
-            let cb = Closure::<dyn Fn(web_sys::CustomEvent)>::new(move |e: web_sys::CustomEvent| {
-                if e.type_() == "kredivo:redirect" {
-                    // Tests never leave the page.
-                    e.prevent_default();
-                }
-                store.borrow_mut().push((e.type_(), e.detail()));
-            });
-            el.add_event_listener_with_callback(name, cb.as_ref().unchecked_ref()).unwrap();
+            let cb =
+                Closure::<dyn Fn(web_sys::CustomEvent)>::new(move |e: web_sys::CustomEvent| {
+                    if e.type_() == "kredivo:redirect" {
+                        // Tests never leave the page.
+                        e.prevent_default();
+                    }
+                    store.borrow_mut().push((e.type_(), e.detail()));
+                });
+            el.add_event_listener_with_callback(name, cb.as_ref().unchecked_ref())
+                .unwrap();
             cb.forget();
         }
         events
     }
 
     pub fn named(&self, name: &str) -> Vec<JsValue> {
-        self.0.borrow().iter().filter(|(n, _)| n == name).map(|(_, d)| d.clone()).collect()
+        self.0
+            .borrow()
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, d)| d.clone())
+            .collect()
     }
 
     pub fn len(&self) -> usize {
