@@ -135,16 +135,17 @@ pub fn dist() -> Res<Vec<Built>> {
         true,
     )?;
     let blue = read(&widget.join("kredivo-logo-blue.svg"))?;
+    // The button shows the white logo; the blue one appears only in a badge's dialog.
     let blue_name = emit(
         format!("kredivo-logo-blue.{}.svg", short_hash(&blue)),
         &blue,
-        true,
+        false,
     )?;
     let white = read(&widget.join("kredivo-logo-white.svg"))?;
     let white_name = emit(
         format!("kredivo-logo-white.{}.svg", short_hash(&white)),
         &white,
-        false,
+        true,
     )?;
 
     let template = String::from_utf8(read(&widget.join("loader.js"))?)
