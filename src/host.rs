@@ -2,7 +2,6 @@
 //! the `MutationObserver` that follows single-page apps, and DOM `CustomEvent`s.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -159,8 +158,46 @@ struct Mounted {
 struct Hub {
     assets: Option<Arc<Assets>>,
     next_id: u32,
-    live: HashMap<u32, Mounted>,
+    live: Live,
     observer: Option<Observer>,
+}
+
+/// Mounted widgets by id. Ids only grow, so pushing keeps the list sorted and lookups are a
+/// binary search; a `Vec` instead of a `HashMap` keeps hashbrown's code out of the wasm.
+#[derive(Default)]
+struct Live(Vec<(u32, Mounted)>);
+
+impl Live {
+    fn find(&self, id: u32) -> Result<usize, usize> {
+        self.0.binary_search_by_key(&id, |(k, _)| *k)
+    }
+    fn get(&self, id: &u32) -> Option<&Mounted> {
+        self.find(*id).ok().map(|i| &self.0[i].1)
+    }
+    fn get_mut(&mut self, id: &u32) -> Option<&mut Mounted> {
+        self.find(*id).ok().map(|i| &mut self.0[i].1)
+    }
+    fn contains_key(&self, id: &u32) -> bool {
+        self.find(*id).is_ok()
+    }
+    fn insert(&mut self, id: u32, m: Mounted) {
+        match self.find(id) {
+            Ok(i) => self.0[i].1 = m,
+            Err(i) => self.0.insert(i, (id, m)),
+        }
+    }
+    fn remove(&mut self, id: &u32) -> Option<Mounted> {
+        self.find(*id).ok().map(|i| self.0.remove(i).1)
+    }
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    fn keys(&self) -> impl Iterator<Item = &u32> + '_ {
+        self.0.iter().map(|(k, _)| k)
+    }
+    fn iter(&self) -> impl Iterator<Item = (&u32, &Mounted)> + '_ {
+        self.0.iter().map(|(k, m)| (k, m))
+    }
 }
 
 thread_local! {

@@ -136,23 +136,92 @@ impl Default for Rounding {
 }
 
 /// How interest accrues.
+///
+/// Serde: `{"kind": "zero_interest"}`, `{"kind": "flat_monthly", "rate_percent": "2.6"}` or
+/// `{"kind": "annuity", "monthly_rate_percent": "3.4787"}`. It goes through the plain struct
+/// [`ModelSpec`] rather than `#[serde(tag = "kind")]`: an internally tagged enum buffers the
+/// whole object into serde's `Content` first, which costs the browser widget kilobytes of
+/// wasm for the one pricing table it reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(try_from = "ModelSpec", into = "ModelSpec")]
 pub enum InterestModel {
     /// No interest: the amount (plus any fee) split evenly.
     ZeroInterest,
     /// A flat rate on the financed amount every month.
     FlatMonthly {
         /// Monthly rate in percent (2.6 means 2.6 % per month).
-        #[serde(with = "percent")]
         rate_percent: Decimal,
     },
     /// An amortising loan: `P·r / (1 − (1+r)^−n)`.
     Annuity {
         /// Monthly rate in percent (3.4787 reproduces doc 000).
-        #[serde(with = "percent")]
         monthly_rate_percent: Decimal,
     },
+}
+
+/// Which [`InterestModel`] a [`ModelSpec`] names.
+#[derive(Clone, Copy, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum ModelKind {
+    ZeroInterest,
+    FlatMonthly,
+    Annuity,
+}
+
+/// The serde shape of an [`InterestModel`]: the tag plus whichever rate it needs.
+#[derive(Serialize, Deserialize)]
+struct ModelSpec {
+    kind: ModelKind,
+    #[serde(
+        default,
+        with = "percent::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    rate_percent: Option<Decimal>,
+    #[serde(
+        default,
+        with = "percent::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    monthly_rate_percent: Option<Decimal>,
+}
+
+impl TryFrom<ModelSpec> for InterestModel {
+    type Error = &'static str;
+    fn try_from(spec: ModelSpec) -> Result<InterestModel, &'static str> {
+        match spec.kind {
+            ModelKind::ZeroInterest => Ok(InterestModel::ZeroInterest),
+            ModelKind::FlatMonthly => spec
+                .rate_percent
+                .map(|rate_percent| InterestModel::FlatMonthly { rate_percent })
+                .ok_or("missing field `rate_percent`"),
+            ModelKind::Annuity => spec
+                .monthly_rate_percent
+                .map(|monthly_rate_percent| InterestModel::Annuity {
+                    monthly_rate_percent,
+                })
+                .ok_or("missing field `monthly_rate_percent`"),
+        }
+    }
+}
+
+impl From<InterestModel> for ModelSpec {
+    fn from(model: InterestModel) -> ModelSpec {
+        let (kind, rate_percent, monthly_rate_percent) = match model {
+            InterestModel::ZeroInterest => (ModelKind::ZeroInterest, None, None),
+            InterestModel::FlatMonthly { rate_percent } => {
+                (ModelKind::FlatMonthly, Some(rate_percent), None)
+            }
+            InterestModel::Annuity {
+                monthly_rate_percent,
+            } => (ModelKind::Annuity, None, Some(monthly_rate_percent)),
+        };
+        ModelSpec {
+            kind,
+            rate_percent,
+            monthly_rate_percent,
+        }
+    }
 }
 
 /// A service fee charged on top of the amount.
@@ -858,6 +927,27 @@ mod percent {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
         deserializer.deserialize_any(crate::wire::DecimalVisitor)
+    }
+
+    /// The same for an optional percentage (`null` or absent is `None`).
+    pub mod option {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(
+            value: &Option<Decimal>,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match value {
+                Some(v) => super::serialize(v, serializer),
+                None => serializer.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Option<Decimal>, D::Error> {
+            deserializer.deserialize_option(crate::wire::OptionVisitor(crate::wire::DecimalVisitor))
+        }
     }
 }
 

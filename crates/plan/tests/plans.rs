@@ -609,6 +609,55 @@ fn an_invalid_table_fails_to_load() {
 }
 
 #[test]
+fn interest_models_keep_their_json_shape() {
+    // The shape `#[serde(tag = "kind")]` gave before the model went through a plain struct.
+    let models = [
+        (InterestModel::ZeroInterest, r#"{"kind":"zero_interest"}"#),
+        (
+            InterestModel::FlatMonthly {
+                rate_percent: pct("2.6"),
+            },
+            r#"{"kind":"flat_monthly","rate_percent":"2.6"}"#,
+        ),
+        (
+            InterestModel::Annuity {
+                monthly_rate_percent: pct("3.4787"),
+            },
+            r#"{"kind":"annuity","monthly_rate_percent":"3.4787"}"#,
+        ),
+    ];
+    for (model, json) in models {
+        assert_eq!(serde_json::to_string(&model).unwrap(), json);
+        assert_eq!(serde_json::from_str::<InterestModel>(json).unwrap(), model);
+    }
+    // Numbers with a fraction read digit for digit.
+    assert_eq!(
+        serde_json::from_str::<InterestModel>(
+            r#"{"kind":"annuity","monthly_rate_percent":3.4787}"#
+        )
+        .unwrap(),
+        InterestModel::Annuity {
+            monthly_rate_percent: pct("3.4787")
+        }
+    );
+    for (json, why) in [
+        (r#"{"kind":"annuity"}"#, "monthly_rate_percent"),
+        (
+            r#"{"kind":"flat_monthly","monthly_rate_percent":"2"}"#,
+            "rate_percent",
+        ),
+        (
+            r#"{"kind":"balloon","rate_percent":"2"}"#,
+            "unknown variant",
+        ),
+        (r#"{"rate_percent":"2"}"#, "kind"),
+    ] {
+        let err = serde_json::from_str::<InterestModel>(json).unwrap_err();
+        assert!(err.to_string().contains(why), "{json}: {err}");
+    }
+}
+
+#[test]
 fn credit_limits_filter_plans_per_payment_type() {
     // Doc 000's get_user_credit_details example (commas restored, `12_month` verbatim).
     let body = r#"{"Status": "OK",

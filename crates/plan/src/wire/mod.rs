@@ -118,8 +118,8 @@ impl<'de> Deserialize<'de> for WireTime {
 /// float that prints the same digits.
 ///
 /// JSON has no decimal type, so a fractional number crosses the boundary as an `f64`;
-/// it is converted through its shortest text form, never through float arithmetic, which
-/// round-trips any value of up to 15 significant digits exactly.
+/// it is converted by `rust_decimal` and rounded to 15 significant digits (no float text),
+/// which round-trips any value of up to 15 significant digits exactly.
 pub mod decimal {
     use super::*;
 
@@ -166,6 +166,16 @@ pub mod decimal {
     }
 }
 
+/// The decimal a JSON number with a fraction stood for: `2.95` becomes exactly Decimal 2.95.
+///
+/// The float is converted by `rust_decimal` and rounded to 15 significant digits, which
+/// recovers every literal of up to 15 significant digits exactly (an `f64` holds 15.9) and
+/// needs no float formatting, which would cost the browser widget ~20 KB of wasm.
+pub(crate) fn decimal_from_f64(v: f64) -> Option<Decimal> {
+    use rust_decimal::prelude::FromPrimitive;
+    Decimal::from_f64(v)?.round_sf(15).map(|d| d.normalize())
+}
+
 /// Visitor behind [`decimal`].
 #[derive(Clone, Copy)]
 pub(crate) struct DecimalVisitor;
@@ -189,9 +199,7 @@ impl Visitor<'_> for DecimalVisitor {
         if !v.is_finite() {
             return Err(E::custom("not a finite number"));
         }
-        // `{}` prints the shortest text that reads back as the same f64 and never uses an
-        // exponent, so 2.95 becomes exactly Decimal 2.95.
-        Decimal::from_str(&v.to_string()).map_err(|_| E::custom("number out of decimal range"))
+        decimal_from_f64(v).ok_or_else(|| E::custom("number out of decimal range"))
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
@@ -343,5 +351,40 @@ impl<'de, V: Visitor<'de> + Copy> Visitor<'de> for OptionVisitor<V> {
 
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_any(self.0).map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A literal of up to 15 significant digits comes back digit for digit, as the
+        /// float's shortest text form (what this replaced) gives it.
+        #[test]
+        fn floats_become_the_decimal_they_were_written_as(
+            mantissa in 0i64..1_000_000_000_000_000,
+            scale in 0u32..16,
+        ) {
+            let written = Decimal::new(mantissa, scale).normalize();
+            let float: f64 = written.to_string().parse().unwrap();
+            prop_assert_eq!(decimal_from_f64(float), Some(written));
+            prop_assert_eq!(
+                decimal_from_f64(float),
+                Decimal::from_str(&float.to_string()).ok().map(|d| d.normalize())
+            );
+        }
+    }
+
+    #[test]
+    fn doc_000_rates_and_out_of_range_floats() {
+        assert_eq!(decimal_from_f64(2.95), Some(Decimal::new(295, 2)));
+        assert_eq!(decimal_from_f64(3.4787), Some(Decimal::new(34_787, 4)));
+        assert_eq!(
+            decimal_from_f64(6_000_000.0),
+            Some(Decimal::from(6_000_000))
+        );
+        assert_eq!(decimal_from_f64(1e30), None);
     }
 }
