@@ -13,7 +13,7 @@ async fn main() -> anyhow::Result<()> {
     let result = h
         .wait_js(
             "the benchmark results",
-            "window.__kredivoBench && window.__kredivoBench.done ? window.__kredivoBench : null",
+            "document.body.dataset.benchDone === '1' ? window.__kredivoBench : null",
             Duration::from_secs(120),
         )
         .await?;
