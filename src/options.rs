@@ -321,8 +321,11 @@ pub fn parse(
         .unwrap_or_default();
     let button_width = match get("data-button-width") {
         Some(w) => Some(clamp_width(
+            // `strip_suffix`, not `trim_end_matches("px")`: a `&str` pattern there links
+            // core's two-way substring searcher (~2 KB of wasm) for two letters.
             w.trim()
-                .trim_end_matches("px")
+                .strip_suffix("px")
+                .unwrap_or(w.trim())
                 .parse::<u32>()
                 .map_err(|_| OptionError {
                     field: "buttonWidth",

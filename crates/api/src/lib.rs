@@ -21,6 +21,83 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+/// Serde for decimals as text (`"2400000"`, `"2.95"`): `Decimal`'s `Display` and
+/// `from_str_exact`.
+///
+/// Not `rust_decimal::serde::str`, whose reader also tries scientific notation (`"2.4e6"`),
+/// which no proxy sends and which costs the browser widget kilobytes of wasm.
+mod decimal_text {
+    use core::fmt;
+
+    use rust_decimal::Decimal;
+    use serde::{de, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(value)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
+        deserializer.deserialize_str(Text)
+    }
+
+    struct Text;
+
+    impl de::Visitor<'_> for Text {
+        type Value = Decimal;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a decimal number as a string")
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
+            Decimal::from_str_exact(v).map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+        }
+    }
+
+    /// The same for `Option<Decimal>` (`null` is `None`); pair it with `#[serde(default)]`.
+    pub mod option {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(
+            value: &Option<Decimal>,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match value {
+                Some(v) => serializer.collect_str(v),
+                None => serializer.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Option<Decimal>, D::Error> {
+            deserializer.deserialize_option(Maybe)
+        }
+
+        struct Maybe;
+
+        impl<'de> de::Visitor<'de> for Maybe {
+            type Value = Option<Decimal>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a decimal number as a string, or null")
+            }
+
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                super::deserialize(d).map(Some)
+            }
+        }
+    }
+}
+
 /// Path prefix of the versioned widget API.
 pub const API_PREFIX: &str = "/api/kredivo/v1";
 
@@ -55,7 +132,7 @@ pub struct PaymentTypesRequest {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "rust_decimal::serde::str_option"
+        with = "decimal_text::option"
     )]
     pub amount: Option<Decimal>,
 }
@@ -64,7 +141,7 @@ pub struct PaymentTypesRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentTypesResponse {
     /// The amount the proxy priced (whole rupiah); for a cart this is the order total.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "decimal_text")]
     pub amount: Decimal,
     /// Always `"IDR"`.
     pub currency: String,
@@ -86,32 +163,32 @@ pub struct PlanView {
     /// The provider's label, e.g. `"Bayar dalam 3 bulan"`; the widget localises its own.
     pub name: String,
     /// Amount due each month.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "decimal_text")]
     pub monthly_installment: Decimal,
     /// Total repaid over the whole plan.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "decimal_text")]
     pub total: Decimal,
     /// Interest over the whole plan (total − principal − fees).
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "decimal_text")]
     pub interest: Decimal,
     /// Service fee over the whole plan.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "decimal_text")]
     pub service_fee: Decimal,
     /// Paid up front, 0 for most plans.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "decimal_text")]
     pub down_payment: Decimal,
     /// The provider's displayed rate in percent (its exact meaning is unconfirmed).
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "rust_decimal::serde::str_option"
+        with = "decimal_text::option"
     )]
     pub rate: Option<Decimal>,
     /// Promotional monthly installment for the first [`PlanView::promo_months`] months.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "rust_decimal::serde::str_option"
+        with = "decimal_text::option"
     )]
     pub discounted_monthly_installment: Option<Decimal>,
     /// How many months the promotional installment lasts.
@@ -160,7 +237,7 @@ pub struct OrderView {
     /// Where the order stands, as confirmed with the provider.
     pub status: OrderStatus,
     /// The order total.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "decimal_text")]
     pub amount: Decimal,
     /// The chosen payment type id.
     pub payment_type: String,
@@ -379,6 +456,22 @@ mod tests {
         let r: PaymentTypesRequest = serde_json::from_str(r#"{"amount":"150000"}"#).unwrap();
         assert_eq!(r.amount, Some(Decimal::from(150_000)));
         assert_eq!(r.cart, None);
+    }
+
+    #[test]
+    fn amounts_are_plain_decimal_text() {
+        let r: PaymentTypesRequest = serde_json::from_str(r#"{"amount":"2.50"}"#).unwrap();
+        assert_eq!(r.amount, Some(Decimal::new(250, 2)));
+        assert_eq!(serde_json::to_string(&r).unwrap(), r#"{"amount":"2.50"}"#);
+        let r: PaymentTypesRequest = serde_json::from_str(r#"{"amount":null}"#).unwrap();
+        assert_eq!(r.amount, None);
+        for bad in [r#""1.5e6""#, "1500000", r#""""#, r#""Rp 10""#] {
+            let json = format!(r#"{{"amount":{bad}}}"#);
+            assert!(
+                serde_json::from_str::<PaymentTypesRequest>(&json).is_err(),
+                "{json}"
+            );
+        }
     }
 
     #[test]

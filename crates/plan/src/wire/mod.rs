@@ -5,7 +5,6 @@
 //! into with `TryFrom`. Kredivo's Checkout API v2 lives in [`kredivo`].
 
 use core::fmt;
-use core::str::FromStr;
 
 use rust_decimal::Decimal;
 use serde::de::{self, Visitor};
@@ -203,7 +202,8 @@ impl Visitor<'_> for DecimalVisitor {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
-        Decimal::from_str(v.trim()).map_err(|_| E::custom(format_args!("{v:?} is not a number")))
+        Decimal::from_str_exact(v.trim())
+            .map_err(|_| E::custom(format_args!("{v:?} is not a number")))
     }
 }
 
@@ -357,6 +357,7 @@ impl<'de, V: Visitor<'de> + Copy> Visitor<'de> for OptionVisitor<V> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use core::str::FromStr;
     use proptest::prelude::*;
 
     proptest! {
