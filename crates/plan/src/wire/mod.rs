@@ -172,7 +172,18 @@ pub mod decimal {
 /// needs no float formatting, which would cost the browser widget ~20 KB of wasm.
 pub(crate) fn decimal_from_f64(v: f64) -> Option<Decimal> {
     use rust_decimal::prelude::FromPrimitive;
-    Decimal::from_f64(v)?.round_sf(15).map(|d| d.normalize())
+    let d = Decimal::from_f64(v)?;
+    // Where the leading digit sits: digits before the point, or minus the zeros after it.
+    // Rounding to `15 - magnitude` places keeps 15 significant digits (what `round_sf`
+    // does, with the `round_dp` the pricing code links anyway).
+    let mantissa = d.mantissa().unsigned_abs();
+    let digits = mantissa.checked_ilog10().map_or(0, |l| i64::from(l) + 1);
+    let places = 15 - (digits - i64::from(d.scale()));
+    match u32::try_from(places) {
+        Ok(places) => Some(d.round_dp(places).normalize()),
+        // A whole number of more than 15 digits: nothing after the point to round.
+        Err(_) => Some(d.normalize()),
+    }
 }
 
 /// Visitor behind [`decimal`].
@@ -387,5 +398,16 @@ mod tests {
             Some(Decimal::from(6_000_000))
         );
         assert_eq!(decimal_from_f64(1e30), None);
+        // 15 significant digits after leading zeros, and negative values.
+        assert_eq!(
+            decimal_from_f64(1.23456789012345e-10),
+            Some(Decimal::new(123_456_789_012_345, 24))
+        );
+        assert_eq!(decimal_from_f64(-2.95), Some(Decimal::new(-295, 2)));
+        // A whole float beyond 15 digits is kept whole.
+        assert_eq!(
+            decimal_from_f64(1e20),
+            Some(Decimal::from(100_000_000_000_000_000_000u128))
+        );
     }
 }
