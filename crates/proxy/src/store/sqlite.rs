@@ -158,6 +158,29 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
 }
 
 impl SqliteStore {
+    /// Rows of an append-only log table (`base` is its SELECT … FROM), for one order or all,
+    /// oldest first.
+    async fn log_rows(
+        &self,
+        base: &str,
+        order_id: Option<&str>,
+    ) -> Result<Vec<SqliteRow>, StoreError> {
+        let rows = match order_id {
+            Some(id) => {
+                sqlx::query(&format!("{base} WHERE order_id = $1 ORDER BY at, id"))
+                    .bind(id)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+            None => {
+                sqlx::query(&format!("{base} ORDER BY at, id"))
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+        };
+        Ok(rows)
+    }
+
     async fn order_by_key(&self, key: &str) -> Result<Option<OrderRecord>, StoreError> {
         let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE idempotency_key = $1");
         let row = sqlx::query(&sql)
@@ -589,19 +612,7 @@ impl Store for SqliteStore {
         Box::pin(async move {
             let base = "SELECT id, at, gateway, operation, method, endpoint, order_id, request, response, \
                         http_status, latency_ms, error FROM provider_calls";
-            let rows = match order_id {
-                Some(id) => {
-                    sqlx::query(&format!("{base} WHERE order_id = $1 ORDER BY at, id"))
-                        .bind(id)
-                        .fetch_all(&self.pool)
-                        .await?
-                }
-                None => {
-                    sqlx::query(&format!("{base} ORDER BY at, id"))
-                        .fetch_all(&self.pool)
-                        .await?
-                }
-            };
+            let rows = self.log_rows(base, order_id).await?;
             rows.iter()
                 .map(|row| {
                     let http_status: Option<i64> = row.try_get("http_status")?;
@@ -653,19 +664,7 @@ impl Store for SqliteStore {
     ) -> BoxFuture<'a, Result<Vec<NotificationRecord>, StoreError>> {
         Box::pin(async move {
             let base = "SELECT id, at, gateway, order_id, transaction_id, raw_body, verdict, detail FROM notifications";
-            let rows = match order_id {
-                Some(id) => {
-                    sqlx::query(&format!("{base} WHERE order_id = $1 ORDER BY at, id"))
-                        .bind(id)
-                        .fetch_all(&self.pool)
-                        .await?
-                }
-                None => {
-                    sqlx::query(&format!("{base} ORDER BY at, id"))
-                        .fetch_all(&self.pool)
-                        .await?
-                }
-            };
+            let rows = self.log_rows(base, order_id).await?;
             rows.iter()
                 .map(|row| {
                     Ok(NotificationRecord {
