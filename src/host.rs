@@ -124,8 +124,27 @@ impl Emit {
 /// mounted element must mount on their own).
 const MARK: &str = "__kredivoCheckoutId";
 
-/// The elements the widget finds by itself.
+#[cfg(not(any(feature = "checkout", feature = "badge")))]
+compile_error!("enable the `checkout` feature, the `badge` feature or both");
+
+/// The elements this build finds by itself. An element carrying both attributes is a badge
+/// (as [`options::parse`] decides), so the checkout bundle leaves it to the badge bundle.
+#[cfg(all(feature = "checkout", feature = "badge"))]
 pub const SELECTOR: &str = "[data-kredivo-checkout],[data-kredivo-badge]";
+/// The elements this build finds by itself (the checkout bundle).
+#[cfg(all(feature = "checkout", not(feature = "badge")))]
+pub const SELECTOR: &str = "[data-kredivo-checkout]:not([data-kredivo-badge])";
+/// The elements this build finds by itself (the badge bundle).
+#[cfg(all(feature = "badge", not(feature = "checkout")))]
+pub const SELECTOR: &str = "[data-kredivo-badge]";
+
+/// Whether this build includes the widget of `kind` (see the crate's features).
+pub fn supports(kind: Kind) -> bool {
+    match kind {
+        Kind::Checkout => cfg!(feature = "checkout"),
+        Kind::Badge => cfg!(feature = "badge"),
+    }
+}
 
 /// Attributes whose change re-reads a host's options.
 const WATCHED: [&str; 13] = [
@@ -287,6 +306,13 @@ pub fn mount(el: &Element, js: Option<JsOptions>) -> Result<u32, MountError> {
         Err(e) if from_js => return Err(MountError(e.to_string())),
         Err(e) => fallback_options(el, &js, &e),
     };
+    if !supports(options.kind) {
+        return Err(MountError(format!(
+            "this bundle has no {} widget; load it with KredivoCheckout.load(\"{}\")",
+            options.kind.as_str(),
+            options.kind.as_str()
+        )));
+    }
     let document = el
         .owner_document()
         .ok_or_else(|| MountError("element has no document".into()))?;

@@ -20,9 +20,12 @@ pub mod host;
 pub mod model;
 pub mod net;
 pub mod options;
+#[cfg(feature = "badge")]
 pub mod pricing;
 pub mod surface;
 pub mod text;
 pub mod view;
 
-pub use surface::{bench_plans, boot, mount, Handle};
+#[cfg(feature = "badge")]
+pub use surface::bench_plans;
+pub use surface::{boot, mount, Handle};

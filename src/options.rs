@@ -21,6 +21,16 @@ pub enum Kind {
     Badge,
 }
 
+impl Kind {
+    /// `checkout` or `badge`, as the `kind` option spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Checkout => "checkout",
+            Kind::Badge => "badge",
+        }
+    }
+}
+
 /// Colour scheme of the widget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Theme {

@@ -1,5 +1,9 @@
-//! The whole JavaScript surface, in one place: `boot` (called by the loader),
-//! `window.KredivoCheckout.mount(el, options)` with its handle, and `benchPlans`.
+//! The whole JavaScript surface of one bundle, in one place: `boot` (called by the loader),
+//! `mount(el, options)` with its handle, `stats` and (badge bundle) `benchPlans`.
+//!
+//! `window.KredivoCheckout` itself belongs to the loader (`www/widget/loader.js`): it loads
+//! the checkout bundle, the badge bundle or both, as the page needs, and sends each
+//! `mount` to the bundle of the element's kind.
 //!
 //! Every function takes one options object through serde-wasm-bindgen and returns
 //! `Result<_, JsError>`; names are camelCase. The TypeScript types ship as
@@ -11,11 +15,11 @@ use web_sys::Element;
 use crate::host::{self, Assets};
 use crate::options::JsOptions;
 
-/// The widget's version, `window.KredivoCheckout.version`.
+/// The widget's version (the loader publishes it as `window.KredivoCheckout.version`).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Starts the widget: records the asset URLs, installs `window.KredivoCheckout`, mounts every
-/// `[data-kredivo-checkout]` and `[data-kredivo-badge]` and follows the document for more.
+/// Starts the bundle: records the asset URLs, mounts every element of this bundle's kinds
+/// ([`host::SELECTOR`]) and follows the document for more.
 ///
 /// Called once by the loader with `{css, logoBlue, logoWhite}`; later calls do nothing.
 #[wasm_bindgen]
@@ -30,7 +34,6 @@ pub fn boot_with(assets: Assets) -> Result<(), JsError> {
     if !host::set_assets(assets) {
         return Ok(());
     }
-    install_global()?;
     if let Some(root) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.document_element())
@@ -39,34 +42,6 @@ pub fn boot_with(assets: Assets) -> Result<(), JsError> {
     }
     host::observe();
     Ok(())
-}
-
-fn install_global() -> Result<(), JsError> {
-    let window = web_sys::window().ok_or_else(|| JsError::new("no window"))?;
-    let api = js_sys::Object::new();
-    let mount = Closure::<dyn Fn(JsValue, JsValue) -> Result<Handle, JsError>>::new(mount);
-    js_sys::Reflect::set(&api, &"mount".into(), &mount.into_js_value())
-        .and_then(|_| js_sys::Reflect::set(&api, &"version".into(), &VERSION.into()))
-        .and_then(|_| {
-            let bench =
-                Closure::<dyn Fn(String, u32) -> Result<u32, JsError>>::new(|a: String, n| {
-                    bench_plans(&a, n)
-                });
-            js_sys::Reflect::set(&api, &"benchPlans".into(), &bench.into_js_value())
-        })
-        .and_then(|_| {
-            let stats = Closure::<dyn Fn() -> JsValue>::new(stats);
-            js_sys::Reflect::set(&api, &"stats".into(), &stats.into_js_value())
-        })
-        .and_then(|_| {
-            js_sys::Reflect::set(
-                &window,
-                &"KredivoCheckout".into(),
-                &js_sys::Object::freeze(&api),
-            )
-        })
-        .map(|_| ())
-        .map_err(|_| JsError::new("cannot install window.KredivoCheckout"))
 }
 
 /// A mounted widget, returned by `KredivoCheckout.mount`.
@@ -130,6 +105,7 @@ pub fn mount(target: JsValue, options: JsValue) -> Result<Handle, JsError> {
     Ok(Handle { id })
 }
 
+#[cfg(feature = "badge")]
 /// `benchPlans(amount, iterations)`: computes every plan of `amount` with the reference
 /// table `iterations` times into one reused buffer; returns how many plans were computed.
 /// The benchmark page times it with `performance.now()`.
@@ -159,7 +135,17 @@ pub fn stats() -> JsValue {
     let _ = js_sys::Reflect::set(
         &o,
         &"pricingRequests".into(),
-        &(crate::pricing::requests_started() as u32).into(),
+        &(pricing_requests() as u32).into(),
     );
     o.into()
+}
+
+#[cfg(feature = "badge")]
+fn pricing_requests() -> usize {
+    crate::pricing::requests_started()
+}
+
+#[cfg(not(feature = "badge"))]
+fn pricing_requests() -> usize {
+    0
 }

@@ -6,20 +6,15 @@ mod common;
 
 use common::*;
 use js_sys::Reflect;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn api() -> JsValue {
-    Reflect::get(&web_sys::window().unwrap(), &"KredivoCheckout".into()).unwrap()
-}
-
-fn js_mount(el: &web_sys::Element, options: &JsValue) -> Result<JsValue, JsValue> {
-    let mount: js_sys::Function = Reflect::get(&api(), &"mount".into())
-        .unwrap()
-        .unchecked_into();
-    mount.call2(&JsValue::NULL, el, options)
+/// `mount` as the bundle exports it to the loader (`window.KredivoCheckout.mount` forwards
+/// here; the loader's own part is tested end to end in crates/e2e/tests/embedding.rs).
+fn js_mount(el: &web_sys::Element, options: &JsValue) -> Result<kredivo_checkout::Handle, JsValue> {
+    kredivo_checkout::mount(el.clone().into(), options.clone()).map_err(JsValue::from)
 }
 
 fn options(pairs: &[(&str, JsValue)]) -> JsValue {
@@ -65,10 +60,8 @@ async fn elements_mount_from_data_attributes_with_an_open_shadow_root_and_the_st
 }
 
 #[wasm_bindgen_test]
-async fn the_global_api_mounts_updates_and_destroys() {
+async fn the_exported_api_mounts_updates_and_destroys() {
     boot();
-    let version = Reflect::get(&api(), &"version".into()).unwrap().as_string();
-    assert_eq!(version.as_deref(), Some(env!("CARGO_PKG_VERSION")));
     let fetch = FakeFetch::install(|c| {
         let amount: i64 = c
             .body
@@ -95,11 +88,9 @@ async fn the_global_api_mounts_updates_and_destroys() {
     })
     .await;
 
-    let update: js_sys::Function = Reflect::get(&handle, &"update".into())
-        .unwrap()
-        .unchecked_into();
-    update
-        .call1(&handle, &options(&[("amount", "600000".into())]))
+    handle
+        .update(options(&[("amount", "600000".into())]))
+        .map_err(JsValue::from)
         .unwrap();
     until("updated", || {
         text(&el, ".kc-plan").filter(|t| t.contains("Rp 200,000"))
@@ -118,33 +109,24 @@ async fn the_global_api_mounts_updates_and_destroys() {
             .length(),
         1
     );
-    assert!(Reflect::get(&again, &"mounted".into())
-        .unwrap()
-        .as_bool()
-        .unwrap());
+    assert!(again.mounted());
 
     let bad = js_mount(&host(&[]), &options(&[("amount", "12.5".into())]));
     assert!(bad.is_err(), "invalid options throw");
 
-    let destroy: js_sys::Function = Reflect::get(&handle, &"destroy".into())
-        .unwrap()
-        .unchecked_into();
-    destroy.call0(&handle).unwrap();
+    handle.destroy();
     assert_eq!(
         shadow(&el).child_element_count(),
         0,
         "shadow content is gone"
     );
-    assert!(!Reflect::get(&handle, &"mounted".into())
-        .unwrap()
-        .as_bool()
-        .unwrap());
+    assert!(!handle.mounted());
     let (calls, seen) = (fetch.calls().len(), events.len());
     el.set_attribute("data-amount", "900000").unwrap();
     sleep(400).await;
     assert_eq!(fetch.calls().len(), calls, "no request after destroy");
     assert_eq!(events.len(), seen, "no event after destroy");
-    destroy.call0(&handle).unwrap(); // twice is harmless
+    handle.destroy(); // twice is harmless
     el.remove();
 }
 

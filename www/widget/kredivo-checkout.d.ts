@@ -86,13 +86,23 @@ export interface KredivoEventMap {
   "kredivo:complete": CustomEvent<{ orderId: string; status: "settled" | "denied" | "expired" | "cancelled" }>;
 }
 
+/** The two bundles the loader fetches as the page needs them. */
+export type KredivoWidgetKind = "checkout" | "badge";
+
 export interface KredivoCheckoutApi {
+  /** Loads (once) and starts the bundle of a widget kind; the loader does this by itself for
+   *  every kind whose elements the page has, and when one appears later. */
+  load(kind: KredivoWidgetKind): Promise<void>;
   /** Mounts a widget on an element (or the first match of a CSS selector). Mounting the same
-   *  element again returns the same widget, updated. Throws on invalid options. */
+   *  element again returns the same widget, updated. The element's kind (`options.kind`, else
+   *  a `data-kredivo-badge` attribute makes a badge, else a checkout) must be loaded:
+   *  `await KredivoCheckout.load("checkout")` first on a page that had no such element.
+   *  Throws on invalid options. */
   mount(target: Element | string, options?: KredivoCheckoutOptions): KredivoCheckoutHandle;
   /** The widget's version. */
   readonly version: string;
-  /** Benchmark hook: computes every plan of `amount` `iterations` times; returns the count. */
+  /** Benchmark hook (badge bundle): computes every plan of `amount` `iterations` times;
+   *  returns the count. */
   benchPlans(amount: string, iterations: number): number;
   /** How many widgets are mounted and how many pricing requests the page made. */
   stats(): { mounted: number; pricingRequests: number };
@@ -100,11 +110,12 @@ export interface KredivoCheckoutApi {
 
 declare global {
   interface Window {
-    /** Installed once the script has loaded; listen for `kredivo:loaded` on `document`. */
+    /** Installed as soon as the loader runs; each bundle announces itself with
+     *  `kredivo:loaded` on `document`. */
     KredivoCheckout?: KredivoCheckoutApi;
   }
   interface HTMLElementEventMap extends KredivoEventMap {}
   interface DocumentEventMap {
-    "kredivo:loaded": CustomEvent<{ version: string }>;
+    "kredivo:loaded": CustomEvent<{ version: string; widget: KredivoWidgetKind }>;
   }
 }

@@ -1,9 +1,18 @@
 // Kredivo Checkout loader.
 //
 // `cargo xtask dist` copies this template to dist/kredivo-checkout.js and replaces the
-// placeholders with content-hashed file names next to it. It fetches the wasm while the
-// wasm-bindgen glue loads, initialises it, then calls boot(), which mounts every
-// [data-kredivo-checkout] and [data-kredivo-badge] element, now and later.
+// placeholders with content-hashed file names next to it.
+//
+// The widget ships as two wasm bundles: the checkout widget (`[data-kredivo-checkout]`) and
+// the installment badges with the plan calculator (`[data-kredivo-badge]`). Once the page is
+// parsed, the loader fetches the bundle of each kind the page has, initialises it and calls
+// its boot(), which mounts every element of that kind, now and later. A kind that appears
+// later (a single-page app adding a checkout) is loaded then; a page with neither loads
+// nothing until it asks with KredivoCheckout.load(kind).
+//
+// window.KredivoCheckout is the loader's: `version`, `load(kind)`, `mount(target, options)`
+// (sent to the bundle of the element's kind, which must be loaded), `stats()` and
+// `benchPlans(amount, n)` (badge bundle).
 //
 // Works under `script-src 'self' 'wasm-unsafe-eval'`: no eval, no inline script, no blob URLs.
 // Including the script twice (even from two URLs) loads and mounts once.
@@ -15,16 +24,109 @@ if (!g.__kredivoCheckout) {
   } catch (_) {
     // performance.mark is optional.
   }
-  const wasm = fetch(at("__WASM__"));
-  g.__kredivoCheckout = import(at("__BINDGEN_JS__"))
-    .then(async (glue) => {
-      await glue.default({ module_or_path: wasm });
-      glue.boot({ css: at("__CSS__"), logoBlue: at("__LOGO_BLUE__"), logoWhite: at("__LOGO_WHITE__") });
-      document.dispatchEvent(new CustomEvent("kredivo:loaded", { detail: { version: g.KredivoCheckout.version } }));
-      return g.KredivoCheckout;
-    })
-    .catch((error) => {
-      console.error("Kredivo Checkout could not start:", error);
-      throw error;
+  const version = "__VERSION__";
+  const assets = { css: at("__CSS__"), logoBlue: at("__LOGO_BLUE__"), logoWhite: at("__LOGO_WHITE__") };
+  const bundles = {
+    checkout: { js: "__CHECKOUT_JS__", wasm: "__CHECKOUT_WASM__", selector: "[data-kredivo-checkout]:not([data-kredivo-badge])" },
+    badge: { js: "__BADGE_JS__", wasm: "__BADGE_WASM__", selector: "[data-kredivo-badge]" },
+  };
+  const kinds = Object.keys(bundles);
+  const loading = {};
+  const failed = {};
+  const booted = {};
+
+  const load = (kind) => {
+    const b = bundles[kind];
+    if (!b) {
+      return Promise.reject(new TypeError(`KredivoCheckout.load: unknown widget "${kind}" (use "checkout" or "badge")`));
+    }
+    if (!loading[kind]) {
+      delete failed[kind];
+      const wasm = fetch(at(b.wasm));
+      loading[kind] = import(at(b.js))
+        .then(async (glue) => {
+          await glue.default({ module_or_path: wasm });
+          glue.boot(assets);
+          booted[kind] = glue;
+          document.dispatchEvent(new CustomEvent("kredivo:loaded", { detail: { version, widget: kind } }));
+        })
+        .catch((error) => {
+          // Not retried on every DOM change; KredivoCheckout.load(kind) tries again.
+          delete loading[kind];
+          failed[kind] = true;
+          console.error(`Kredivo Checkout could not start the ${kind} widget:`, error);
+          throw error;
+        });
+    }
+    return loading[kind];
+  };
+
+  // The same rule as the widget's options: a badge attribute (or `kind`) makes a badge.
+  const kindOf = (el, options) =>
+    (options && options.kind) || (el.hasAttribute("data-kredivo-badge") ? "badge" : "checkout");
+
+  const bundleFor = (kind, what) => {
+    const glue = booted[kind];
+    if (!glue) {
+      throw new Error(`KredivoCheckout.${what}: the ${kind} widget is not loaded yet; await KredivoCheckout.load("${kind}") first`);
+    }
+    return glue;
+  };
+
+  g.KredivoCheckout = Object.freeze({
+    version,
+    load: (kind) => load(kind).then(() => undefined),
+    mount(target, options) {
+      const el = typeof target === "string" ? document.querySelector(target) : target;
+      if (!(el instanceof Element)) {
+        throw new TypeError(
+          typeof target === "string"
+            ? `KredivoCheckout.mount: nothing matches ${JSON.stringify(target)}`
+            : "KredivoCheckout.mount: the first argument must be an element",
+        );
+      }
+      return bundleFor(kindOf(el, options), "mount").mount(el, options);
+    },
+    stats() {
+      const total = { mounted: 0, pricingRequests: 0 };
+      for (const glue of Object.values(booted)) {
+        const s = glue.stats();
+        total.mounted += s.mounted;
+        total.pricingRequests += s.pricingRequests;
+      }
+      return total;
+    },
+    benchPlans: (amount, iterations) => bundleFor("badge", "benchPlans").benchPlans(amount, iterations),
+  });
+
+  // Loads the bundle of every kind on the page; follows the page until both are loaded.
+  const wanted = () =>
+    kinds.filter((k) => !loading[k] && !failed[k] && document.querySelector(bundles[k].selector));
+  const start = () => {
+    const all = wanted().map(load);
+    g.__kredivoCheckout = Promise.allSettled(all).then(() => g.KredivoCheckout);
+    if (kinds.every((k) => loading[k])) {
+      return;
+    }
+    const observer = new MutationObserver(() => {
+      for (const k of wanted()) {
+        load(k).catch(() => {});
+      }
+      if (kinds.every((k) => loading[k])) {
+        observer.disconnect();
+      }
     });
+    observer.observe(document.documentElement, {
+      childList: true,
+      subtree: true,
+      attributes: true,
+      attributeFilter: ["data-kredivo-checkout", "data-kredivo-badge"],
+    });
+  };
+  g.__kredivoCheckout = true;
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start, { once: true });
+  } else {
+    start();
+  }
 }

@@ -7,6 +7,26 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// The pages a browser may load the widget on, for counting what each downloads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    /// A checkout page: loader, checkout bundle, stylesheet, the white logo of the button.
+    Checkout,
+    /// A listing or product page: loader, badge bundle, stylesheet.
+    Badge,
+}
+
+impl Page {
+    const ALL: [Page; 2] = [Page::Checkout, Page::Badge];
+
+    fn name(self) -> &'static str {
+        match self {
+            Page::Checkout => "checkout",
+            Page::Badge => "badge",
+        }
+    }
+}
+
 /// One file written to `dist/`, with what a browser would download.
 pub struct Built {
     /// File name inside `dist/`.
@@ -17,18 +37,40 @@ pub struct Built {
     pub gzip: usize,
     /// Bytes brotli-compressed (quality 11, as static pre-compression uses).
     pub brotli: usize,
-    /// Whether a browser downloads it to show the widget (wasm, JS, CSS, the logo).
-    pub transfer: bool,
+    /// The pages that download it to show the widget.
+    pub pages: &'static [Page],
 }
 
-/// Builds the widget in its size profile and runs wasm-bindgen; returns the glue JS and wasm.
-fn build_widget() -> Res<(PathBuf, PathBuf)> {
+/// One wasm bundle: the crate built with some of its features.
+struct Bundle {
+    /// `checkout` or `badge`: the feature, the file names and the loader's placeholders.
+    kind: &'static str,
+    /// Pages that download it.
+    pages: &'static [Page],
+}
+
+const BUNDLES: [Bundle; 2] = [
+    Bundle {
+        kind: "checkout",
+        pages: &[Page::Checkout],
+    },
+    Bundle {
+        kind: "badge",
+        pages: &[Page::Badge],
+    },
+];
+
+/// Builds one bundle in the size profile and runs wasm-bindgen; returns the glue JS and wasm.
+fn build_widget(kind: &str) -> Res<(PathBuf, PathBuf)> {
     setup::wasm_toolchain()?;
     run(util::cargo().args([
         "build",
         "--package",
         "kredivo-checkout",
         "--lib",
+        "--no-default-features",
+        "--features",
+        kind,
         "--target",
         "wasm32-unknown-unknown",
         "--profile",
@@ -36,7 +78,7 @@ fn build_widget() -> Res<(PathBuf, PathBuf)> {
     ]))?;
     let target = util::target_dir();
     let wasm_in = target.join("wasm32-unknown-unknown/wasm-release/kredivo_checkout.wasm");
-    let out = target.join("wasm-bindgen");
+    let out = target.join("wasm-bindgen").join(kind);
     let _ = std::fs::remove_dir_all(&out);
     run(Command::new("wasm-bindgen")
         .arg("--target")
@@ -87,7 +129,10 @@ fn brotli(bytes: &[u8]) -> Res<Vec<u8>> {
 pub fn dist() -> Res<Vec<Built>> {
     let root = util::root();
     let widget = root.join("www/widget");
-    let (glue_path, wasm_path) = build_widget()?;
+    let built_bundles = BUNDLES
+        .iter()
+        .map(|b| build_widget(b.kind).and_then(|(glue, wasm)| Ok((b, read(&glue)?, read(&wasm)?))))
+        .collect::<Res<Vec<_>>>()?;
 
     let dist = root.join("dist");
     let _ = std::fs::remove_dir_all(&dist);
@@ -96,7 +141,7 @@ pub fn dist() -> Res<Vec<Built>> {
     let mut built = Vec::new();
     // Each file is written with pre-compressed `.br` and `.gz` siblings, which static
     // servers (the demo's, nginx's gzip_static/brotli_static, CDNs) send as they are.
-    let mut emit = |name: String, bytes: &[u8], transfer: bool| -> Res<String> {
+    let mut emit = |name: String, bytes: &[u8], pages: &'static [Page]| -> Res<String> {
         let write = |file: String, data: &[u8]| {
             std::fs::write(dist.join(&file), data)
                 .map_err(|e| format!("cannot write dist/{file}: {e}"))
@@ -110,54 +155,58 @@ pub fn dist() -> Res<Vec<Built>> {
             gzip: gz.len(),
             brotli: br.len(),
             name: name.clone(),
-            transfer,
+            pages,
         });
         Ok(name)
     };
 
     // Hashed assets first; the loader (stable name) points at them.
-    let wasm = read(&wasm_path)?;
-    let wasm_name = emit(
-        format!("kredivo-checkout.{}.wasm", short_hash(&wasm)),
-        &wasm,
-        true,
-    )?;
-    let glue = read(&glue_path)?;
-    let glue_name = emit(
-        format!("kredivo-checkout.{}.js", short_hash(&glue)),
-        &glue,
-        true,
-    )?;
+    let mut placeholders = Vec::new();
+    for (bundle, glue, wasm) in &built_bundles {
+        let k = bundle.kind;
+        let wasm_name = emit(
+            format!("kredivo-{k}.{}.wasm", short_hash(wasm)),
+            wasm,
+            bundle.pages,
+        )?;
+        let glue_name = emit(
+            format!("kredivo-{k}.{}.js", short_hash(glue)),
+            glue,
+            bundle.pages,
+        )?;
+        let upper = k.to_ascii_uppercase();
+        placeholders.push((format!("__{upper}_WASM__"), wasm_name));
+        placeholders.push((format!("__{upper}_JS__"), glue_name));
+    }
     let css = read(&widget.join("kredivo-checkout.css"))?;
     let css_name = emit(
         format!("kredivo-checkout.{}.css", short_hash(&css)),
         &css,
-        true,
+        &Page::ALL,
     )?;
     let blue = read(&widget.join("kredivo-logo-blue.svg"))?;
     // The button shows the white logo; the blue one appears only in a badge's dialog.
     let blue_name = emit(
         format!("kredivo-logo-blue.{}.svg", short_hash(&blue)),
         &blue,
-        false,
+        &[],
     )?;
     let white = read(&widget.join("kredivo-logo-white.svg"))?;
     let white_name = emit(
         format!("kredivo-logo-white.{}.svg", short_hash(&white)),
         &white,
-        true,
+        &[Page::Checkout],
     )?;
 
     let template = String::from_utf8(read(&widget.join("loader.js"))?)
         .map_err(|_| "www/widget/loader.js is not UTF-8".to_string())?;
     let mut loader = template;
-    for (placeholder, value) in [
-        ("__BINDGEN_JS__", &glue_name),
-        ("__WASM__", &wasm_name),
-        ("__CSS__", &css_name),
-        ("__LOGO_BLUE__", &blue_name),
-        ("__LOGO_WHITE__", &white_name),
-    ] {
+    placeholders.extend([
+        ("__CSS__".to_owned(), css_name),
+        ("__LOGO_BLUE__".to_owned(), blue_name),
+        ("__LOGO_WHITE__".to_owned(), white_name),
+    ]);
+    for (placeholder, value) in &placeholders {
         if !loader.contains(placeholder) {
             return Err(format!(
                 "www/widget/loader.js lacks the {placeholder} placeholder"
@@ -166,11 +215,18 @@ pub fn dist() -> Res<Vec<Built>> {
         loader = loader.replace(placeholder, value);
     }
     loader = loader.replace("__VERSION__", env!("CARGO_PKG_VERSION"));
-    emit("kredivo-checkout.js".into(), loader.as_bytes(), true)?;
+    // Every page downloads the loader: its comment lines (documentation for maintainers,
+    // kept in www/widget/loader.js) stay out of what ships.
+    let loader: String = loader
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    emit("kredivo-checkout.js".into(), loader.as_bytes(), &Page::ALL)?;
 
     let dts = widget.join("kredivo-checkout.d.ts");
     if dts.exists() {
-        emit("kredivo-checkout.d.ts".into(), &read(&dts)?, false)?;
+        emit("kredivo-checkout.d.ts".into(), &read(&dts)?, &[])?;
     }
 
     print_sizes(&built);
@@ -182,52 +238,76 @@ fn kb(n: usize) -> String {
     format!("{:.1} KB", n as f64 / 1000.0)
 }
 
+fn pages_of(b: &Built) -> String {
+    if b.pages.is_empty() {
+        return "(not loaded by default)".into();
+    }
+    let names: Vec<&str> = b.pages.iter().map(|p| p.name()).collect();
+    names.join(", ")
+}
+
 fn print_sizes(built: &[Built]) {
     println!(
-        "\n{:<40} {:>10} {:>10} {:>10}",
+        "\n{:<40} {:>10} {:>10} {:>10}  loaded on",
         "dist/", "raw", "gzip", "brotli"
     );
     for b in built {
         println!(
-            "{:<40} {:>10} {:>10} {:>10}{}",
+            "{:<40} {:>10} {:>10} {:>10}  {}",
             b.name,
             kb(b.raw),
             kb(b.gzip),
             kb(b.brotli),
-            if b.transfer {
-                ""
-            } else {
-                "  (not loaded by default)"
-            }
+            pages_of(b)
         );
     }
-    let (raw, gz, br) = built.iter().filter(|b| b.transfer).fold((0, 0, 0), |a, b| {
-        (a.0 + b.raw, a.1 + b.gzip, a.2 + b.brotli)
-    });
-    println!(
-        "{:<40} {:>10} {:>10} {:>10}\n",
-        "transfer (loader+glue+wasm+css+logo)",
-        kb(raw),
-        kb(gz),
-        kb(br)
-    );
+    for page in Page::ALL {
+        let (raw, gz, br) = built
+            .iter()
+            .filter(|b| b.pages.contains(&page))
+            .fold((0, 0, 0), |a, b| {
+                (a.0 + b.raw, a.1 + b.gzip, a.2 + b.brotli)
+            });
+        println!(
+            "{:<40} {:>10} {:>10} {:>10}",
+            format!("transfer, {} page", page.name()),
+            kb(raw),
+            kb(gz),
+            kb(br)
+        );
+    }
+    println!();
 }
 
 fn write_manifest(dist: &Path, built: &[Built]) -> Res {
     let mut json = String::from("{\n  \"files\": [\n");
     for (i, b) in built.iter().enumerate() {
+        let pages: Vec<String> = b
+            .pages
+            .iter()
+            .map(|p| format!("\"{}\"", p.name()))
+            .collect();
         json.push_str(&format!(
-            "    {{\"name\": \"{}\", \"raw\": {}, \"gzip\": {}, \"brotli\": {}, \"transfer\": {}}}{}\n",
+            "    {{\"name\": \"{}\", \"raw\": {}, \"gzip\": {}, \"brotli\": {}, \"pages\": [{}]}}{}\n",
             b.name,
             b.raw,
             b.gzip,
             b.brotli,
-            b.transfer,
+            pages.join(", "),
             if i + 1 < built.len() { "," } else { "" }
         ));
     }
-    let br: usize = built.iter().filter(|b| b.transfer).map(|b| b.brotli).sum();
-    json.push_str(&format!("  ],\n  \"transfer_brotli\": {br}\n}}\n"));
+    json.push_str("  ],\n  \"transfer_brotli\": {");
+    for (i, page) in Page::ALL.iter().enumerate() {
+        let br: usize = built
+            .iter()
+            .filter(|b| b.pages.contains(page))
+            .map(|b| b.brotli)
+            .sum();
+        let sep = if i == 0 { "" } else { "," };
+        json.push_str(&format!("{sep} \"{}\": {br}", page.name()));
+    }
+    json.push_str(" }\n}\n");
     std::fs::write(dist.join("manifest.json"), json)
         .map_err(|e| format!("cannot write dist/manifest.json: {e}"))
 }

@@ -95,21 +95,27 @@ pub fn run_all() -> Res {
             "warnings",
         ]),
     );
-    step(
-        &mut steps,
-        "clippy (widget for wasm32)",
-        util::cargo().args([
+    // The widget for wasm32 as tests build it (both kinds) and as each shipped bundle does.
+    for (label, features) in [
+        ("clippy (widget for wasm32)", None),
+        ("clippy (checkout bundle for wasm32)", Some("checkout")),
+        ("clippy (badge bundle for wasm32)", Some("badge")),
+    ] {
+        let mut cmd = util::cargo();
+        cmd.args([
             "clippy",
             "--package",
             "kredivo-checkout",
             "--lib",
             "--target",
             "wasm32-unknown-unknown",
-            "--",
-            "-D",
-            "warnings",
-        ]),
-    );
+        ]);
+        if let Some(f) = features {
+            cmd.args(["--no-default-features", "--features", f]);
+        }
+        cmd.args(["--", "-D", "warnings"]);
+        step(&mut steps, label, &mut cmd);
+    }
     step(
         &mut steps,
         "native tests (every crate, doctests included)",

@@ -1,5 +1,6 @@
-//! What a merchant's page sees: the widget under a strict Content-Security-Policy, and a
-//! listing whose badges all come from one pricing request.
+//! What a merchant's page sees: the widget under a strict Content-Security-Policy, a listing
+//! whose badges all come from one pricing request, and the loader fetching only the bundle
+//! each page needs (and the other one when a single-page app adds its kind later).
 
 use std::time::Duration;
 
@@ -38,8 +39,30 @@ async fn the_widget_works_under_a_strict_content_security_policy() -> anyhow::Re
         T,
     )
     .await?;
+    // The page has both kinds, so both bundles loaded and the badge rendered too.
+    h.wait_js(
+        "badge rendered under CSP",
+        "(() => { const b = document.querySelector('[data-kredivo-badge]'); \
+           return !!(b && b.shadowRoot && b.shadowRoot.querySelector('.kc-badge')); })()",
+        T,
+    )
+    .await?;
+    assert_eq!(wasm_loaded(&h).await?, vec!["badge", "checkout"]);
     h.screenshot("csp").await?;
     h.stop().await
+}
+
+/// Which widget bundles (`kredivo-<kind>.<hash>.wasm`) the page downloaded, sorted.
+async fn wasm_loaded(h: &Harness) -> anyhow::Result<Vec<String>> {
+    let v = h
+        .js(
+            "return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname) \
+               .filter(p => p.startsWith('/dist/') && p.endsWith('.wasm')) \
+               .map(p => p.split('/').pop().split('.')[0].replace('kredivo-', '')).sort();",
+            vec![],
+        )
+        .await?;
+    Ok(serde_json::from_value(v)?)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -74,6 +97,57 @@ async fn every_badge_on_the_listing_comes_from_one_pricing_request() -> anyhow::
         plan_requests, 0,
         "badges never ask for payment types one by one"
     );
+    // A listing downloads the badge bundle only.
+    assert_eq!(wasm_loaded(&h).await?, vec!["badge"]);
     h.screenshot("listing-badges").await?;
+
+    // Mounting a checkout from JS needs its bundle: a clear error while it is not loaded.
+    let refused = h
+        .js(
+            "const el = document.createElement('div'); el.id = 'spa-checkout'; \
+             document.querySelector('main').prepend(el); \
+             try { KredivoCheckout.mount(el, { amount: '2400000' }); return 'mounted'; } \
+             catch (e) { return e.message; }",
+            vec![],
+        )
+        .await?;
+    assert!(
+        refused
+            .as_str()
+            .is_some_and(|m| m.contains("KredivoCheckout.load(\"checkout\")")),
+        "{refused}"
+    );
+    // A single-page app adding a checkout element gets it mounted by the loader alone.
+    h.js(
+        "const el = document.createElement('div'); el.id = 'spa-added'; \
+         el.dataset.kredivoCheckout = ''; el.dataset.amount = '3100000'; \
+         document.querySelector('main').prepend(el);",
+        vec![],
+    )
+    .await?;
+    h.wait_js(
+        "a checkout element added later mounted",
+        "(() => { const h = document.getElementById('spa-added'); \
+           return !!(h && h.shadowRoot && h.shadowRoot.querySelectorAll('[role=radio]').length >= 3); })()",
+        T,
+    )
+    .await?;
+    // …and `mount` works once `load` says the bundle is there.
+    h.js(
+        "KredivoCheckout.load('checkout').then(() => \
+           KredivoCheckout.mount(document.getElementById('spa-checkout'), { amount: '2400000' }));",
+        vec![],
+    )
+    .await?;
+    h.wait_js(
+        "the checkout mounted from JS after load()",
+        "(() => { const h = document.getElementById('spa-checkout'); \
+           return !!(h && h.shadowRoot && h.shadowRoot.querySelectorAll('[role=radio]').length >= 3); })()",
+        T,
+    )
+    .await?;
+
+    assert_eq!(wasm_loaded(&h).await?, vec!["badge", "checkout"]);
+    h.screenshot("listing-with-spa-checkout").await?;
     h.stop().await
 }
