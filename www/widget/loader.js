@@ -4,11 +4,11 @@
 // placeholders with content-hashed file names next to it.
 //
 // The widget ships as two wasm bundles: the checkout widget (`[data-kredivo-checkout]`) and
-// the installment badges with the plan calculator (`[data-kredivo-badge]`). Once the page is
-// parsed, the loader fetches the bundle of each kind the page has, initialises it and calls
-// its boot(), which mounts every element of that kind, now and later. A kind that appears
-// later (a single-page app adding a checkout) is loaded then; a page with neither loads
-// nothing until it asks with KredivoCheckout.load(kind).
+// the installment badges with the plan calculator (`[data-kredivo-badge]`). The loader
+// fetches the bundle of each kind the page has, initialises it and calls its boot(), which
+// mounts every element of that kind, now and later. A kind that appears later (still being
+// parsed, or added by a single-page app) is loaded then; a page with neither loads nothing
+// until it asks with KredivoCheckout.load(kind).
 //
 // window.KredivoCheckout is the loader's: `version`, `load(kind)`, `mount(target, options)`
 // (sent to the bundle of the element's kind, which must be loaded), `stats()` and
@@ -123,10 +123,6 @@ if (!g.__kredivoCheckout) {
       attributeFilter: ["data-kredivo-checkout", "data-kredivo-badge"],
     });
   };
-  g.__kredivoCheckout = true;
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start, { once: true });
-  } else {
-    start();
-  }
+  // Started at once: elements parsed after this point reach the observer.
+  start();
 }
