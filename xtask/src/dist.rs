@@ -97,6 +97,29 @@ fn build_widget(kind: &str) -> Res<(PathBuf, PathBuf)> {
     ))
 }
 
+/// Minifies an ES module with terser (compress + mangle; exports and property names stay).
+/// Without Node.js the source ships as it is (`setup::minifier` says so).
+fn minify(source: &[u8], what: &str) -> Res<Vec<u8>> {
+    let Some(cli) = setup::minifier() else {
+        return Ok(source.to_vec());
+    };
+    let tmp = util::target_dir().join("minify-input.js");
+    std::fs::write(&tmp, source).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+    let out = Command::new("node")
+        .arg(&cli)
+        .arg(&tmp)
+        .args(["--module", "--compress", "--mangle"])
+        .output()
+        .map_err(|e| format!("cannot run terser: {e}"))?;
+    if !out.status.success() || out.stdout.is_empty() {
+        return Err(format!(
+            "terser failed on {what}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(out.stdout)
+}
+
 fn read(path: &Path) -> Res<Vec<u8>> {
     std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
@@ -131,7 +154,10 @@ pub fn dist() -> Res<Vec<Built>> {
     let widget = root.join("www/widget");
     let built_bundles = BUNDLES
         .iter()
-        .map(|b| build_widget(b.kind).and_then(|(glue, wasm)| Ok((b, read(&glue)?, read(&wasm)?))))
+        .map(|b| {
+            let (glue, wasm) = build_widget(b.kind)?;
+            Ok((b, minify(&read(&glue)?, b.kind)?, read(&wasm)?))
+        })
         .collect::<Res<Vec<_>>>()?;
 
     let dist = root.join("dist");
@@ -215,14 +241,10 @@ pub fn dist() -> Res<Vec<Built>> {
         loader = loader.replace(placeholder, value);
     }
     loader = loader.replace("__VERSION__", env!("CARGO_PKG_VERSION"));
-    // Every page downloads the loader: its comment lines (documentation for maintainers,
-    // kept in www/widget/loader.js) stay out of what ships.
-    let loader: String = loader
-        .lines()
-        .filter(|l| !l.trim_start().starts_with("//"))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    emit("kredivo-checkout.js".into(), loader.as_bytes(), &Page::ALL)?;
+    // Every page downloads the loader: minified like the glue (the commented source stays in
+    // www/widget/loader.js).
+    let loader = minify(loader.as_bytes(), "the loader")?;
+    emit("kredivo-checkout.js".into(), &loader, &Page::ALL)?;
 
     let dts = widget.join("kredivo-checkout.d.ts");
     if dts.exists() {

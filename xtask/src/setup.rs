@@ -1,5 +1,5 @@
-//! Installs what a fresh machine lacks. Every tool comes from a package registry (crates.io
-//! or Debian); nothing downloads a prebuilt binary of its own.
+//! Installs what a fresh machine lacks. Every tool comes from a package registry (crates.io,
+//! Debian or npm); nothing downloads a prebuilt binary of its own.
 
 use crate::util::{self, output_line, run, which, Res};
 use std::process::Command;
@@ -70,6 +70,40 @@ fn wasm_bindgen_cli() -> Res {
     );
     // No --locked: the CLI's own lockfile names a yanked transitive version.
     run(util::cargo().args(["install", "wasm-bindgen-cli", "--version", &want, "--force"]))
+}
+
+/// The directory of the pinned JS minifier (terser, `xtask/minify/package-lock.json`).
+pub fn minifier_dir() -> std::path::PathBuf {
+    util::root().join("xtask/minify")
+}
+
+/// terser's command-line script, installed with `npm ci` when Node.js is there. `None` (and a
+/// warning) when it cannot be: dist then ships the glue unminified rather than failing.
+pub fn minifier() -> Option<std::path::PathBuf> {
+    let dir = minifier_dir();
+    let cli = dir.join("node_modules/terser/bin/terser");
+    if which("node").is_none() || which("npm").is_none() {
+        eprintln!(
+            "xtask: WARNING: Node.js and npm are not installed, so the widget's JS is not \
+             minified (about 3 KB brotli more per page); on Debian: apt-get install nodejs npm"
+        );
+        return None;
+    }
+    if !cli.exists() {
+        eprintln!("xtask: installing terser (xtask/minify, npm ci)");
+        let ok = Command::new("npm")
+            .current_dir(&dir)
+            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok || !cli.exists() {
+            eprintln!(
+                "xtask: WARNING: `npm ci` in xtask/minify failed; the widget's JS is not minified"
+            );
+            return None;
+        }
+    }
+    Some(cli)
 }
 
 /// wasm-pack, for the widget's browser tests.
