@@ -42,14 +42,14 @@ pub struct Built {
 }
 
 /// One wasm bundle: the crate built with some of its features.
-struct Bundle {
+pub struct Bundle {
     /// `checkout` or `badge`: the feature, the file names and the loader's placeholders.
-    kind: &'static str,
+    pub kind: &'static str,
     /// Pages that download it.
     pages: &'static [Page],
 }
 
-const BUNDLES: [Bundle; 2] = [
+pub const BUNDLES: [Bundle; 2] = [
     Bundle {
         kind: "checkout",
         pages: &[Page::Checkout],
@@ -62,6 +62,12 @@ const BUNDLES: [Bundle; 2] = [
 
 /// Builds one bundle in the size profile and runs wasm-bindgen; returns the glue JS and wasm.
 fn build_widget(kind: &str) -> Res<(PathBuf, PathBuf)> {
+    build_bundle(kind, false)
+}
+
+/// [`build_widget`]; with `keep_names` the wasm keeps its function names (for `xtask size`)
+/// and lands in `target/wasm-bindgen/<kind>-named/`.
+pub fn build_bundle(kind: &str, keep_names: bool) -> Res<(PathBuf, PathBuf)> {
     setup::wasm_toolchain()?;
     run(util::cargo().args([
         "build",
@@ -78,14 +84,18 @@ fn build_widget(kind: &str) -> Res<(PathBuf, PathBuf)> {
     ]))?;
     let target = util::target_dir();
     let wasm_in = target.join("wasm32-unknown-unknown/wasm-release/kredivo_checkout.wasm");
-    let out = target.join("wasm-bindgen").join(kind);
+    let out = target.join("wasm-bindgen").join(if keep_names {
+        format!("{kind}-named")
+    } else {
+        kind.to_owned()
+    });
     let _ = std::fs::remove_dir_all(&out);
-    run(Command::new("wasm-bindgen")
-        .arg("--target")
-        .arg("web")
-        .arg("--no-typescript")
-        .arg("--remove-name-section")
-        .arg("--remove-producers-section")
+    let mut bindgen = Command::new("wasm-bindgen");
+    bindgen.args(["--target", "web", "--no-typescript"]);
+    if !keep_names {
+        bindgen.args(["--remove-name-section", "--remove-producers-section"]);
+    }
+    run(bindgen
         .arg("--out-name")
         .arg("kredivo_checkout")
         .arg("--out-dir")
@@ -120,7 +130,7 @@ fn minify(source: &[u8], what: &str) -> Res<Vec<u8>> {
     Ok(out.stdout)
 }
 
-fn read(path: &Path) -> Res<Vec<u8>> {
+pub fn read(path: &Path) -> Res<Vec<u8>> {
     std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
@@ -136,7 +146,7 @@ fn gzip(bytes: &[u8]) -> Res<Vec<u8>> {
         .map_err(|e| format!("gzip: {e}"))
 }
 
-fn brotli(bytes: &[u8]) -> Res<Vec<u8>> {
+pub fn brotli(bytes: &[u8]) -> Res<Vec<u8>> {
     let mut out = Vec::new();
     let params = brotli::enc::BrotliEncoderParams {
         quality: 11,

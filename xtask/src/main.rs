@@ -6,6 +6,7 @@
 
 mod dist;
 mod setup;
+mod size;
 mod test;
 mod util;
 
@@ -20,6 +21,7 @@ commands:
   test              fmt, clippy, native tests, browser tests (wasm-pack), end-to-end tests
   dist              write the deployable widget to dist/ and print its sizes
   bench             plan-calculator benchmarks: criterion (native) and headless Chromium (wasm)
+  size              what each crate costs in each wasm bundle (twiggy; installs it once)
   setup [--browser] install what is missing (wasm32 target, wasm-bindgen CLI, wasm-pack,
                     and with --browser Chromium + chromedriver)
 ";
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
         "test" => test::run(rest),
         "dist" => dist::dist().map(|_| ()),
         "bench" => test::bench(rest),
+        "size" => size::size(),
         "setup" => setup::setup(rest.iter().any(|a| a == "--browser")),
         "-h" | "--help" | "help" => {
             print!("{USAGE}");
