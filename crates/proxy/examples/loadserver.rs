@@ -36,6 +36,7 @@ async fn main() -> anyhow::Result<()> {
         public_base_url: base.parse()?,
         database_url: format!("sqlite://{}", db.display()),
         rate_limit: RateLimit::OFF,
+        notify_rate_limit: RateLimit::OFF,
         payment_types_cache_ttl: Duration::from_secs(3600),
         ..Config::default()
     };

@@ -92,7 +92,9 @@ impl FromStr for GatewayKind {
     }
 }
 
-/// The per-IP token bucket of the widget and store APIs.
+/// One per-client token bucket setting: the widget and store APIs have one
+/// ([`Config::rate_limit`]), the notification and return endpoints another
+/// ([`Config::notify_rate_limit`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimit {
     /// Sustained requests per minute per client address; 0 turns the limit off.
@@ -106,6 +108,24 @@ impl RateLimit {
     pub const OFF: RateLimit = RateLimit {
         per_minute: 0,
         burst: 0,
+    };
+
+    /// The default of [`Config::notify_rate_limit`]: 600 a minute with a burst of 60 per
+    /// client IP.
+    ///
+    /// A provider sends a handful of deliveries per order (a status change or two, each
+    /// retried a few times with growing back-off until acknowledged; DOKU documents 3 retries
+    /// over 12 hours) and a shopper returns once. But every order's pushes come from the
+    /// provider's few addresses and share one bucket, so the limit is sized for a merchant's
+    /// whole notification traffic, not for one order: a burst of 60 absorbs a provider
+    /// flushing its backlog after an outage on either side, and 10 a second sustained covers
+    /// a shop settling a few orders every second. It still caps what one
+    /// address can make us send upstream, since every accepted push or return costs one
+    /// confirmation call to the provider. A push that is limited anyway answers 429, which
+    /// the providers retry like any non-2xx, so it is delayed, not lost.
+    pub const NOTIFY_DEFAULT: RateLimit = RateLimit {
+        per_minute: 600,
+        burst: 60,
     };
 }
 
@@ -144,8 +164,16 @@ pub struct Config {
     pub payment_types_cache_ttl: Duration,
     /// Per-attempt timeout of every call to the provider (`UPSTREAM_TIMEOUT_MS`).
     pub upstream_timeout: Duration,
-    /// Per-IP rate limit (`RATE_LIMIT_PER_MINUTE`, `RATE_LIMIT_BURST`).
+    /// Per-IP rate limit of the widget and store APIs (`RATE_LIMIT_PER_MINUTE`,
+    /// `RATE_LIMIT_BURST`).
     pub rate_limit: RateLimit,
+    /// Per-IP rate limit of `POST …/push` and `GET /kredivo/return`
+    /// (`NOTIFY_RATE_LIMIT_PER_MINUTE`, `NOTIFY_RATE_LIMIT_BURST`), separate from
+    /// [`Config::rate_limit`]: each accepted request makes us call the provider to confirm the
+    /// transaction, so a flood would otherwise be amplified against the provider and our
+    /// outbound quota. The default, [`RateLimit::NOTIFY_DEFAULT`], is far above a real
+    /// provider's retry schedule; `per_minute == 0` turns it off.
+    pub notify_rate_limit: RateLimit,
     /// Take the client address for rate limiting from the last `X-Forwarded-For` entry
     /// (`TRUST_X_FORWARDED_FOR`); only behind a reverse proxy that sets it.
     pub trust_x_forwarded_for: bool,
@@ -182,6 +210,7 @@ impl Default for Config {
                 per_minute: 120,
                 burst: 40,
             },
+            notify_rate_limit: RateLimit::NOTIFY_DEFAULT,
             trust_x_forwarded_for: false,
             redirect_host_allowlist: Vec::new(),
             max_body_bytes: 64 * 1024,
@@ -292,6 +321,12 @@ impl Config {
         }
         if let Some(v) = get("RATE_LIMIT_BURST") {
             c.rate_limit.burst = parse_num("RATE_LIMIT_BURST", &v)?;
+        }
+        if let Some(v) = get("NOTIFY_RATE_LIMIT_PER_MINUTE") {
+            c.notify_rate_limit.per_minute = parse_num("NOTIFY_RATE_LIMIT_PER_MINUTE", &v)?;
+        }
+        if let Some(v) = get("NOTIFY_RATE_LIMIT_BURST") {
+            c.notify_rate_limit.burst = parse_num("NOTIFY_RATE_LIMIT_BURST", &v)?;
         }
         if let Some(v) = get("TRUST_X_FORWARDED_FOR") {
             c.trust_x_forwarded_for = parse_bool("TRUST_X_FORWARDED_FOR", &v)?;
@@ -549,10 +584,62 @@ mod tests {
             ("ADMIN_TOKEN", "short"),
             ("GATEWAY", "paypal"),
             ("TRUST_X_FORWARDED_FOR", "maybe"),
+            ("RATE_LIMIT_BURST", "many"),
+            ("NOTIFY_RATE_LIMIT_PER_MINUTE", "lots"),
+            ("NOTIFY_RATE_LIMIT_BURST", "-1"),
         ] {
             let err = from(&[(name, value)]).unwrap_err();
             assert!(err.to_string().starts_with(name), "{name}={value}: {err}");
         }
+    }
+
+    #[test]
+    fn the_notify_rate_limit_has_its_own_variables_and_generous_defaults() {
+        let c = from(&[]).unwrap();
+        assert_eq!(
+            c.notify_rate_limit,
+            RateLimit {
+                per_minute: 600,
+                burst: 60
+            },
+            "default"
+        );
+        let c = from(&[
+            ("NOTIFY_RATE_LIMIT_PER_MINUTE", " 30 "),
+            ("NOTIFY_RATE_LIMIT_BURST", "5"),
+            ("RATE_LIMIT_PER_MINUTE", "0"),
+        ])
+        .unwrap();
+        assert_eq!(
+            c.notify_rate_limit,
+            RateLimit {
+                per_minute: 30,
+                burst: 5
+            },
+            "set"
+        );
+        assert_eq!(
+            c.rate_limit.per_minute, 0,
+            "the widget's limit is a separate setting"
+        );
+        assert_eq!(c.rate_limit.burst, 40, "the widget's burst is untouched");
+        let c = from(&[("NOTIFY_RATE_LIMIT_PER_MINUTE", "0")]).unwrap();
+        assert_eq!(c.notify_rate_limit.per_minute, 0, "0 turns it off");
+        assert_eq!(
+            c.rate_limit.per_minute, 120,
+            "without touching the widget's"
+        );
+
+        let err = from(&[("NOTIFY_RATE_LIMIT_BURST", "sixty")]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "NOTIFY_RATE_LIMIT_BURST: not a number: invalid digit found in string"
+        );
+        let err = from(&[("NOTIFY_RATE_LIMIT_PER_MINUTE", "5000000000")]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "NOTIFY_RATE_LIMIT_PER_MINUTE: not a number: number too large to fit in target type"
+        );
     }
 
     #[test]

@@ -27,6 +27,7 @@ pub fn router(state: AppState) -> Router {
             .layer(from_fn_with_state(state.clone(), security::rate_limit))
             .layer(security::cors_layer(&config))
     };
+    let notify_limit = from_fn_with_state(state.clone(), security::notify_rate_limit);
     let widget = guarded(
         Router::new()
             .route("/payment-types", post(payment_types))
@@ -42,9 +43,10 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), security::require_admin));
     let api = Router::new()
         .merge(widget)
-        // Server to server: no CORS, no Origin check, no per-IP limit (the provider's
-        // retries must not be throttled); the body limit still applies.
-        .route("/push", post(push))
+        // Server to server: no CORS, no Origin check and not the widget's per-IP limit; its
+        // own, generous limit (every push costs a confirmation call to the provider) and the
+        // body limit apply.
+        .route("/push", post(push).route_layer(notify_limit.clone()))
         .nest("/admin", admin)
         .fallback(api_not_found);
     let store = guarded(
@@ -57,7 +59,11 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest(API_PREFIX, api)
         .nest("/api/store", store)
-        .route("/kredivo/return", get(kredivo_return))
+        // The shopper's return re-checks the order with the provider: the same limit as /push.
+        .route(
+            "/kredivo/return",
+            get(kredivo_return).route_layer(notify_limit),
+        )
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -121,6 +121,7 @@ struct Inner {
     ids: Arc<dyn IdGen>,
     plans_cache: TtlCache<Arc<orders::CachedPlans>>,
     limiter: RateLimiter,
+    notify_limiter: RateLimiter,
     pricing_json: String,
 }
 
@@ -181,6 +182,7 @@ impl AppState {
         Ok(AppState(Arc::new(Inner {
             plans_cache: TtlCache::new(ttl_ms, deps.clock.clone()),
             limiter: RateLimiter::new(config.rate_limit, deps.clock.clone()),
+            notify_limiter: RateLimiter::new(config.notify_rate_limit, deps.clock.clone()),
             config,
             store,
             gateway,
@@ -226,9 +228,15 @@ impl AppState {
         &self.0.plans_cache
     }
 
-    /// The per-IP limiter.
+    /// The per-IP limiter of the widget and store APIs.
     pub fn limiter(&self) -> &RateLimiter {
         &self.0.limiter
+    }
+
+    /// The per-IP limiter of the notification endpoint and the return URI, separate from
+    /// [`AppState::limiter`] so neither traffic can use up the other's allowance.
+    pub fn notify_limiter(&self) -> &RateLimiter {
+        &self.0.notify_limiter
     }
 
     /// The pricing table served on `GET /pricing`, as JSON.

@@ -1,5 +1,6 @@
 //! Browser-facing guards: CORS allowlist, the Origin check on state-changing calls, the
-//! per-IP rate limit and admin bearer authentication.
+//! per-IP rate limits (one for the widget and store APIs, one for the push and return
+//! endpoints) and admin bearer authentication.
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
@@ -12,6 +13,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::config::Config;
 use crate::error::AppError;
+use crate::ratelimit::RateLimiter;
 use crate::AppState;
 
 /// The CORS layer of the widget and store APIs: only the configured origins, only the
@@ -98,13 +100,36 @@ pub fn client_ip(config: &Config, req: &Request) -> IpAddr {
         .unwrap_or(IpAddr::from([0, 0, 0, 0]))
 }
 
-/// Middleware: the per-IP token bucket.
+/// Middleware: the per-IP token bucket of the widget and store APIs.
 pub async fn rate_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    limit_with(state.limiter(), "widget", &state, req, next).await
+}
+
+/// Middleware: the per-IP token bucket of `POST …/push` and `GET /kredivo/return`. Each
+/// request there that gets through makes us call the provider to confirm the transaction,
+/// so a limited one is refused here, before its body is read, stored or checked: it changes
+/// nothing and costs no upstream call. The 429 is a non-2xx, which the providers treat as
+/// not delivered and retry, like the 503 of `NotificationReply::RetryLater`.
+pub async fn notify_rate_limit(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    limit_with(state.notify_limiter(), "notify", &state, req, next).await
+}
+
+async fn limit_with(
+    limiter: &RateLimiter,
+    which: &'static str,
+    state: &AppState,
+    req: Request,
+    next: Next,
+) -> Response {
     let ip = client_ip(state.config(), &req);
-    match state.limiter().check(ip) {
+    match limiter.check(ip) {
         Ok(()) => next.run(req).await,
         Err(retry_after_secs) => {
-            tracing::debug!(%ip, "rate limited");
+            tracing::debug!(%ip, limiter = which, "rate limited");
             AppError::RateLimited { retry_after_secs }.into_response()
         }
     }

@@ -449,9 +449,197 @@ async fn a_client_over_its_rate_limit_gets_429_with_retry_after() {
         }
     }
     assert_eq!(statuses, vec![200, 200, 200, 200, 200, 429, 429]);
-    // Kredivo's pushes are not throttled.
+    // Kredivo's pushes are not throttled by the widget's limit.
     let (status, _) = env.post("/api/kredivo/v1/push", &json!({})).await;
     assert_eq!(status, 200);
+}
+
+const PUSH: &str = "/api/kredivo/v1/push";
+
+/// Sends `req` as if from `ip` (the test env trusts `X-Forwarded-For` when asked to).
+async fn from_ip(req: reqwest::RequestBuilder, ip: &str) -> reqwest::Response {
+    req.header("x-forwarded-for", ip)
+        .send()
+        .await
+        .expect("request")
+}
+
+/// A 429 in our error shape with a `Retry-After` of at most a minute (the tests' refill
+/// rate is one token a minute).
+async fn assert_rate_limited(resp: reqwest::Response) {
+    assert_eq!(resp.status(), 429);
+    let retry_after: u64 = resp.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry_after), "Retry-After {retry_after}");
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "rate_limited");
+}
+
+fn tiny_notify_limit() -> Options {
+    Options {
+        notify_rate_limit: RateLimit {
+            per_minute: 1,
+            burst: 2,
+        },
+        trust_x_forwarded_for: true,
+        ..Options::default()
+    }
+}
+
+/// The gap this pins: `/push` had no limit at all, and every push makes the proxy call
+/// `/v2/update`, so a flood from one address was amplified against Kredivo.
+#[tokio::test]
+async fn a_third_push_from_one_ip_within_the_window_gets_429_and_changes_nothing() {
+    let env = start_with(tiny_notify_limit()).await;
+    let answer = env
+        .checkout(&[("rice-cooker", 1)], "3_months", "notify-limit-01")
+        .await;
+    let order_id = answer["order_id"].as_str().unwrap().to_owned();
+    // Kredivo settles the order, but its push is held back so the test delivers it.
+    env.sandbox
+        .faults()
+        .add(FaultRule::new(Endpoint::Push, Fault::DropPush).times(1));
+    env.sandbox
+        .kredivo()
+        .drive(&order_id, Target::Settle)
+        .unwrap();
+    let settlement = env
+        .sandbox
+        .push_log()
+        .into_iter()
+        .find(|p| p.body["transaction_status"] == "settlement")
+        .expect("the dropped settlement push is logged")
+        .body;
+    let mut forged = settlement.clone();
+    forged["signature_key"] = json!("bm90LWEtcmVhbC1zaWduYXR1cmU%3D");
+
+    let attacker = "203.0.113.7";
+    for _ in 0..2 {
+        let resp = from_ip(env.http.post(env.url(PUSH)).json(&forged), attacker).await;
+        assert_eq!(resp.status(), 200, "within the burst: checked and ignored");
+    }
+    assert_eq!(env.calls("update").await.len(), 2, "one check per push");
+
+    // The third, even a genuine one, is refused before it is read, stored or checked.
+    assert_rate_limited(from_ip(env.http.post(env.url(PUSH)).json(&settlement), attacker).await)
+        .await;
+    assert_eq!(env.order_status(&order_id).await, OrderStatus::Pending);
+    assert_eq!(
+        env.calls("update").await.len(),
+        2,
+        "no confirmation call for the limited push"
+    );
+    assert_eq!(
+        env.verdicts().await,
+        vec!["unconfirmed", "unconfirmed"],
+        "the limited push was not stored"
+    );
+
+    // Another address has its own bucket: the same push from Kredivo's address settles.
+    let resp = from_ip(
+        env.http.post(env.url(PUSH)).json(&settlement),
+        "198.51.100.9",
+    )
+    .await;
+    assert_eq!(resp.status(), 200);
+    let reply: Value = resp.json().await.unwrap();
+    assert_eq!(reply["status"], "OK");
+    assert_eq!(env.order_status(&order_id).await, OrderStatus::Settled);
+    assert_eq!(env.calls("update").await.len(), 3);
+}
+
+#[tokio::test]
+async fn a_third_return_from_one_ip_within_the_window_gets_429_without_a_status_call() {
+    let env = start_with(tiny_notify_limit()).await;
+    let answer = env
+        .checkout(&[("sambal-set", 1)], "30_days", "notify-limit-02")
+        .await;
+    let order_id = answer["order_id"].as_str().unwrap().to_owned();
+    let back = env.url(&format!("/kredivo/return?order_id={order_id}"));
+    let shopper = "203.0.113.8";
+    for _ in 0..2 {
+        let resp = from_ip(env.http.get(&back), shopper).await;
+        assert_eq!(resp.status(), 303);
+    }
+    assert_eq!(
+        env.calls("transaction_status").await.len(),
+        2,
+        "each return re-checked the pending order"
+    );
+    assert_rate_limited(from_ip(env.http.get(&back), shopper).await).await;
+    assert_eq!(
+        env.calls("transaction_status").await.len(),
+        2,
+        "no status call for the limited return"
+    );
+    let resp = from_ip(env.http.get(&back), "198.51.100.10").await;
+    assert_eq!(resp.status(), 303, "another address is not affected");
+}
+
+#[tokio::test]
+async fn the_widget_limit_and_the_notify_limit_do_not_share_tokens() {
+    let env = start_with(Options {
+        rate_limit: RateLimit {
+            per_minute: 1,
+            burst: 2,
+        },
+        ..tiny_notify_limit()
+    })
+    .await;
+    let pricing = env.url("/api/kredivo/v1/pricing");
+
+    // One address uses up its widget allowance; its pushes still go through.
+    let a = "203.0.113.20";
+    for expected in [200, 200, 429] {
+        assert_eq!(from_ip(env.http.get(&pricing), a).await.status(), expected);
+    }
+    for _ in 0..2 {
+        let resp = from_ip(env.http.post(env.url(PUSH)).json(&json!({})), a).await;
+        assert_eq!(
+            resp.status(),
+            200,
+            "the widget's limit does not cover /push"
+        );
+    }
+
+    // Another uses up its notify allowance; its widget calls still go through.
+    let b = "203.0.113.21";
+    for expected in [200, 200, 429] {
+        let resp = from_ip(env.http.post(env.url(PUSH)).json(&json!({})), b).await;
+        assert_eq!(resp.status(), expected);
+    }
+    for _ in 0..2 {
+        let resp = from_ip(env.http.get(&pricing), b).await;
+        assert_eq!(
+            resp.status(),
+            200,
+            "the notify limit does not cover the widget"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_notify_limit_of_zero_per_minute_limits_nothing() {
+    let env = start_with(Options {
+        notify_rate_limit: RateLimit {
+            per_minute: 0,
+            burst: 2,
+        },
+        trust_x_forwarded_for: true,
+        ..Options::default()
+    })
+    .await;
+    let ip = "203.0.113.30";
+    for _ in 0..20 {
+        let resp = from_ip(env.http.post(env.url(PUSH)).json(&json!({})), ip).await;
+        assert_eq!(resp.status(), 200);
+        let resp = from_ip(env.http.get(env.url("/kredivo/return?order_id=nope")), ip).await;
+        assert_eq!(resp.status(), 303);
+    }
+    assert!(env.state.notify_limiter().is_empty(), "no bucket was made");
 }
 
 #[tokio::test]

@@ -26,6 +26,10 @@ pub const ADMIN_TOKEN: &str = "admin-token-for-tests-0123456789";
 pub struct Options {
     pub upstream_timeout: Duration,
     pub rate_limit: RateLimit,
+    /// The limit of `/push` and `/kredivo/return` (off unless a test sets it).
+    pub notify_rate_limit: RateLimit,
+    /// Key the limiters by the last `X-Forwarded-For` hop, so one test can be many clients.
+    pub trust_x_forwarded_for: bool,
     pub cache_ttl: Duration,
     pub clock: Arc<dyn Clock>,
     pub push: PushConfig,
@@ -39,6 +43,8 @@ impl Default for Options {
         Self {
             upstream_timeout: Duration::from_secs(2),
             rate_limit: RateLimit::OFF,
+            notify_rate_limit: RateLimit::OFF,
+            trust_x_forwarded_for: false,
             cache_ttl: Duration::from_secs(60),
             clock: Arc::new(SystemClock),
             push: PushConfig::fast(),
@@ -138,6 +144,8 @@ pub async fn start_with_sandbox(
         payment_types_cache_ttl: opts.cache_ttl,
         upstream_timeout: opts.upstream_timeout,
         rate_limit: opts.rate_limit,
+        notify_rate_limit: opts.notify_rate_limit,
+        trust_x_forwarded_for: opts.trust_x_forwarded_for,
         redirect_host_allowlist: opts.redirect_hosts.clone(),
         max_body_bytes: opts.max_body_bytes,
         ..Config::default()
