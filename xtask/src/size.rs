@@ -6,6 +6,9 @@
 //! Sizes are raw wasm bytes: compression is not attributable per function, so the table ends
 //! with the bundle's raw and brotli totals for scale. twiggy is installed from crates.io the
 //! first time.
+//!
+//! For reference it also builds `crates/leptos-floor`, the smallest useful Leptos widget, the
+//! same way, and prints what it ships (wasm and glue, brotli).
 
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -62,6 +65,21 @@ pub fn size() -> Res {
             .map_err(|e| format!("cannot read twiggy's JSON: {e}"))?;
         print_table(bundle.kind, &items, stripped.len(), brotli);
     }
+    let (glue, wasm) = dist::build_wasm(
+        &["--package", "leptos-floor", "--lib"],
+        "leptos_floor",
+        "leptos-floor",
+        false,
+    )?;
+    let (glue, wasm) = (dist::read(&glue)?, dist::read(&wasm)?);
+    println!(
+        "\nreference, crates/leptos-floor (a signal, a button, <Show>, <For>): wasm {} bytes raw, \
+         {} brotli; glue {} bytes raw, {} brotli (unminified)",
+        wasm.len(),
+        dist::brotli(&wasm)?.len(),
+        glue.len(),
+        dist::brotli(&glue)?.len()
+    );
     Ok(())
 }
 
