@@ -72,38 +72,41 @@ fn wasm_bindgen_cli() -> Res {
     run(util::cargo().args(["install", "wasm-bindgen-cli", "--version", &want, "--force"]))
 }
 
-/// The directory of the pinned JS minifier (terser, `xtask/minify/package-lock.json`).
-pub fn minifier_dir() -> std::path::PathBuf {
-    util::root().join("xtask/minify")
-}
-
-/// terser's command-line script, installed with `npm ci` when Node.js is there. `None` (and a
-/// warning) when it cannot be: dist then ships the glue unminified rather than failing.
-pub fn minifier() -> Option<std::path::PathBuf> {
-    let dir = minifier_dir();
-    let cli = dir.join("node_modules/terser/bin/terser");
+/// The pinned npm build tools of `dist` (`xtask/minify/package-lock.json`): terser, csso and
+/// binaryen's wasm-opt. Returns their `node_modules`, installed with `npm ci` the first time;
+/// `None` (and a warning) without Node.js: dist then ships unminified files rather than
+/// failing.
+pub fn node_tools() -> Option<std::path::PathBuf> {
+    let dir = util::root().join("xtask/minify");
+    let modules = dir.join("node_modules");
+    let needed = [
+        "terser/bin/terser",
+        "csso/package.json",
+        "binaryen/bin/wasm-opt",
+    ];
     if which("node").is_none() || which("npm").is_none() {
         eprintln!(
-            "xtask: WARNING: Node.js and npm are not installed, so the widget's JS is not \
-             minified (about 3 KB brotli more per page); on Debian: apt-get install nodejs npm"
+            "xtask: WARNING: Node.js and npm are not installed, so the widget is not minified \
+             (JS, CSS, wasm-opt: about 6 KB brotli more per page); on Debian: apt-get install \
+             nodejs npm"
         );
         return None;
     }
-    if !cli.exists() {
-        eprintln!("xtask: installing terser (xtask/minify, npm ci)");
+    if !needed.iter().all(|f| modules.join(f).exists()) {
+        eprintln!("xtask: installing terser, csso and binaryen (xtask/minify, npm ci)");
         let ok = Command::new("npm")
             .current_dir(&dir)
             .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
             .status()
             .is_ok_and(|s| s.success());
-        if !ok || !cli.exists() {
+        if !ok || !needed.iter().all(|f| modules.join(f).exists()) {
             eprintln!(
-                "xtask: WARNING: `npm ci` in xtask/minify failed; the widget's JS is not minified"
+                "xtask: WARNING: `npm ci` in xtask/minify failed; the widget is not minified"
             );
             return None;
         }
     }
-    Some(cli)
+    Some(modules)
 }
 
 /// wasm-pack, for the widget's browser tests.

@@ -48,7 +48,7 @@ pub fn size() -> Res {
     for bundle in &BUNDLES {
         let (_, named) = dist::build_bundle(bundle.kind, true)?;
         let (_, stripped) = dist::build_bundle(bundle.kind, false)?;
-        let stripped = dist::read(&stripped)?;
+        let stripped = dist::optimize_wasm(&dist::read(&stripped)?)?;
         let brotli = dist::brotli(&stripped)?.len();
         let out = Command::new("twiggy")
             .args(["top", "-n", "1000000", "-f", "json"])
@@ -125,7 +125,7 @@ fn print_table(kind: &str, items: &[Item], raw: usize, brotli: usize) {
         println!("| (each under 0.5 %) | {other} | {share:.1} % |");
     }
     println!(
-        "| **all** | {total} | 100 % |\n\nshipped {kind} wasm (names removed): {raw} bytes raw, {brotli} bytes brotli"
+        "| **all** | {total} | 100 % |\n\nshipped {kind} wasm (names removed, wasm-opt): {raw} bytes raw, {brotli} bytes brotli"
     );
 }
 
