@@ -283,9 +283,14 @@ fn fallback_options(el: &Element, js: &JsOptions, e: &options::OptionError) -> O
         "data-locale" | "data-theme" | "data-logo" | "data-proxy" => el.get_attribute(name),
         _ => None,
     };
-    let mut o = options::parse(&attr, None, document_lang().as_deref()).unwrap_or_else(|_| {
-        options::parse(&|_| None, None, None).expect("empty options always parse")
-    });
+    // With no attributes at all nothing can be malformed, so the inner parse always succeeds.
+    let mut o = match options::parse(&attr, None, document_lang().as_deref()) {
+        Ok(o) => o,
+        Err(_) => match options::parse(&|_| None, None, None) {
+            Ok(o) => o,
+            Err(_) => unreachable!("empty options always parse"),
+        },
+    };
     o.kind = if badge { Kind::Badge } else { Kind::Checkout };
     o.source = Source::Invalid(e.to_string());
     o

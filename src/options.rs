@@ -153,7 +153,9 @@ pub struct OptionError {
 
 impl core::fmt::Display for OptionError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "invalid {}: {:?}", self.field, self.value)
+        // `"{}"` rather than `{:?}`: Debug's string escaping would link Rust's Unicode
+        // printability tables into the widget for one error message.
+        write!(f, "invalid {}: \"{}\"", self.field, self.value)
     }
 }
 

@@ -89,7 +89,7 @@ pub fn mount(target: JsValue, options: JsValue) -> Result<Handle, JsError> {
             .and_then(|d| d.query_selector(&selector).ok().flatten())
             .ok_or_else(|| {
                 JsError::new(&format!(
-                    "KredivoCheckout.mount: nothing matches {selector:?}"
+                    "KredivoCheckout.mount: nothing matches \"{selector}\""
                 ))
             })?,
         None => target.dyn_into().map_err(|_| {

@@ -30,7 +30,7 @@ pub enum PlanError {
         value: Decimal,
     },
     /// Text that is not an amount at all.
-    #[error("{input:?} is not a valid amount")]
+    #[error("\"{input}\" is not a valid amount")]
     Invalid {
         /// The rejected text (truncated to 64 characters so logs stay small).
         input: String,
