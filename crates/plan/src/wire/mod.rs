@@ -214,7 +214,7 @@ impl Visitor<'_> for DecimalVisitor {
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
         Decimal::from_str_exact(v.trim())
-            .map_err(|_| E::custom(format_args!("{v:?} is not a number")))
+            .map_err(|_| E::custom(format_args!("\"{v}\" is not a number")))
     }
 }
 
@@ -288,7 +288,7 @@ impl Visitor<'_> for IntegerVisitor {
     fn visit_str<E: de::Error>(self, v: &str) -> Result<i64, E> {
         v.trim()
             .parse()
-            .map_err(|_| E::custom(format_args!("{v:?} is not a whole number")))
+            .map_err(|_| E::custom(format_args!("\"{v}\" is not a whole number")))
     }
 }
 
