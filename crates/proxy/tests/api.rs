@@ -499,13 +499,7 @@ async fn a_third_push_from_one_ip_within_the_window_gets_429_and_changes_nothing
         .await;
     let order_id = answer["order_id"].as_str().unwrap().to_owned();
     // Kredivo settles the order, but its push is held back so the test delivers it.
-    env.sandbox
-        .faults()
-        .add(FaultRule::new(Endpoint::Push, Fault::DropPush).times(1));
-    env.sandbox
-        .kredivo()
-        .drive(&order_id, Target::Settle)
-        .unwrap();
+    env.drive_with_push_fault(&order_id, Target::Settle, Fault::DropPush);
     let settlement = env
         .sandbox
         .push_log()
@@ -794,13 +788,7 @@ async fn an_admin_refresh_applies_what_kredivo_says_when_a_push_was_lost() {
         .checkout(&[("wayang-arjuna", 1)], "3_months", "admin-refresh-1")
         .await;
     let order_id = answer["order_id"].as_str().unwrap().to_owned();
-    env.sandbox
-        .faults()
-        .add(FaultRule::new(Endpoint::Push, Fault::DropPush).times(1));
-    env.sandbox
-        .kredivo()
-        .drive(&order_id, Target::Deny)
-        .unwrap();
+    env.drive_with_push_fault(&order_id, Target::Deny, Fault::DropPush);
     env.pushes_settled().await;
     assert_eq!(
         env.order_status(&order_id).await,

@@ -333,13 +333,7 @@ async fn out_of_order_pushes_never_move_an_order_backwards() {
         .await;
     let order_id = answer["order_id"].as_str().unwrap().to_owned();
     // The settlement push is followed by a stale `pending` one with a valid key.
-    env.sandbox
-        .faults()
-        .add(FaultRule::new(Endpoint::Push, Fault::OutOfOrderPush).times(1));
-    env.sandbox
-        .kredivo()
-        .drive(&order_id, Target::Settle)
-        .unwrap();
+    env.drive_with_push_fault(&order_id, Target::Settle, Fault::OutOfOrderPush);
     assert!(env.wait_for(&order_id, OrderStatus::Settled).await);
     env.pushes_settled().await;
     tokio::time::sleep(Duration::from_millis(100)).await;

@@ -12,7 +12,7 @@ use axum::Router;
 use kredivo_api::OrderStatus;
 use kredivo_proxy::store::ProviderCall;
 use kredivo_proxy::{app, AppState, Clock, Config, Deps, RateLimit, Secret, SystemClock};
-use kredivo_sandbox::{PushConfig, Sandbox, SandboxConfig};
+use kredivo_sandbox::{Endpoint, Fault, FaultRule, PushConfig, Sandbox, SandboxConfig, Target};
 use serde_json::{json, Value};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -272,6 +272,15 @@ impl Env {
             .await;
         assert_eq!(status, 200, "checkout failed: {body}");
         body
+    }
+
+    /// Makes Kredivo decide `order_id` (`target`) with `fault` applied to the push that
+    /// decision sends (held back, duplicated, out of order, …).
+    pub fn drive_with_push_fault(&self, order_id: &str, target: Target, fault: Fault) {
+        self.sandbox
+            .faults()
+            .add(FaultRule::new(Endpoint::Push, fault).times(1));
+        self.sandbox.kredivo().drive(order_id, target).unwrap();
     }
 
     pub async fn order_status(&self, order_id: &str) -> OrderStatus {
