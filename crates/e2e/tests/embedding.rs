@@ -52,6 +52,16 @@ async fn the_widget_works_under_a_strict_content_security_policy() -> anyhow::Re
     h.stop().await
 }
 
+/// Waits until the checkout widget on `#id` shows its plans.
+async fn wait_for_plans(h: &Harness, id: &str, what: &str) -> anyhow::Result<()> {
+    let expr = format!(
+        "(() => {{ const h = document.getElementById('{id}'); \
+           return !!(h && h.shadowRoot && h.shadowRoot.querySelectorAll('[role=radio]').length >= 3); }})()"
+    );
+    h.wait_js(what, &expr, T).await?;
+    Ok(())
+}
+
 /// Which widget bundles (`kredivo-<kind>.<hash>.wasm`) the page downloaded, sorted.
 async fn wasm_loaded(h: &Harness) -> anyhow::Result<Vec<String>> {
     let v = h
@@ -125,13 +135,7 @@ async fn every_badge_on_the_listing_comes_from_one_pricing_request() -> anyhow::
         vec![],
     )
     .await?;
-    h.wait_js(
-        "a checkout element added later mounted",
-        "(() => { const h = document.getElementById('spa-added'); \
-           return !!(h && h.shadowRoot && h.shadowRoot.querySelectorAll('[role=radio]').length >= 3); })()",
-        T,
-    )
-    .await?;
+    wait_for_plans(&h, "spa-added", "a checkout element added later mounted").await?;
     // …and `mount` works once `load` says the bundle is there.
     h.js(
         "KredivoCheckout.load('checkout').then(() => \
@@ -139,11 +143,10 @@ async fn every_badge_on_the_listing_comes_from_one_pricing_request() -> anyhow::
         vec![],
     )
     .await?;
-    h.wait_js(
+    wait_for_plans(
+        &h,
+        "spa-checkout",
         "the checkout mounted from JS after load()",
-        "(() => { const h = document.getElementById('spa-checkout'); \
-           return !!(h && h.shadowRoot && h.shadowRoot.querySelectorAll('[role=radio]').length >= 3); })()",
-        T,
     )
     .await?;
 
