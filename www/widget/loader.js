@@ -35,11 +35,15 @@ if (!g.__kredivoCheckout) {
   const failed = {};
   const booted = {};
 
+  const known = (kind) => typeof kind === "string" && Object.hasOwn(bundles, kind);
+  const unknown = (what, kind) =>
+    new TypeError(`KredivoCheckout.${what}: unknown widget kind ${JSON.stringify(kind)} (use "checkout" or "badge")`);
+
   const load = (kind) => {
-    const b = bundles[kind];
-    if (!b) {
-      return Promise.reject(new TypeError(`KredivoCheckout.load: unknown widget "${kind}" (use "checkout" or "badge")`));
+    if (!known(kind)) {
+      return Promise.reject(unknown("load", kind));
     }
+    const b = bundles[kind];
     if (!loading[kind]) {
       delete failed[kind];
       const wasm = fetch(at(b.wasm));
@@ -66,6 +70,9 @@ if (!g.__kredivoCheckout) {
     (options && options.kind) || (el.hasAttribute("data-kredivo-badge") ? "badge" : "checkout");
 
   const bundleFor = (kind, what) => {
+    if (!known(kind)) {
+      throw unknown(what, kind);
+    }
     const glue = booted[kind];
     if (!glue) {
       throw new Error(`KredivoCheckout.${what}: the ${kind} widget is not loaded yet; await KredivoCheckout.load("${kind}") first`);

@@ -127,6 +127,19 @@ async fn every_badge_on_the_listing_comes_from_one_pricing_request() -> anyhow::
             .is_some_and(|m| m.contains("KredivoCheckout.load(\"checkout\")")),
         "{refused}"
     );
+    let unknown = h
+        .js(
+            "try { KredivoCheckout.mount(document.getElementById('spa-checkout'), { kind: 'popup' }); \
+               return 'mounted'; } catch (e) { return e.message; }",
+            vec![],
+        )
+        .await?;
+    assert!(
+        unknown
+            .as_str()
+            .is_some_and(|m| m.contains("unknown widget kind \"popup\"")),
+        "{unknown}"
+    );
     // A single-page app adding a checkout element gets it mounted by the loader alone.
     h.js(
         "const el = document.createElement('div'); el.id = 'spa-added'; \
