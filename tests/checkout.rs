@@ -480,3 +480,37 @@ async fn a_proxy_that_never_answers_times_out_through_the_abort_controller() {
     );
     el.remove();
 }
+
+#[wasm_bindgen_test]
+async fn the_button_follows_logo_and_width_changes() {
+    boot();
+    let _fetch = FakeFetch::install(|_| Reply::Json(200, doc_plans()));
+    let el = host(&[
+        ("data-kredivo-checkout", ""),
+        ("data-cart-id", "cart-logo"),
+        ("data-proxy", "http://logo.test"),
+        ("data-logo", "blue"),
+        ("data-button-width", "250"),
+    ]);
+    let button = until("the Kredivo button", || find(&el, "button.kc-pay")).await;
+    assert_eq!(button.get_attribute("data-logo").as_deref(), Some("blue"));
+    let style = button.get_attribute("style").unwrap_or_default();
+    assert!(style.contains("width: 250px"), "{style}");
+    let logo = find(&el, "button.kc-pay img.kc-logo").unwrap();
+    assert_eq!(logo.get_attribute("src").as_deref(), Some("/blue.svg"));
+
+    // The merchant switches to the white logo and a narrower (clamped) button.
+    el.set_attribute("data-logo", "white").unwrap();
+    el.set_attribute("data-button-width", "60").unwrap();
+    until("the white logo", || {
+        find(&el, "button.kc-pay img.kc-logo")
+            .and_then(|i| i.get_attribute("src"))
+            .filter(|s| s == "/white.svg")
+    })
+    .await;
+    let button = find(&el, "button.kc-pay").unwrap();
+    assert_eq!(button.get_attribute("data-logo").as_deref(), Some("white"));
+    let style = button.get_attribute("style").unwrap_or_default();
+    assert!(style.contains("width: 100px"), "clamped to 100 px: {style}");
+    el.remove();
+}

@@ -552,14 +552,19 @@ fn pay_button(
     assets: Arc<Assets>,
     pay: impl Fn() + 'static,
 ) -> impl IntoView {
-    let logo = move || options.with(|o| o.logo);
-    let (white, blue) = (assets.logo_white.clone(), assets.logo_blue.clone());
-    let src = move || {
-        if logo() == Logo::Blue {
-            blue.clone()
-        } else {
-            white.clone()
-        }
+    // Read once: any change of options re-renders the whole button (see `button` above).
+    let (logo, width, locale) = options.with_untracked(|o| {
+        (
+            o.logo,
+            o.button_width
+                .map_or_else(|| "100%".to_owned(), |w| format!("{w}px")),
+            o.locale,
+        )
+    });
+    let src = if logo == Logo::Blue {
+        assets.logo_blue.clone()
+    } else {
+        assets.logo_white.clone()
     };
     let busy = move || {
         matches!(
@@ -567,32 +572,19 @@ fn pay_button(
             Phase::Busy | Phase::Redirecting | Phase::Polling
         )
     };
-    let width = move || {
-        options.with(|o| {
-            o.button_width
-                .map_or_else(|| "100%".to_owned(), |w| format!("{w}px"))
-        })
-    };
-    let label = move || {
-        let s = text::strings(options.with(|o| o.locale));
-        if busy() {
-            s.processing
-        } else {
-            s.pay_with
-        }
-    };
+    let s = text::strings(locale);
     view! {
         <button
             type="button"
             class="kc-pay"
-            data-logo=move || logo().as_str()
+            data-logo=logo.as_str()
             style:width=width
             disabled=busy
             aria-busy=move || busy().to_string()
             on:click=move |_| pay()
         >
             {move || busy().then(|| view! { <span class="kc-spin" aria-hidden="true"></span> })}
-            <span class="kc-pay-text">{label}</span>
+            <span class="kc-pay-text">{move || if busy() { s.processing } else { s.pay_with }}</span>
             <img class="kc-logo" src=src alt="Kredivo" width="99" height="24" />
         </button>
     }
