@@ -40,9 +40,11 @@ impl TryFrom<&PlanView> for PlanRow {
             (Some(d), Some(n)) if n > 0 => Some((m(d)?, n)),
             _ => None,
         };
-        let promo_discount = promo
-            .and_then(|(d, n)| monthly.checked_sub(d).ok()?.checked_mul(n).ok())
-            .unwrap_or(Money::ZERO);
+        // The proxy's figure: amounts come from the server, never from browser arithmetic.
+        let promo_discount = match v.promo_discount {
+            Some(d) => m(d)?,
+            None => Money::ZERO,
+        };
         Ok(PlanRow {
             payment_type: v.payment_type.clone(),
             months: v.tenure_months,
@@ -283,6 +285,7 @@ mod tests {
             rate: None,
             discounted_monthly_installment: None,
             promo_months: None,
+            promo_discount: None,
         }
     }
 
@@ -325,13 +328,22 @@ mod tests {
     }
 
     #[test]
-    fn a_promotion_saves_the_difference_for_its_months() {
+    fn a_promotion_shows_the_proxys_discount_and_rejects_a_fractional_one() {
         let mut v = view("6_months", 6, 450_090, 2_700_540);
         v.discounted_monthly_installment = Some(Decimal::from(400_000));
         v.promo_months = Some(2);
         let row = PlanRow::try_from(&v).unwrap();
         assert_eq!(row.promo, Some((Money::from_rupiah(400_000), 2)));
+        assert_eq!(
+            row.promo_discount,
+            Money::ZERO,
+            "no figure from the proxy, none shown"
+        );
+        v.promo_discount = Some(Decimal::from(100_180));
+        let row = PlanRow::try_from(&v).unwrap();
         assert_eq!(row.promo_discount, Money::from_rupiah(100_180));
+        v.promo_discount = Some(Decimal::new(15, 1));
+        assert_eq!(PlanRow::try_from(&v).unwrap_err(), Failure::BadResponse);
     }
 
     #[test]

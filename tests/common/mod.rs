@@ -242,6 +242,7 @@ fn plan(pt: &str, n: u32, monthly: i64, total: i64, amount: i64) -> PlanView {
         rate: None,
         discounted_monthly_installment: None,
         promo_months: None,
+        promo_discount: None,
     }
 }
 

@@ -194,6 +194,14 @@ pub struct PlanView {
     /// How many months the promotional installment lasts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promo_months: Option<u32>,
+    /// What the promotion saves over the whole plan, computed by the proxy (the widget shows
+    /// it and never works it out itself).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "decimal_text::option"
+    )]
+    pub promo_discount: Option<Decimal>,
 }
 
 /// `POST /api/kredivo/v1/checkout`: start paying this cart with this plan.
@@ -438,10 +446,12 @@ mod tests {
                 rate: None,
                 discounted_monthly_installment: None,
                 promo_months: None,
+                promo_discount: Some(Decimal::from(100_180)),
             }],
         };
         let v = serde_json::to_value(&r).unwrap();
         assert_eq!(v["amount"], json!("2400000"));
+        assert_eq!(v["plans"][0]["promo_discount"], json!("100180"));
         assert_eq!(v["plans"][0]["monthly_installment"], json!("248050"));
         assert!(
             v["plans"][0].get("rate").is_none(),

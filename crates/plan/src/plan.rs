@@ -191,6 +191,25 @@ impl Plan {
         self.promo_months
     }
 
+    /// What the promotion saves over the whole plan: (regular − promotional installment) ×
+    /// promotional months; zero without a promotion.
+    ///
+    /// ```
+    /// use kredivo_plan::{Money, PricingTable};
+    /// let plans = PricingTable::kredivo_reference().plans(Money::from_rupiah(2_400_000));
+    /// assert!(plans.iter().all(|p| p.promo_discount() == Money::ZERO));
+    /// ```
+    pub fn promo_discount(&self) -> Money {
+        match (self.discounted_monthly_installment, self.promo_months) {
+            (Some(d), Some(n)) => self
+                .monthly_installment
+                .checked_sub(d)
+                .and_then(|per_month| per_month.checked_mul(n))
+                .unwrap_or(Money::ZERO),
+            _ => Money::ZERO,
+        }
+    }
+
     /// Kredivo's display `rate` (2.95 in doc 000; meaning UNCONFIRMED).
     pub fn rate(&self) -> Decimal {
         self.rate

@@ -349,6 +349,11 @@ fn an_annuity_promotion_discounts_the_first_months_and_reamortises_the_rest() {
         );
         assert_eq!(plan.promo_months(), Some(months), "{why}");
         assert_eq!(plan.monthly_installment(), rp(monthly), "{why}");
+        assert_eq!(
+            plan.promo_discount(),
+            rp((monthly - discounted) * u64::from(months)),
+            "{why}"
+        );
         let n = plan.tenure_months();
         let expected_total = discounted * u64::from(months) + monthly * u64::from(n - months);
         assert_eq!(plan.total(), rp(expected_total), "{why}");

@@ -226,6 +226,9 @@ pub fn plan_view(plan: &Plan) -> PlanView {
             .discounted_monthly_installment()
             .map(Money::as_decimal),
         promo_months: plan.promo_months(),
+        promo_discount: Some(plan.promo_discount())
+            .filter(|m| !m.is_zero())
+            .map(Money::as_decimal),
     }
 }
 
