@@ -404,25 +404,8 @@ async fn a_confirmed_push_for_a_different_amount_changes_nothing() {
         .await
         .unwrap();
     assert_eq!(inserted, InsertOutcome::Inserted);
-    let body = json!({
-        "server_key": SERVER_KEY, "payment_type": "3_months",
-        "push_uri": env.url("/api/kredivo/v1/push"), "back_to_store_uri": env.url("/kredivo/return"),
-        "transaction_details": {"order_id": order_id, "amount": 5_000_000,
-            "items": [{"id": "x", "name": "X", "price": 5_000_000, "quantity": 1, "type": "Test", "url": "http://x"}]},
-        "customer_details": {"first_name": "A", "email": "a@example.com", "phone": "081513114262"},
-        "shipping_address": {"first_name": "A", "address": "Jl. 1", "city": "Jakarta", "postal_code": "12960", "phone": "081513114262", "country_code": "IDN"},
-    });
-    let created: Value = env
-        .http
-        .post(format!("{}/v2/checkout_url", env.kredivo_base))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(created["status"], "OK", "{created}");
+    env.kredivo_transaction(order_id, "3_months", 5_000_000)
+        .await;
     env.sandbox
         .kredivo()
         .drive(order_id, Target::Settle)
@@ -626,25 +609,8 @@ async fn a_push_that_cannot_be_confirmed_during_an_outage_is_retried_not_dropped
 #[tokio::test]
 async fn a_genuine_push_for_an_order_we_never_made_is_acknowledged_and_ignored() {
     let env = start().await;
-    let body = json!({
-        "server_key": SERVER_KEY, "payment_type": "30_days",
-        "push_uri": env.url("/api/kredivo/v1/push"), "back_to_store_uri": env.url("/kredivo/return"),
-        "transaction_details": {"order_id": "NOT-OURS-0001", "amount": 150_000,
-            "items": [{"id": "x", "name": "X", "price": 150_000, "quantity": 1, "type": "Test", "url": "http://x"}]},
-        "customer_details": {"first_name": "A", "email": "a@example.com", "phone": "081513114262"},
-        "shipping_address": {"first_name": "A", "address": "Jl. 1", "city": "Jakarta", "postal_code": "12960", "phone": "081513114262", "country_code": "IDN"},
-    });
-    let created: Value = env
-        .http
-        .post(format!("{}/v2/checkout_url", env.kredivo_base))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(created["status"], "OK", "{created}");
+    env.kredivo_transaction("NOT-OURS-0001", "30_days", 150_000)
+        .await;
     env.sandbox
         .kredivo()
         .drive("NOT-OURS-0001", Target::Settle)

@@ -283,6 +283,30 @@ impl Env {
         self.sandbox.kredivo().drive(order_id, target).unwrap();
     }
 
+    /// Creates a Kredivo transaction for `order_id` straight at the sandbox (as if the proxy
+    /// had, or as another shop would), pointing its pushes at this proxy.
+    pub async fn kredivo_transaction(&self, order_id: &str, payment_type: &str, amount: u64) {
+        let body = json!({
+            "server_key": SERVER_KEY, "payment_type": payment_type,
+            "push_uri": self.url("/api/kredivo/v1/push"), "back_to_store_uri": self.url("/kredivo/return"),
+            "transaction_details": {"order_id": order_id, "amount": amount,
+                "items": [{"id": "x", "name": "X", "price": amount, "quantity": 1, "type": "Test", "url": "http://x"}]},
+            "customer_details": {"first_name": "A", "email": "a@example.com", "phone": "081513114262"},
+            "shipping_address": {"first_name": "A", "address": "Jl. 1", "city": "Jakarta", "postal_code": "12960", "phone": "081513114262", "country_code": "IDN"},
+        });
+        let created: Value = self
+            .http
+            .post(format!("{}/v2/checkout_url", self.kredivo_base))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(created["status"], "OK", "{created}");
+    }
+
     pub async fn order_status(&self, order_id: &str) -> OrderStatus {
         self.state
             .store()
