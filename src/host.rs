@@ -121,8 +121,13 @@ impl Emit {
 }
 
 /// The name of the JS property that marks a mounted host (not an attribute: clones of a
-/// mounted element must mount on their own).
+/// mounted element must mount on their own). Each bundle has its own, since the checkout and
+/// badge bundles can run side by side on one page, each with its own ids.
+#[cfg(feature = "checkout")]
 const MARK: &str = "__kredivoCheckoutId";
+/// The badge bundle's mark (see the checkout build's `MARK`).
+#[cfg(not(feature = "checkout"))]
+const MARK: &str = "__kredivoBadgeId";
 
 #[cfg(not(any(feature = "checkout", feature = "badge")))]
 compile_error!("enable the `checkout` feature, the `badge` feature or both");
@@ -248,7 +253,9 @@ fn assets() -> Arc<Assets> {
 pub fn id_of(el: &Element) -> Option<u32> {
     let v = js_sys::Reflect::get(el, &MARK.into()).ok()?.as_f64()?;
     let id = v as u32;
-    HUB.with_borrow(|h| h.live.contains_key(&id)).then_some(id)
+    // The id must be this element's: another bundle's ids, or a stale mark, are not ours.
+    HUB.with_borrow(|h| h.live.get(&id).is_some_and(|m| m.el.is_same_node(Some(el))))
+        .then_some(id)
 }
 
 /// Whether widget `id` is still mounted.

@@ -48,6 +48,31 @@ async fn the_widget_works_under_a_strict_content_security_policy() -> anyhow::Re
     )
     .await?;
     assert_eq!(wasm_loaded(&h).await?, vec!["badge", "checkout"]);
+
+    // Both bundles follow the same document: a badge's new amount is the badge bundle's
+    // business only, and the checkout beside it stays mounted.
+    h.js(
+        "document.getElementById('csp-badge').setAttribute('data-amount', '3100000');",
+        vec![],
+    )
+    .await?;
+    h.wait_js(
+        "the badge re-priced",
+        "(() => { const b = document.getElementById('csp-badge'); \
+           const t = b && b.shadowRoot && b.shadowRoot.querySelector('.kc-badge'); \
+           return !!t && /320[.,]400/.test(t.textContent); })()",
+        T,
+    )
+    .await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    wait_for_plans(&h, "csp-checkout", "the checkout still mounted").await?;
+    let mounted = h
+        .js("return KredivoCheckout.stats().mounted;", vec![])
+        .await?;
+    assert_eq!(
+        mounted, 2,
+        "one checkout and one badge, each in its own bundle"
+    );
     h.screenshot("csp").await?;
     h.stop().await
 }
