@@ -173,6 +173,9 @@ struct Mounted {
     js: JsOptions,
     options: ArcRwSignal<Options>,
     alive: Rc<Cell<bool>>,
+    /// The stylesheet link and the view's root this widget put in the shadow root; destroying
+    /// removes exactly these (another bundle may already own the shadow root's content).
+    nodes: [Element; 2],
     // Dropping these unmounts the view and detaches the stylesheet listener.
     _view: Box<dyn std::any::Any>,
     _on_css: Closure<dyn FnMut()>,
@@ -350,6 +353,7 @@ pub fn mount(el: &Element, js: Option<JsOptions>) -> Result<u32, MountError> {
     link.set_onerror(Some(on_css.as_ref().unchecked_ref()));
     shadow.append_child(&link).map_err(js_err)?;
     shadow.append_child(&root).map_err(js_err)?;
+    let nodes: [Element; 2] = [link.clone().into(), root.clone().into()];
 
     let id = HUB.with_borrow_mut(|h| {
         h.next_id += 1;
@@ -373,6 +377,7 @@ pub fn mount(el: &Element, js: Option<JsOptions>) -> Result<u32, MountError> {
                 js,
                 options: signal,
                 alive,
+                nodes,
                 _view: Box::new(view),
                 _on_css: on_css,
             },
@@ -473,8 +478,8 @@ pub fn destroy(id: u32) {
     };
     m.alive.set(false);
     let _ = js_sys::Reflect::delete_property(&m.el, &MARK.into());
-    if let Some(shadow) = m.el.shadow_root() {
-        shadow.set_inner_html("");
+    for node in &m.nodes {
+        node.remove();
     }
     drop(m);
 }

@@ -74,6 +74,26 @@ async fn the_widget_works_under_a_strict_content_security_policy() -> anyhow::Re
         "one checkout and one badge, each in its own bundle"
     );
     h.screenshot("csp").await?;
+
+    // An element switched from checkout to badge in place: the checkout bundle lets go of it,
+    // the badge bundle takes it, whichever of their observers runs first.
+    h.js(
+        "const el = document.getElementById('csp-checkout'); \
+         el.removeAttribute('data-cart'); el.setAttribute('data-amount', '2400000'); \
+         el.setAttribute('data-kredivo-badge', '');",
+        vec![],
+    )
+    .await?;
+    h.wait_js(
+        "the switched element shows a badge and no plans",
+        "(() => { const r = document.getElementById('csp-checkout').shadowRoot; \
+           const b = r && r.querySelector('.kc-badge'); \
+           return !!b && /248[.,]050/.test(b.textContent) \
+             && r.querySelectorAll('[role=radio]').length === 0 \
+             && r.querySelectorAll('.kc-shell').length === 1; })()",
+        T,
+    )
+    .await?;
     h.stop().await
 }
 
