@@ -129,6 +129,17 @@ const MARK: &str = "__kredivoCheckoutId";
 #[cfg(not(feature = "checkout"))]
 const MARK: &str = "__kredivoBadgeId";
 
+/// The mark of the other bundle that may run beside this one; a host it holds is not ours
+/// to take (`KredivoCheckout.mount(el, {kind})` against the element's own attribute).
+#[cfg(all(feature = "checkout", not(feature = "badge")))]
+const OTHER_MARK: Option<&str> = Some("__kredivoBadgeId");
+/// See the checkout bundle's `OTHER_MARK`.
+#[cfg(all(feature = "badge", not(feature = "checkout")))]
+const OTHER_MARK: Option<&str> = Some("__kredivoCheckoutId");
+/// One build with both kinds has no other bundle beside it.
+#[cfg(all(feature = "checkout", feature = "badge"))]
+const OTHER_MARK: Option<&str> = None;
+
 #[cfg(not(any(feature = "checkout", feature = "badge")))]
 compile_error!("enable the `checkout` feature, the `badge` feature or both");
 
@@ -327,6 +338,14 @@ pub fn mount(el: &Element, js: Option<JsOptions>) -> Result<u32, MountError> {
             options.kind.as_str(),
             options.kind.as_str()
         )));
+    }
+    let held_by_other = OTHER_MARK.is_some_and(|other| {
+        js_sys::Reflect::get(el, &other.into()).is_ok_and(|v| v.as_f64().is_some())
+    });
+    if held_by_other {
+        return Err(MountError(
+            "this element already hosts the other Kredivo widget; destroy it first".into(),
+        ));
     }
     let document = el
         .owner_document()

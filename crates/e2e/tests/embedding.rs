@@ -194,6 +194,20 @@ async fn every_badge_on_the_listing_comes_from_one_pricing_request() -> anyhow::
     )
     .await?;
     wait_for_plans(&h, "spa-added", "a checkout element added later mounted").await?;
+    // A kind forced against the element's own widget is refused, not taken over.
+    let taken = h
+        .js(
+            "try { KredivoCheckout.mount(document.getElementById('spa-added'), { kind: 'badge' }); \
+               return 'mounted'; } catch (e) { return e.message; }",
+            vec![],
+        )
+        .await?;
+    assert!(
+        taken
+            .as_str()
+            .is_some_and(|m| m.contains("already hosts the other Kredivo widget")),
+        "{taken}"
+    );
     // …and `mount` works once `load` says the bundle is there.
     h.js(
         "KredivoCheckout.load('checkout').then(() => \
