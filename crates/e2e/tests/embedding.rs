@@ -97,6 +97,16 @@ async fn the_widget_works_under_a_strict_content_security_policy() -> anyhow::Re
     h.stop().await
 }
 
+/// `KredivoCheckout.mount(#id, options)`'s error message, or `"mounted"` if it did not throw.
+async fn mount_error(h: &Harness, id: &str, options: &str) -> anyhow::Result<String> {
+    let script = format!(
+        "try {{ KredivoCheckout.mount(document.getElementById('{id}'), {options}); \
+           return 'mounted'; }} catch (e) {{ return e.message; }}"
+    );
+    let v = h.js(&script, vec![]).await?;
+    Ok(v.as_str().unwrap_or_default().to_owned())
+}
+
 /// Waits until the checkout widget on `#id` shows its plans.
 async fn wait_for_plans(h: &Harness, id: &str, what: &str) -> anyhow::Result<()> {
     let expr = format!(
@@ -157,32 +167,20 @@ async fn every_badge_on_the_listing_comes_from_one_pricing_request() -> anyhow::
     h.screenshot("listing-badges").await?;
 
     // Mounting a checkout from JS needs its bundle: a clear error while it is not loaded.
-    let refused = h
-        .js(
-            "const el = document.createElement('div'); el.id = 'spa-checkout'; \
-             document.querySelector('main').prepend(el); \
-             try { KredivoCheckout.mount(el, { amount: '2400000' }); return 'mounted'; } \
-             catch (e) { return e.message; }",
-            vec![],
-        )
-        .await?;
+    h.js(
+        "const el = document.createElement('div'); el.id = 'spa-checkout'; \
+         document.querySelector('main').prepend(el);",
+        vec![],
+    )
+    .await?;
+    let refused = mount_error(&h, "spa-checkout", "{ amount: '2400000' }").await?;
     assert!(
-        refused
-            .as_str()
-            .is_some_and(|m| m.contains("KredivoCheckout.load(\"checkout\")")),
+        refused.contains("KredivoCheckout.load(\"checkout\")"),
         "{refused}"
     );
-    let unknown = h
-        .js(
-            "try { KredivoCheckout.mount(document.getElementById('spa-checkout'), { kind: 'popup' }); \
-               return 'mounted'; } catch (e) { return e.message; }",
-            vec![],
-        )
-        .await?;
+    let unknown = mount_error(&h, "spa-checkout", "{ kind: 'popup' }").await?;
     assert!(
-        unknown
-            .as_str()
-            .is_some_and(|m| m.contains("unknown widget kind \"popup\"")),
+        unknown.contains("unknown widget kind \"popup\""),
         "{unknown}"
     );
     // A single-page app adding a checkout element gets it mounted by the loader alone.
@@ -195,17 +193,9 @@ async fn every_badge_on_the_listing_comes_from_one_pricing_request() -> anyhow::
     .await?;
     wait_for_plans(&h, "spa-added", "a checkout element added later mounted").await?;
     // A kind forced against the element's own widget is refused, not taken over.
-    let taken = h
-        .js(
-            "try { KredivoCheckout.mount(document.getElementById('spa-added'), { kind: 'badge' }); \
-               return 'mounted'; } catch (e) { return e.message; }",
-            vec![],
-        )
-        .await?;
+    let taken = mount_error(&h, "spa-added", "{ kind: 'badge' }").await?;
     assert!(
-        taken
-            .as_str()
-            .is_some_and(|m| m.contains("already hosts the other Kredivo widget")),
+        taken.contains("already hosts the other Kredivo widget"),
         "{taken}"
     );
     // …and `mount` works once `load` says the bundle is there.
