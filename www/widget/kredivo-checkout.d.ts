@@ -97,7 +97,8 @@ export interface KredivoCheckoutApi {
    *  element again returns the same widget, updated. The element's kind (`options.kind`, else
    *  a `data-kredivo-badge` attribute makes a badge, else a checkout) must be loaded:
    *  `await KredivoCheckout.load("checkout")` first on a page that had no such element.
-   *  Throws on invalid options. */
+   *  Throws on invalid options, an unknown kind, or an element that already hosts the other
+   *  kind of widget. */
   mount(target: Element | string, options?: KredivoCheckoutOptions): KredivoCheckoutHandle;
   /** The widget's version. */
   readonly version: string;
