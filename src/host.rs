@@ -317,6 +317,34 @@ fn fallback_options(el: &Element, js: &JsOptions, e: &options::OptionError) -> O
     o
 }
 
+/// Whether the other bundle beside this one has a widget on `el`.
+fn held_by_other(el: &Element) -> bool {
+    OTHER_MARK.is_some_and(|other| {
+        js_sys::Reflect::get(el, &other.into()).is_ok_and(|v| v.as_f64().is_some())
+    })
+}
+
+/// Mounts an element found in the document. When the other bundle still holds it (an
+/// element that just changed kind, whose old bundle lets go of it in its own observer
+/// callback for the same mutations, which may run after ours), looks again once both
+/// callbacks have run.
+fn auto_mount(el: &Element) {
+    if !held_by_other(el) {
+        let _ = mount(el, None);
+        return;
+    }
+    let el = el.clone();
+    let again = Closure::once_into_js(move || {
+        let still_ours = el.is_connected() && el.matches(SELECTOR).unwrap_or(false);
+        if still_ours && id_of(&el).is_none() && !held_by_other(&el) {
+            let _ = mount(&el, None);
+        }
+    });
+    if let Some(w) = web_sys::window() {
+        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(again.unchecked_ref(), 0);
+    }
+}
+
 /// Mounts a widget on `el`, or updates the one already there with `js`.
 pub fn mount(el: &Element, js: Option<JsOptions>) -> Result<u32, MountError> {
     if let Some(id) = id_of(el) {
@@ -339,10 +367,7 @@ pub fn mount(el: &Element, js: Option<JsOptions>) -> Result<u32, MountError> {
             options.kind.as_str()
         )));
     }
-    let held_by_other = OTHER_MARK.is_some_and(|other| {
-        js_sys::Reflect::get(el, &other.into()).is_ok_and(|v| v.as_f64().is_some())
-    });
-    if held_by_other {
+    if held_by_other(el) {
         return Err(MountError(
             "this element already hosts the other Kredivo widget; destroy it first".into(),
         ));
@@ -506,12 +531,12 @@ pub fn destroy(id: u32) {
 /// Mounts every matching element under `root` (and `root` itself).
 pub fn scan(root: &Element) {
     if root.matches(SELECTOR).unwrap_or(false) {
-        let _ = mount(root, None);
+        auto_mount(root);
     }
     if let Ok(list) = root.query_selector_all(SELECTOR) {
         for i in 0..list.length() {
             if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
-                let _ = mount(&el, None);
+                auto_mount(&el);
             }
         }
     }
@@ -575,7 +600,7 @@ fn on_mutations(records: js_sys::Array) {
                 Some(id) if el.matches(SELECTOR).unwrap_or(false) => refresh(id),
                 Some(id) => destroy(id),
                 None if el.matches(SELECTOR).unwrap_or(false) => {
-                    let _ = mount(&el, None);
+                    auto_mount(&el);
                 }
                 None => {}
             }

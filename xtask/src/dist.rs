@@ -372,7 +372,7 @@ pub fn dist() -> Res<Vec<Built>> {
 }
 
 /// The most a page may download of the widget, brotli. Issue 7's target is 80 KB; this gate
-/// sits a little above today's figures (90.8 KB checkout page, 92.5 KB badge page, minified)
+/// sits a little above today's figures (91.0 KB checkout page, 92.8 KB badge page, minified)
 /// so a regression fails `cargo xtask test` instead of going unnoticed. Lower it as the
 /// widget shrinks.
 const BUDGET_BROTLI: usize = 95_000;
