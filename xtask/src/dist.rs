@@ -1,7 +1,7 @@
 //! `cargo xtask dist` (the deployable widget) and `cargo xtask demo` (the demo store).
 
-use crate::setup;
 use crate::util::{self, run, Res};
+use crate::{names, setup};
 use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -197,18 +197,36 @@ fn minify_css(source: &[u8]) -> Res<Vec<u8>> {
 /// The wasm as it ships: wasm-bindgen's output through binaryen's `wasm-opt -Oz` (npm's
 /// binaryen 132; Debian's 108 emits wasm that fails to load). 93.4 -> 91.7 KB brotli on the
 /// checkout bundle.
-pub fn optimize_wasm(wasm: &[u8]) -> Res<Vec<u8>> {
+fn optimize_wasm(wasm: &[u8]) -> Res<Vec<u8>> {
+    Ok(wasm_opt(wasm, &["-Oz", "--converge"])?.0)
+}
+
+/// A bundle as it ships: the optimised wasm with short import and export names, and the
+/// glue renamed to match and minified ([`names`]). Without Node.js both ship as they are.
+pub fn shippable(glue: &[u8], wasm: &[u8], kind: &str) -> Res<(Vec<u8>, Vec<u8>)> {
+    if setup::node_tools().is_none() {
+        return Ok((glue.to_vec(), wasm.to_vec()));
+    }
+    let (wasm, map) = wasm_opt(&optimize_wasm(wasm)?, &[names::FLAG])?;
+    let glue =
+        String::from_utf8(glue.to_vec()).map_err(|_| format!("the {kind} glue is not UTF-8"))?;
+    let glue = names::apply(&glue, &wasm, &names::Renames::parse(&map)?)
+        .map_err(|e| format!("{kind} bundle: {e}"))?;
+    Ok((minify_js(glue.as_bytes(), kind)?, wasm))
+}
+
+/// Runs npm binaryen's `wasm-opt` with `passes`; returns the wasm and what the passes printed.
+fn wasm_opt(wasm: &[u8], passes: &[&str]) -> Res<(Vec<u8>, Vec<u8>)> {
     let Some(modules) = setup::node_tools() else {
-        return Ok(wasm.to_vec());
+        return Ok((wasm.to_vec(), Vec::new()));
     };
     let input = scratch("wasm-opt-input.wasm", wasm)?;
     let output = util::target_dir().join("wasm-opt-output.wasm");
     let cli = modules.join("binaryen/bin/wasm-opt");
     let mut args: Vec<&std::ffi::OsStr> = vec![cli.as_os_str(), input.as_os_str()];
+    args.extend(passes.iter().map(std::ffi::OsStr::new));
     // The features rustc's wasm32 target and wasm-bindgen use; nothing newer is introduced.
     for flag in [
-        "-Oz",
-        "--converge",
         "--enable-bulk-memory",
         "--enable-sign-ext",
         "--enable-nontrapping-float-to-int",
@@ -220,14 +238,15 @@ pub fn optimize_wasm(wasm: &[u8]) -> Res<Vec<u8>> {
         args.push(flag.as_ref());
     }
     args.push(output.as_os_str());
-    let status = Command::new("node")
+    let out = Command::new("node")
         .args(&args)
-        .status()
+        .stderr(std::process::Stdio::inherit())
+        .output()
         .map_err(|e| format!("cannot run wasm-opt: {e}"))?;
-    if !status.success() {
+    if !out.status.success() {
         return Err("wasm-opt failed".into());
     }
-    read(&output)
+    Ok((read(&output)?, out.stdout))
 }
 
 pub fn read(path: &Path) -> Res<Vec<u8>> {
@@ -266,11 +285,8 @@ pub fn dist() -> Res<Vec<Built>> {
         .iter()
         .map(|b| {
             let (glue, wasm) = build_widget(b.kind)?;
-            Ok((
-                b,
-                minify_js(&read(&glue)?, b.kind)?,
-                optimize_wasm(&read(&wasm)?)?,
-            ))
+            let (glue, wasm) = shippable(&read(&glue)?, &read(&wasm)?, b.kind)?;
+            Ok((b, glue, wasm))
         })
         .collect::<Res<Vec<_>>>()?;
 

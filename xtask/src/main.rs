@@ -5,6 +5,7 @@
 //! two commands are all a newcomer needs.
 
 mod dist;
+mod names;
 mod setup;
 mod size;
 mod test;

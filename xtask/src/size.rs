@@ -47,8 +47,9 @@ pub fn size() -> Res {
     twiggy()?;
     for bundle in &BUNDLES {
         let (_, named) = dist::build_bundle(bundle.kind, true)?;
-        let (_, stripped) = dist::build_bundle(bundle.kind, false)?;
-        let stripped = dist::optimize_wasm(&dist::read(&stripped)?)?;
+        let (glue, stripped) = dist::build_bundle(bundle.kind, false)?;
+        let (_, stripped) =
+            dist::shippable(&dist::read(&glue)?, &dist::read(&stripped)?, bundle.kind)?;
         let brotli = dist::brotli(&stripped)?.len();
         let out = Command::new("twiggy")
             .args(["top", "-n", "1000000", "-f", "json"])
