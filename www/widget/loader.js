@@ -25,10 +25,11 @@ if (!g.__kredivoCheckout) {
     // performance.mark is optional.
   }
   const version = "__VERSION__";
-  const assets = { css: at("__CSS__"), logoBlue: at("__LOGO_BLUE__"), logoWhite: at("__LOGO_WHITE__") };
+  const logos = { logoBlue: at("__LOGO_BLUE__"), logoWhite: at("__LOGO_WHITE__") };
+  // Each bundle has its own stylesheet (the shared rules and its own).
   const bundles = {
-    checkout: { js: "__CHECKOUT_JS__", wasm: "__CHECKOUT_WASM__", selector: "[data-kredivo-checkout]:not([data-kredivo-badge])" },
-    badge: { js: "__BADGE_JS__", wasm: "__BADGE_WASM__", selector: "[data-kredivo-badge]" },
+    checkout: { js: "__CHECKOUT_JS__", wasm: "__CHECKOUT_WASM__", css: "__CHECKOUT_CSS__", selector: "[data-kredivo-checkout]:not([data-kredivo-badge])" },
+    badge: { js: "__BADGE_JS__", wasm: "__BADGE_WASM__", css: "__BADGE_CSS__", selector: "[data-kredivo-badge]" },
   };
   const kinds = Object.keys(bundles);
   const loading = {};
@@ -50,7 +51,7 @@ if (!g.__kredivoCheckout) {
       loading[kind] = import(at(b.js))
         .then(async (glue) => {
           await glue.default({ module_or_path: wasm });
-          glue.boot(assets);
+          glue.boot({ ...logos, css: at(b.css) });
           booted[kind] = glue;
           document.dispatchEvent(new CustomEvent("kredivo:loaded", { detail: { version, widget: kind } }));
         })

@@ -344,16 +344,20 @@ pub fn dist() -> Res<Vec<Built>> {
             glue,
             bundle.pages,
         )?;
+        // Each widget's stylesheet: the shared rules, then its own.
+        let mut css = read(&widget.join("kredivo-common.css"))?;
+        css.extend(read(&widget.join(format!("kredivo-{k}.css")))?);
+        let css = minify_css(&css)?;
+        let css_name = emit(
+            format!("kredivo-{k}.{}.css", short_hash(&css)),
+            &css,
+            bundle.pages,
+        )?;
         let upper = k.to_ascii_uppercase();
         placeholders.push((format!("__{upper}_WASM__"), wasm_name));
         placeholders.push((format!("__{upper}_JS__"), glue_name));
+        placeholders.push((format!("__{upper}_CSS__"), css_name));
     }
-    let css = minify_css(&read(&widget.join("kredivo-checkout.css"))?)?;
-    let css_name = emit(
-        format!("kredivo-checkout.{}.css", short_hash(&css)),
-        &css,
-        &Page::ALL,
-    )?;
     let blue = read(&widget.join("kredivo-logo-blue.svg"))?;
     // The button shows the white logo; the blue one appears only in a badge's dialog.
     let blue_name = emit(
@@ -372,7 +376,6 @@ pub fn dist() -> Res<Vec<Built>> {
         .map_err(|_| "www/widget/loader.js is not UTF-8".to_string())?;
     let mut loader = template;
     placeholders.extend([
-        ("__CSS__".to_owned(), css_name),
         ("__LOGO_BLUE__".to_owned(), blue_name),
         ("__LOGO_WHITE__".to_owned(), white_name),
     ]);

@@ -166,6 +166,32 @@ async fn every_badge_on_the_listing_comes_from_one_pricing_request() -> anyhow::
     assert_eq!(wasm_loaded(&h).await?, vec!["badge"]);
     h.screenshot("listing-badges").await?;
 
+    // A badge opens its breakdown, styled by the badge bundle's own stylesheet.
+    h.js(
+        "document.querySelector('[data-kredivo-badge]').shadowRoot.querySelector('.kc-badge').click();",
+        vec![],
+    )
+    .await?;
+    let radius = h
+        .wait_js(
+            "the badge's dialog open and styled",
+            "(() => { const d = document.querySelector('[data-kredivo-badge]').shadowRoot \
+               .querySelector('dialog.kc-dialog[open]'); \
+               return d ? getComputedStyle(d).borderRadius : ''; })()",
+            T,
+        )
+        .await?;
+    assert_eq!(
+        radius, "18px",
+        "kredivo-badge.css applies inside the shadow root"
+    );
+    h.screenshot("badge-dialog").await?;
+    h.js(
+        "document.querySelector('[data-kredivo-badge]').shadowRoot.querySelector('dialog').close();",
+        vec![],
+    )
+    .await?;
+
     // Mounting a checkout from JS needs its bundle: a clear error while it is not loaded.
     h.js(
         "const el = document.createElement('div'); el.id = 'spa-checkout'; \
@@ -213,6 +239,19 @@ async fn every_badge_on_the_listing_comes_from_one_pricing_request() -> anyhow::
     .await?;
 
     assert_eq!(wasm_loaded(&h).await?, vec!["badge", "checkout"]);
+    // The checkout bundle links its own stylesheet: the selected plan's dot is filled.
+    let border = h
+        .js(
+            "const p = document.getElementById('spa-checkout').shadowRoot \
+               .querySelector('.kc-plan[aria-checked=\"true\"] .kc-dot'); \
+             return getComputedStyle(p).borderTopWidth;",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        border, "6px",
+        "kredivo-checkout.css applies inside the shadow root"
+    );
     h.screenshot("listing-with-spa-checkout").await?;
     h.stop().await
 }
