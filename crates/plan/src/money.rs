@@ -177,20 +177,11 @@ impl TryFrom<Decimal> for Money {
     type Error = PlanError;
 
     /// Accepts whole, non-negative values up to [`Money::MAX`]; `2400000.00` becomes `2400000`.
+    ///
+    /// Works on the 96-bit mantissa with one integer division (whole means a multiple of
+    /// `10^scale`) rather than `fract()` and `trunc()`, whose decimal subtraction would be
+    /// linked into the checkout widget for this alone (a test pins the two as equal).
     fn try_from(value: Decimal) -> Result<Money, PlanError> {
-        // Fast path: already whole rupiah at scale 0 (what rounding produces).
-        if value.scale() == 0 {
-            let mantissa = value.mantissa();
-            if let Ok(rupiah) = u64::try_from(mantissa) {
-                return Ok(Money::from_rupiah(rupiah));
-            }
-            if mantissa < 0 {
-                return Err(PlanError::Negative { value });
-            }
-            return Err(PlanError::Overflow {
-                operation: "Money::try_from",
-            });
-        }
         if value.is_zero() {
             // Also folds -0 and 0.00 into the one zero.
             return Ok(Money::ZERO);
@@ -198,12 +189,12 @@ impl TryFrom<Decimal> for Money {
         if value.is_sign_negative() {
             return Err(PlanError::Negative { value });
         }
-        if !value.fract().is_zero() {
+        // scale <= 28 and 10^28 < 2^94, so the power fits in u128.
+        let (mantissa, divisor) = (value.mantissa().unsigned_abs(), 10u128.pow(value.scale()));
+        if mantissa % divisor != 0 {
             return Err(PlanError::Fractional { value });
         }
-        let mut whole = value.trunc();
-        whole.rescale(0);
-        u64::try_from(whole.mantissa())
+        u64::try_from(mantissa / divisor)
             .map(Money::from_rupiah)
             .map_err(|_| PlanError::Overflow {
                 operation: "Money::try_from",
@@ -498,6 +489,44 @@ mod tests {
             Err(PlanError::Negative { .. })
         ));
         assert_eq!(Decimal::from(Money::from_rupiah(7)), Decimal::from(7));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn decimal_conversion_agrees_with_rust_decimals_own_fract_and_trunc(
+            lo in proptest::num::u32::ANY,
+            mid in proptest::num::u32::ANY,
+            hi in proptest::prop_oneof![proptest::strategy::Just(0u32), proptest::num::u32::ANY],
+            negative in proptest::bool::ANY,
+            scale in 0u32..=28,
+            shift in 0u32..=28,
+        ) {
+            // Half the cases are whole: a mantissa scaled up by 10^shift at scale `shift`.
+            let raw = Decimal::from_parts(lo, mid, hi, negative, scale);
+            let whole = Decimal::from_parts(lo, mid, 0, negative, 0)
+                .checked_mul(Decimal::from(10u64.pow(shift.min(19))))
+                .map(|mut d| { let _ = d.set_scale(shift.min(19)); d });
+            for value in [Some(raw), whole].into_iter().flatten() {
+                let expected = if value.is_zero() {
+                    Ok(Money::ZERO)
+                } else if value.is_sign_negative() {
+                    Err("negative")
+                } else if !value.fract().is_zero() {
+                    Err("fractional")
+                } else {
+                    u64::try_from(value.trunc().mantissa())
+                        .map(Money::from_rupiah)
+                        .map_err(|_| "overflow")
+                };
+                let got = Money::try_from(value).map_err(|e| match e {
+                    PlanError::Negative { .. } => "negative",
+                    PlanError::Fractional { .. } => "fractional",
+                    PlanError::Overflow { .. } => "overflow",
+                    _ => "other",
+                });
+                proptest::prop_assert_eq!(got, expected, "{}", value);
+            }
+        }
     }
 
     #[test]
