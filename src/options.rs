@@ -7,7 +7,6 @@
 use kredivo_api::CartLine;
 use kredivo_plan::Locale;
 use rust_decimal::Decimal;
-use serde::Deserialize;
 
 /// Smallest and largest button width in CSS pixels (Kredivo's branding asks for 100–300).
 pub const WIDTH_RANGE: (u32, u32) = (100, 300);
@@ -162,41 +161,31 @@ impl core::fmt::Display for OptionError {
 /// The options object of `KredivoCheckout.mount(el, options)` and `handle.update(options)`.
 ///
 /// Every field is optional; set fields override the element's `data-*` attributes.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// Read by `surface::parse_options`; the TypeScript types in `www/widget/kredivo-checkout.d.ts`
+/// describe the same object.
+#[derive(Debug, Default)]
 pub struct JsOptions {
-    /// `"checkout"` or `"badge"`.
-    #[serde(default)]
+    /// `kind`: `"checkout"` or `"badge"`.
     pub kind: Option<String>,
     /// Proxy base URL.
-    #[serde(default)]
     pub proxy: Option<String>,
     /// Cart lines `{product_id, quantity}`.
-    #[serde(default)]
     pub cart: Option<Vec<CartLine>>,
-    /// Server-side cart id.
-    #[serde(default)]
+    /// `cartId`: a server-side cart id.
     pub cart_id: Option<String>,
     /// Amount as a string of digits or a whole number (kept as text; parsed with the rest).
-    #[serde(default, deserialize_with = "amount_text")]
     pub amount: Option<String>,
     /// `"id"` or `"en"`.
-    #[serde(default)]
     pub locale: Option<String>,
     /// `"light"`, `"dark"` or `"auto"`.
-    #[serde(default)]
     pub theme: Option<String>,
     /// `"white"` or `"blue"`.
-    #[serde(default)]
     pub logo: Option<String>,
-    /// Button width in pixels.
-    #[serde(default)]
+    /// `buttonWidth`: button width in pixels.
     pub button_width: Option<u32>,
     /// `"proxy"` or `"embedded"`.
-    #[serde(default)]
     pub pricing: Option<String>,
     /// Cart revision; a change prices the cart again.
-    #[serde(default)]
     pub revision: Option<String>,
 }
 
@@ -244,37 +233,6 @@ impl JsOptions {
         pick(&mut self.pricing, later.pricing);
         pick(&mut self.revision, later.revision);
     }
-}
-
-/// Reads a JS amount as digits: strings pass through, whole numbers are printed as integers
-/// (no float formatting), anything else is kept as text so parsing reports it.
-fn amount_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    struct V;
-    impl serde::de::Visitor<'_> for V {
-        type Value = Option<String>;
-        fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-            f.write_str("an amount")
-        }
-        fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-            Ok(Some(v.to_owned()))
-        }
-        fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
-            Ok(Some(v))
-        }
-        fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
-            Ok(Some(v.to_string()))
-        }
-        fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
-            Ok(Some(v.to_string()))
-        }
-        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-            Ok(Some("not-a-whole-number".into()))
-        }
-        fn visit_unit<E>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-    }
-    d.deserialize_any(V)
 }
 
 /// Parses options from a lookup of attribute names (`data-amount`, …) plus the document's

@@ -113,6 +113,29 @@ async fn the_exported_api_mounts_updates_and_destroys() {
 
     let bad = js_mount(&host(&[]), &options(&[("amount", "12.5".into())]));
     assert!(bad.is_err(), "invalid options throw");
+    // A property of the wrong type is named in the error.
+    let message = |opts: JsValue| {
+        let e = js_mount(&host(&[]), &opts).err().expect("mount throws");
+        String::from(js_sys::Error::from(e).message())
+    };
+    for (opts, expected) in [
+        (options(&[("proxy", 5.into())]), "`proxy` must be a string"),
+        (
+            options(&[("buttonWidth", "wide".into())]),
+            "`buttonWidth` must be a whole number of pixels",
+        ),
+        (
+            options(&[("amount", true.into())]),
+            "`amount` must be a string of digits or a whole number",
+        ),
+        (options(&[("cart", "p1".into())]), "`cart` must be an array"),
+        (JsValue::from(7), "expected an object"),
+    ] {
+        let got = message(opts);
+        assert!(got.contains(expected), "{got}");
+    }
+    // A whole number is an amount; a fraction is reported as one.
+    assert!(js_mount(&host(&[]), &options(&[("amount", 1.5.into())])).is_err());
 
     handle.destroy();
     assert_eq!(
