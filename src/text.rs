@@ -19,7 +19,16 @@ pub fn money(m: Money, locale: Locale) -> String {
     }
 }
 
-/// Fixed strings of one language.
+// Words both widgets use; each widget's table names them, so neither bundle carries the
+// other widget's sentences.
+const ID_PER_MONTH: &str = "/bulan";
+const EN_PER_MONTH: &str = "/month";
+const ID_TOTAL: &str = "Total";
+const EN_TOTAL: &str = "Total";
+const ID_NO_INTEREST: &str = "Tanpa bunga";
+const EN_NO_INTEREST: &str = "No interest";
+
+/// Fixed strings of one language for the checkout widget.
 #[derive(Debug)]
 pub struct Strings {
     /// Screen-reader text of the skeleton.
@@ -58,6 +67,63 @@ pub struct Strings {
     pub waiting: &'static str,
     /// Text of every retry button.
     pub retry: &'static str,
+    /// Shown when no plan covers the amount.
+    pub ineligible: &'static str,
+}
+
+const ID: Strings = Strings {
+    loading: "Memuat pilihan cicilan Kredivo…",
+    choose_plan: "Pilih tenor cicilan Kredivo",
+    per_month: ID_PER_MONTH,
+    total: ID_TOTAL,
+    interest: "Bunga",
+    no_interest: ID_NO_INTEREST,
+    service_fee: "Biaya layanan",
+    down_payment: "Uang muka",
+    promo_discount: "Diskon promo",
+    monthly: "Cicilan per bulan",
+    tenure: "Tenor",
+    summary: "Ringkasan pembayaran",
+    estimate: "Perkiraan — angka akhir dikonfirmasi oleh Kredivo.",
+    pay_with: "Bayar dengan",
+    processing: "Memproses…",
+    redirecting: "Mengalihkan ke Kredivo…",
+    waiting: "Menunggu konfirmasi pembayaran…",
+    retry: "Coba lagi",
+    ineligible: "Cicilan Kredivo tidak tersedia untuk total belanja ini.",
+};
+
+const EN: Strings = Strings {
+    loading: "Loading Kredivo installment options…",
+    choose_plan: "Choose a Kredivo installment plan",
+    per_month: EN_PER_MONTH,
+    total: EN_TOTAL,
+    interest: "Interest",
+    no_interest: EN_NO_INTEREST,
+    service_fee: "Service fee",
+    down_payment: "Down payment",
+    promo_discount: "Promo discount",
+    monthly: "Monthly installment",
+    tenure: "Term",
+    summary: "Payment summary",
+    estimate: "Estimate — Kredivo confirms the final figures.",
+    pay_with: "Pay with",
+    processing: "Processing…",
+    redirecting: "Redirecting to Kredivo…",
+    waiting: "Waiting for payment confirmation…",
+    retry: "Try again",
+    ineligible: "Kredivo installments aren't available for this amount.",
+};
+
+/// Fixed strings of one language for badges and their dialog.
+#[derive(Debug)]
+pub struct BadgeStrings {
+    /// After a monthly amount: `/bulan`.
+    pub per_month: &'static str,
+    /// Label of the total repaid.
+    pub total: &'static str,
+    /// Shown when a plan has no interest.
+    pub no_interest: &'static str,
     /// Badge text before the amount.
     pub badge_before: &'static str,
     /// Badge text between the amount and the brand.
@@ -72,29 +138,12 @@ pub struct Strings {
     pub close: &'static str,
     /// Footnote of the dialog.
     pub dialog_note: &'static str,
-    /// Shown when no plan covers the amount.
-    pub ineligible: &'static str,
 }
 
-const ID: Strings = Strings {
-    loading: "Memuat pilihan cicilan Kredivo…",
-    choose_plan: "Pilih tenor cicilan Kredivo",
-    per_month: "/bulan",
-    total: "Total",
-    interest: "Bunga",
-    no_interest: "Tanpa bunga",
-    service_fee: "Biaya layanan",
-    down_payment: "Uang muka",
-    promo_discount: "Diskon promo",
-    monthly: "Cicilan per bulan",
-    tenure: "Tenor",
-    summary: "Ringkasan pembayaran",
-    estimate: "Perkiraan — angka akhir dikonfirmasi oleh Kredivo.",
-    pay_with: "Bayar dengan",
-    processing: "Memproses…",
-    redirecting: "Mengalihkan ke Kredivo…",
-    waiting: "Menunggu konfirmasi pembayaran…",
-    retry: "Coba lagi",
+const BADGE_ID: BadgeStrings = BadgeStrings {
+    per_month: ID_PER_MONTH,
+    total: ID_TOTAL,
+    no_interest: ID_NO_INTEREST,
     badge_before: "Cicilan mulai ",
     badge_after: "/bulan dengan ",
     badge_later: "Bayar nanti dalam 30 hari dengan ",
@@ -102,28 +151,12 @@ const ID: Strings = Strings {
     dialog_title: "Cicilan dengan Kredivo",
     close: "Tutup",
     dialog_note: "Perkiraan berdasarkan tarif Kredivo. Angka akhir ditampilkan saat checkout.",
-    ineligible: "Cicilan Kredivo tidak tersedia untuk total belanja ini.",
 };
 
-const EN: Strings = Strings {
-    loading: "Loading Kredivo installment options…",
-    choose_plan: "Choose a Kredivo installment plan",
-    per_month: "/month",
-    total: "Total",
-    interest: "Interest",
-    no_interest: "No interest",
-    service_fee: "Service fee",
-    down_payment: "Down payment",
-    promo_discount: "Promo discount",
-    monthly: "Monthly installment",
-    tenure: "Term",
-    summary: "Payment summary",
-    estimate: "Estimate — Kredivo confirms the final figures.",
-    pay_with: "Pay with",
-    processing: "Processing…",
-    redirecting: "Redirecting to Kredivo…",
-    waiting: "Waiting for payment confirmation…",
-    retry: "Try again",
+const BADGE_EN: BadgeStrings = BadgeStrings {
+    per_month: EN_PER_MONTH,
+    total: EN_TOTAL,
+    no_interest: EN_NO_INTEREST,
     badge_before: "From ",
     badge_after: "/month with ",
     badge_later: "Pay in 30 days with ",
@@ -131,14 +164,21 @@ const EN: Strings = Strings {
     dialog_title: "Pay later with Kredivo",
     close: "Close",
     dialog_note: "Estimate based on Kredivo's rates. Final figures are shown at checkout.",
-    ineligible: "Kredivo installments aren't available for this amount.",
 };
 
-/// The fixed strings of a language.
+/// The checkout widget's fixed strings in a language.
 pub fn strings(locale: Locale) -> &'static Strings {
     match locale {
         Locale::En => &EN,
         _ => &ID,
+    }
+}
+
+/// The badges' fixed strings in a language.
+pub fn badge_strings(locale: Locale) -> &'static BadgeStrings {
+    match locale {
+        Locale::En => &BADGE_EN,
+        _ => &BADGE_ID,
     }
 }
 
@@ -211,7 +251,7 @@ pub fn for_amount(amount: Money, locale: Locale) -> String {
 
 /// The badge's whole sentence, e.g. for an `aria-label` or a test.
 pub fn badge(monthly: Money, locale: Locale) -> String {
-    let s = strings(locale);
+    let s = badge_strings(locale);
     format!(
         "{}{}{}Kredivo",
         s.badge_before,

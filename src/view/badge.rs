@@ -80,7 +80,7 @@ pub fn Badge(
             None => view! { <span class="kc-badge-sk" aria-hidden="true"></span> }.into_any(),
             Some(None) => ().into_any(),
             Some(Some((a, m, installments))) => {
-                let s = text::strings(l);
+                let s = text::badge_strings(l);
                 let logo = assets.logo_blue.clone();
                 let words = if installments {
                     view! {
@@ -127,7 +127,7 @@ fn breakdown(
     dialog: NodeRef<Dialog>,
     close: impl Fn() + Copy + 'static,
 ) -> impl IntoView {
-    let s = text::strings(l);
+    let s = text::badge_strings(l);
     dialog.on_load(|d| {
         let _ = d.show_modal();
     });

@@ -221,7 +221,11 @@ pub fn shippable(glue: &[u8], wasm: &[u8], kind: &str) -> Res<(Vec<u8>, Vec<u8>)
     if setup::node_tools().is_none() {
         return Ok((glue.to_vec(), wasm.to_vec()));
     }
-    let (wasm, map) = wasm_opt(&optimize_wasm(wasm)?, &[names::FLAG])?;
+    // The target-features section only describes the module; browsers do not read it.
+    let (wasm, map) = wasm_opt(
+        &optimize_wasm(wasm)?,
+        &[names::FLAG, "--strip-target-features"],
+    )?;
     let glue =
         String::from_utf8(glue.to_vec()).map_err(|_| format!("the {kind} glue is not UTF-8"))?;
     let glue = names::apply(&glue, &wasm, &names::Renames::parse(&map)?)
