@@ -24,8 +24,9 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Called once by the loader with `{css, logoBlue, logoWhite}`; later calls do nothing.
 #[wasm_bindgen]
 pub fn boot(assets: JsValue) -> Result<(), JsError> {
-    let assets: Assets = serde_wasm_bindgen::from_value(assets)
-        .map_err(|e| JsError::new(&format!("KredivoCheckout boot: {e}")))?;
+    let assets: Assets = serde_wasm_bindgen::from_value(assets).map_err(|_| {
+        JsError::new("KredivoCheckout boot: expected {css, logoBlue, logoWhite} (URLs)")
+    })?;
     boot_with(assets)
 }
 
@@ -127,11 +128,10 @@ fn parse_options(options: JsValue) -> Result<JsOptions, JsError> {
     };
     let cart = match get("cart") {
         None => None,
-        Some(v) => Some(serde_wasm_bindgen::from_value(v).map_err(|e| {
-            error(&format!(
-                "`cart` must be an array of {{product_id, quantity}}: {e}"
-            ))
-        })?),
+        Some(v) => Some(
+            serde_wasm_bindgen::from_value(v)
+                .map_err(|_| error("`cart` must be an array of {product_id, quantity}"))?,
+        ),
     };
     Ok(JsOptions {
         kind: text("kind")?,

@@ -21,7 +21,17 @@ impl std::error::Error for Error {}
 impl Error {
     /// Creates a JavaScript `Error` with a given message.
     pub fn new<T: std::fmt::Display>(msg: T) -> Self {
-        Error(JsError::new(&msg.to_string()).into())
+        // Kredivo patch: with `terse-errors` the message is fixed and `msg` is never
+        // formatted, so none of serde's error descriptions are linked (see Cargo.toml).
+        #[cfg(feature = "terse-errors")]
+        {
+            let _ = msg;
+            Error(JsError::new("the value does not have the expected shape").into())
+        }
+        #[cfg(not(feature = "terse-errors"))]
+        {
+            Error(JsError::new(&msg.to_string()).into())
+        }
     }
 }
 
