@@ -181,7 +181,11 @@ pub fn mount(target: JsValue, options: JsValue) -> Result<Handle, JsError> {
 /// The benchmark page times it with `performance.now()`.
 #[wasm_bindgen(js_name = benchPlans)]
 pub fn bench_plans(amount: &str, iterations: u32) -> Result<u32, JsError> {
-    let amount = kredivo_plan::Money::parse(amount).map_err(|e| JsError::new(&e.to_string()))?;
+    // A fixed message: `PlanError`'s Display would link decimal formatting into the bundle
+    // for this benchmark hook alone.
+    let amount = kredivo_plan::Money::parse(amount).map_err(|_| {
+        JsError::new("benchPlans: the amount must be whole rupiah, e.g. \"2400000\"")
+    })?;
     let table = crate::pricing::embedded();
     let mut out = Vec::with_capacity(8);
     let mut total = 0u32;
