@@ -130,8 +130,9 @@ impl Money {
     pub fn checked_sub(self, other: Money) -> Result<Money, PlanError> {
         match self.to_rupiah_u64().checked_sub(other.to_rupiah_u64()) {
             Some(difference) => Ok(Money::from_rupiah(difference)),
+            // The shortfall in whole rupiah, negated: no decimal subtraction linked for it.
             None => Err(PlanError::Negative {
-                value: self.0 - other.0,
+                value: -Decimal::from(other.to_rupiah_u64() - self.to_rupiah_u64()),
             }),
         }
     }
@@ -462,7 +463,18 @@ mod tests {
         assert_eq!(a.checked_add(b), Ok(Money::from_rupiah(13)));
         assert_eq!(a.checked_sub(b), Ok(Money::from_rupiah(7)));
         assert_eq!(a.checked_mul(3), Ok(Money::from_rupiah(30)));
-        assert!(matches!(b.checked_sub(a), Err(PlanError::Negative { .. })));
+        assert_eq!(
+            b.checked_sub(a),
+            Err(PlanError::Negative {
+                value: Decimal::from(-7)
+            })
+        );
+        assert_eq!(
+            Money::ZERO.checked_sub(Money::MAX),
+            Err(PlanError::Negative {
+                value: -Decimal::from(u64::MAX)
+            })
+        );
         assert!(matches!(
             Money::MAX.checked_add(Money::from_rupiah(1)),
             Err(PlanError::Overflow { .. })
