@@ -378,10 +378,17 @@ fn parse_cart_json(text: &str) -> Result<Vec<CartLine>, OptionError> {
     }
 }
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "checkout"))]
 fn cart_from_json(text: &str) -> Option<Vec<CartLine>> {
     let v = js_sys::JSON::parse(text).ok()?;
     serde_wasm_bindgen::from_value(v).ok()
+}
+
+/// The badge bundle mounts only badges, which price an amount: a cart on one is a mistake
+/// (reported as an invalid `cart`), and reading carts would cost the bundle their parser.
+#[cfg(all(target_arch = "wasm32", not(feature = "checkout")))]
+fn cart_from_json(_: &str) -> Option<Vec<CartLine>> {
+    None
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -128,10 +128,18 @@ fn parse_options(options: JsValue) -> Result<JsOptions, JsError> {
     };
     let cart = match get("cart") {
         None => None,
+        #[cfg(feature = "checkout")]
         Some(v) => Some(
             serde_wasm_bindgen::from_value(v)
                 .map_err(|_| error("`cart` must be an array of {product_id, quantity}"))?,
         ),
+        // This bundle mounts only badges, which take an amount (see options::cart_from_json).
+        #[cfg(not(feature = "checkout"))]
+        Some(_) => {
+            return Err(error(
+                "`cart` is for the checkout widget; a badge takes `amount`",
+            ))
+        }
     };
     Ok(JsOptions {
         kind: text("kind")?,

@@ -18,7 +18,8 @@ export interface KredivoCheckoutOptions {
   kind?: "checkout" | "badge";
   /** Base URL of the merchant's proxy (`data-proxy`); default: the page's origin. */
   proxy?: string;
-  /** The cart, priced by the proxy (`data-cart`, JSON). */
+  /** The cart, priced by the proxy (`data-cart`, JSON). Checkout widget only: `mount`
+   *  throws when a badge is given one (badges take `amount`). */
   cart?: KredivoCartLine[];
   /** A server-side cart id (`data-cart-id`). */
   cartId?: string;

@@ -166,6 +166,23 @@ async fn every_badge_on_the_listing_comes_from_one_pricing_request() -> anyhow::
     assert_eq!(wasm_loaded(&h).await?, vec!["badge"]);
     h.screenshot("listing-badges").await?;
 
+    // The badge bundle takes no carts: a badge given one says what it takes instead.
+    h.js(
+        "const el = document.createElement('span'); el.id = 'cart-badge'; \
+         el.dataset.kredivoBadge = ''; document.querySelector('main').append(el);",
+        vec![],
+    )
+    .await?;
+    let carted = mount_error(
+        &h,
+        "cart-badge",
+        "{ cart: [{ product_id: 'batik-parang', quantity: 1 }] }",
+    )
+    .await?;
+    assert!(carted.contains("a badge takes `amount`"), "{carted}");
+    h.js("document.getElementById('cart-badge').remove();", vec![])
+        .await?;
+
     // A badge opens its breakdown, styled by the badge bundle's own stylesheet.
     h.js(
         "document.querySelector('[data-kredivo-badge]').shadowRoot.querySelector('.kc-badge').click();",
