@@ -183,6 +183,13 @@ impl TryFrom<Decimal> for Money {
     /// `10^scale`) rather than `fract()` and `trunc()`, whose decimal subtraction would be
     /// linked into the checkout widget for this alone (a test pins the two as equal).
     fn try_from(value: Decimal) -> Result<Money, PlanError> {
+        // Fast path: already whole rupiah at scale 0 (what rounding produces), with no u128
+        // division, which wasm does in software (the pricing hot path comes through here).
+        if value.scale() == 0 && !value.is_sign_negative() {
+            if let Ok(rupiah) = u64::try_from(value.mantissa()) {
+                return Ok(Money::from_rupiah(rupiah));
+            }
+        }
         if value.is_zero() {
             // Also folds -0 and 0.00 into the one zero.
             return Ok(Money::ZERO);
