@@ -185,10 +185,13 @@ pub fn checkout_request(source: &Source, payment_type: &str, key: &str) -> Optio
         Source::Amount(_) | Source::None | Source::Invalid(_) => return None,
     };
     Some(CheckoutRequest {
+        session: None,
         cart,
         cart_id,
         payment_type: payment_type.to_owned(),
         idempotency_key: key.to_owned(),
+        customer: None,
+        shipping_address: None,
     })
 }
 

@@ -12,11 +12,14 @@
 //! | POST | `/api/kredivo/v1/checkout` | [`CheckoutRequest`] | [`CheckoutResponse`] |
 //! | GET | `/api/kredivo/v1/orders/{order_id}` | — | [`OrderView`] |
 //!
-//! Every failure answers with a non-2xx status and an [`ErrorBody`].
+//! Every failure answers with a non-2xx status and an [`ErrorBody`]. The merchant's server
+//! talks to the proxy through [`merchant`]: checkout sessions in, signed webhooks out.
 //!
 //! Money travels as decimal strings of whole rupiah (`"2400000"`), never as JSON numbers, so
 //! no JavaScript float ever touches an amount.
 #![deny(missing_docs)]
+
+pub mod merchant;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -26,7 +29,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// Not `rust_decimal::serde::str`, whose reader also tries scientific notation (`"2.4e6"`),
 /// which no proxy sends and which costs the browser widget kilobytes of wasm.
-mod decimal_text {
+pub(crate) mod decimal_text {
     use core::fmt;
 
     use rust_decimal::Decimal;
@@ -119,9 +122,14 @@ pub struct CartLine {
 
 /// `POST /api/kredivo/v1/payment-types`: what may this shopper pay with Kredivo?
 ///
-/// Exactly one of `cart`, `cart_id` (checkout) or `amount` (a product badge's breakdown) is set.
+/// Exactly one of `session` (a checkout session the merchant's server created), `cart`,
+/// `cart_id` (catalogue checkout) or `amount` (a product badge's breakdown) is set.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentTypesRequest {
+    /// A checkout session's client secret (`data-session`): the plans for exactly that
+    /// session's amount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
     /// The cart, priced by the proxy from its catalogue.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cart: Option<Vec<CartLine>>,
@@ -206,10 +214,15 @@ pub struct PlanView {
 
 /// `POST /api/kredivo/v1/checkout`: start paying this cart with this plan.
 ///
-/// Exactly one of `cart` or `cart_id` (a server-side cart the merchant keeps) is set. Any
-/// amount a browser adds is ignored: the proxy prices the order itself.
+/// Exactly one of `session` (the client secret of a session the merchant's server created),
+/// `cart` or `cart_id` (catalogue mode) is set. Any amount a browser adds is ignored: the
+/// order's amount comes from the session or is priced by the proxy from its catalogue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckoutRequest {
+    /// A checkout session's client secret. The session names the items, fees, customer and
+    /// addresses; the browser names only the plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
     /// The cart lines.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cart: Option<Vec<CartLine>>,
@@ -222,6 +235,48 @@ pub struct CheckoutRequest {
     /// with the same cart and payment type answers with the same order and redirect, so a
     /// double click or a retry never creates a second transaction.
     pub idempotency_key: String,
+    /// Catalogue mode only (ignored with a session): who pays, as the shopper typed it into
+    /// the shop's checkout form. Required there; the proxy answers `invalid_request` with a
+    /// field path per missing or bad field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<Customer>,
+    /// Catalogue mode only (ignored with a session): where the goods go. Required there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_address: Option<Address>,
+}
+
+/// Who pays (doc 000's `customer_details`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Customer {
+    /// Given name, 1 to 255 characters.
+    pub first_name: String,
+    /// Family name, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// E-mail address.
+    pub email: String,
+    /// Indonesian phone number, local (`0812…`) or international (`+62812…`) form.
+    pub phone: String,
+}
+
+/// A postal address (doc 000's `Address`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Address {
+    /// Given name of the addressee.
+    pub first_name: String,
+    /// Family name, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// Street and number.
+    pub address: String,
+    /// City.
+    pub city: String,
+    /// Postal code (5 digits in Indonesia).
+    pub postal_code: String,
+    /// Phone of the addressee.
+    pub phone: String,
+    /// ISO 3166-1 alpha-3, e.g. `IDN`.
+    pub country_code: String,
 }
 
 /// The answer to a checkout.
@@ -254,7 +309,8 @@ pub struct OrderView {
 /// The one order state machine every gateway maps onto.
 ///
 /// `created → pending → settled | denied | expired | cancelled`; `settled → cancelled` (full
-/// cancel). A late notification never moves an order backwards.
+/// cancel through Kredivo) or `refunded` (full refund through an aggregator). A late
+/// notification never moves an order backwards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
@@ -270,6 +326,8 @@ pub enum OrderStatus {
     Expired,
     /// Cancelled in full (by the shopper before paying, or by the merchant after).
     Cancelled,
+    /// Paid, then refunded in full (an aggregator's word for a cancel after settlement).
+    Refunded,
 }
 
 impl OrderStatus {
@@ -282,7 +340,24 @@ impl OrderStatus {
             Self::Denied => "denied",
             Self::Expired => "expired",
             Self::Cancelled => "cancelled",
+            Self::Refunded => "refunded",
         }
+    }
+
+    /// Every status, in the state machine's order.
+    pub const ALL: [OrderStatus; 7] = [
+        Self::Created,
+        Self::Pending,
+        Self::Settled,
+        Self::Denied,
+        Self::Expired,
+        Self::Cancelled,
+        Self::Refunded,
+    ];
+
+    /// Parses a wire name; `None` for a name this version does not know.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|st| st.as_str() == s)
     }
 
     /// Whether the order can no longer change by itself (the widget stops polling).
@@ -322,8 +397,12 @@ pub enum ErrorCode {
     InvalidCart,
     /// 422: no Kredivo plan covers this amount (or this payment type).
     IneligibleAmount,
-    /// 404: no such order.
+    /// 404: no such order, session or endpoint.
     NotFound,
+    /// 409: this checkout session already has an order (it can be paid once).
+    SessionUsed,
+    /// 410: this checkout session expired; the shop must create a new one.
+    SessionExpired,
     /// 403: the request's Origin is not allowed.
     ForbiddenOrigin,
     /// 401: admin token missing or wrong.
@@ -338,18 +417,23 @@ pub enum ErrorCode {
     UpstreamTimeout,
     /// 503: the provider could not be reached, or answered garbage.
     UpstreamUnavailable,
+    /// 503: the merchant's proxy cannot serve right now (its database is unreachable); the
+    /// answer carries `Retry-After`. Nothing was half-written.
+    Unavailable,
     /// 500: a bug on the merchant's side; details are in its logs.
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, for documentation and tests.
-    pub const ALL: [ErrorCode; 13] = [
+    pub const ALL: [ErrorCode; 16] = [
         Self::InvalidJson,
         Self::InvalidRequest,
         Self::InvalidCart,
         Self::IneligibleAmount,
         Self::NotFound,
+        Self::SessionUsed,
+        Self::SessionExpired,
         Self::ForbiddenOrigin,
         Self::Unauthorized,
         Self::PayloadTooLarge,
@@ -357,6 +441,7 @@ impl ErrorCode {
         Self::UpstreamError,
         Self::UpstreamTimeout,
         Self::UpstreamUnavailable,
+        Self::Unavailable,
         Self::Internal,
     ];
 
@@ -368,6 +453,8 @@ impl ErrorCode {
             Self::InvalidCart => "invalid_cart",
             Self::IneligibleAmount => "ineligible_amount",
             Self::NotFound => "not_found",
+            Self::SessionUsed => "session_used",
+            Self::SessionExpired => "session_expired",
             Self::ForbiddenOrigin => "forbidden_origin",
             Self::Unauthorized => "unauthorized",
             Self::PayloadTooLarge => "payload_too_large",
@@ -375,6 +462,7 @@ impl ErrorCode {
             Self::UpstreamError => "upstream_error",
             Self::UpstreamTimeout => "upstream_timeout",
             Self::UpstreamUnavailable => "upstream_unavailable",
+            Self::Unavailable => "unavailable",
             Self::Internal => "internal",
         }
     }
@@ -386,12 +474,14 @@ impl ErrorCode {
             Self::Unauthorized => 401,
             Self::ForbiddenOrigin => 403,
             Self::NotFound => 404,
+            Self::SessionUsed => 409,
+            Self::SessionExpired => 410,
             Self::PayloadTooLarge => 413,
             Self::IneligibleAmount => 422,
             Self::RateLimited => 429,
             Self::Internal => 500,
             Self::UpstreamError => 502,
-            Self::UpstreamUnavailable => 503,
+            Self::UpstreamUnavailable | Self::Unavailable => 503,
             Self::UpstreamTimeout => 504,
         }
     }

@@ -363,8 +363,9 @@ pub trait Store: Send + Sync + 'static {
 
 /// The statuses from which an order may move to `to`; the state machine in one place.
 ///
-/// `created → pending → settled | denied | expired | cancelled`, `settled → cancelled`; an
-/// order the provider reports before our checkout call returned may skip `pending`.
+/// `created → pending → settled | denied | expired | cancelled`, `settled → cancelled |
+/// refunded`; an order the provider reports before our checkout call returned may skip
+/// `pending`.
 pub fn predecessors(to: OrderStatus) -> &'static [OrderStatus] {
     use OrderStatus::*;
     match to {
@@ -372,15 +373,13 @@ pub fn predecessors(to: OrderStatus) -> &'static [OrderStatus] {
         Pending => &[Created],
         Settled | Denied | Expired => &[Created, Pending],
         Cancelled => &[Created, Pending, Settled],
+        Refunded => &[Settled],
     }
 }
 
 /// Parses a stored status.
 pub fn parse_status(s: &str) -> Option<OrderStatus> {
-    use OrderStatus::*;
-    [Created, Pending, Settled, Denied, Expired, Cancelled]
-        .into_iter()
-        .find(|st| st.as_str() == s)
+    OrderStatus::parse(s)
 }
 
 #[cfg(test)]
@@ -392,8 +391,8 @@ mod tests {
     fn no_status_can_be_reached_from_a_later_one() {
         // Settlement is not undone by a late pending, a final status never reopens.
         assert!(!predecessors(Pending).contains(&Settled));
-        for final_status in [Denied, Expired, Cancelled] {
-            for to in [Created, Pending, Settled, Denied, Expired, Cancelled] {
+        for final_status in [Denied, Expired, Cancelled, Refunded] {
+            for to in OrderStatus::ALL {
                 assert!(
                     !predecessors(to).contains(&final_status),
                     "{final_status:?} -> {to:?}"
@@ -408,9 +407,9 @@ mod tests {
 
     #[test]
     fn every_status_round_trips_through_its_stored_name() {
-        for s in [Created, Pending, Settled, Denied, Expired, Cancelled] {
+        for s in OrderStatus::ALL {
             assert_eq!(parse_status(s.as_str()), Some(s));
         }
-        assert_eq!(parse_status("refunded"), None);
+        assert_eq!(parse_status("chargeback"), None);
     }
 }
