@@ -42,7 +42,7 @@ pub use catalogue::{Catalogue, DemoCatalogue};
 pub use clock::{Clock, IdGen, ManualClock, RandomIds, SequentialIds, SystemClock};
 pub use config::{Config, ConfigError, GatewayKind, RateLimit, Secret};
 pub use error::AppError;
-pub use gateway::{CallRecorder, Gateway, GatewayError, KredivoGateway};
+pub use gateway::{BuildError, CallRecorder, Gateway, GatewayError, KredivoGateway};
 pub use store::{SqliteStore, Store, StoreError};
 
 use cache::TtlCache;
@@ -62,9 +62,12 @@ pub enum Error {
     /// The HTTP client could not be built.
     #[error("http client: {0}")]
     Http(#[from] reqwest::Error),
-    /// The pricing table could not be loaded.
-    #[error("pricing table: {0}")]
-    Pricing(String),
+    /// The gateway (or the pricing table it estimates with) could not be built.
+    #[error(transparent)]
+    Gateway(#[from] BuildError),
+    /// The pricing table could not be served.
+    #[error("pricing table: cannot serialise it")]
+    Pricing(#[source] serde_json::Error),
 }
 
 /// What the proxy takes from the outside world. `Deps::default()` is production: system
@@ -155,26 +158,14 @@ impl AppState {
                         .user_agent(concat!("kredivo-proxy/", env!("CARGO_PKG_VERSION")))
                         .build()?,
                 };
-                match config.gateway {
-                    GatewayKind::Kredivo => Arc::new(KredivoGateway::new(
-                        &config.kredivo_base_url,
-                        config.server_key.clone(),
-                        http,
-                        config.upstream_timeout,
-                        Arc::new(StoreRecorder(store.clone())),
-                        deps.clock.clone(),
-                        deps.ids.clone(),
-                    )),
-                    aggregator => gateway::build_aggregator(
-                        aggregator,
-                        &config,
-                        http,
-                        Arc::new(StoreRecorder(store.clone())),
-                        deps.clock.clone(),
-                        deps.ids.clone(),
-                        store.clone(),
-                    )?,
-                }
+                gateway::build(
+                    &config,
+                    http,
+                    Arc::new(StoreRecorder(store.clone())),
+                    deps.clock.clone(),
+                    deps.ids.clone(),
+                    store.clone(),
+                )?
             }
         };
         let pricing_json = load_pricing(&config)?;
@@ -248,16 +239,8 @@ impl AppState {
 /// The pricing table JSON: from `PRICING_TABLE_PATH` (validated by parsing it with the plan
 /// crate) or the plan crate's built-in Kredivo table.
 fn load_pricing(config: &Config) -> Result<String, Error> {
-    let table = match &config.pricing_table_path {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| Error::Pricing(format!("{path}: {e}")))?;
-            serde_json::from_str::<kredivo_plan::PricingTable>(&text)
-                .map_err(|e| Error::Pricing(format!("{path}: {e}")))?
-        }
-        None => kredivo_plan::PricingTable::kredivo_reference(),
-    };
-    serde_json::to_string(&table).map_err(|e| Error::Pricing(e.to_string()))
+    let table = gateway::build::pricing_table(config.pricing_table_path.as_deref())?;
+    serde_json::to_string(&table).map_err(Error::Pricing)
 }
 
 /// The whole proxy as a router, state applied. Mount it at the root of a service (its paths

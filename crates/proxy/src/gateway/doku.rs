@@ -360,7 +360,11 @@ impl Gateway for DokuGateway {
 }
 
 /// Builds the DOKU gateway.
-pub(crate) fn build(up: Upstream, config: &crate::Config, table: PricingTable) -> Arc<dyn Gateway> {
+pub(crate) fn build(
+    up: Upstream,
+    config: &crate::config::Config,
+    table: PricingTable,
+) -> Arc<dyn Gateway> {
     let c = &config.aggregators.doku;
     let push = config.public_url(&format!("{}/push", kredivo_api::API_PREFIX));
     let notification_path = reqwest::Url::parse(&push)

@@ -314,7 +314,11 @@ impl Gateway for FinpayGateway {
 }
 
 /// Builds the Finpay gateway.
-pub(crate) fn build(up: Upstream, config: &crate::Config, table: PricingTable) -> Arc<dyn Gateway> {
+pub(crate) fn build(
+    up: Upstream,
+    config: &crate::config::Config,
+    table: PricingTable,
+) -> Arc<dyn Gateway> {
     let c = &config.aggregators.finpay;
     Arc::new(FinpayGateway::new(
         up,

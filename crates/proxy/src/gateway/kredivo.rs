@@ -2,60 +2,34 @@
 //! Kredivo's endpoints, JSON and status names.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::http::{HeaderMap, StatusCode};
 use kredivo_api::OrderStatus;
 use kredivo_plan::wire::kredivo as wire;
 use kredivo_plan::wire::{ServerKey, WireTime};
 use kredivo_plan::{FraudStatus, Plan, TransactionStatus};
-use reqwest::Url;
+use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::upstream::{json_body, Call, Upstream};
 use super::*;
 use crate::clock::{Clock, IdGen};
 use crate::config::Secret;
-
-/// Largest response body kept in a provider-call record.
-const MAX_STORED_RESPONSE: usize = 8 * 1024;
 
 /// Status check path. CONTRACTS.md: the documented one is `/transaction/status`; some
 /// clients use `/v2/transaction/status` and the sandbox serves both.
 const STATUS_PATH: &str = "/transaction/status";
 
-/// Kredivo direct.
+/// Kredivo direct. Sends through the same [`Upstream`] as the aggregators (timeouts, retries
+/// of reads, every attempt recorded with the server key scrubbed); this module only knows
+/// Kredivo's paths, JSON and status words.
+#[derive(Debug)]
 pub struct KredivoGateway {
-    base_url: String,
+    up: Upstream,
     server_key: Secret,
-    http: reqwest::Client,
-    timeout: Duration,
-    recorder: Arc<dyn CallRecorder>,
-    clock: Arc<dyn Clock>,
-    ids: Arc<dyn IdGen>,
-}
-
-impl std::fmt::Debug for KredivoGateway {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("KredivoGateway")
-            .field("base_url", &self.base_url)
-            .field("server_key", &self.server_key)
-            .field("timeout", &self.timeout)
-            .finish_non_exhaustive()
-    }
-}
-
-/// One request, before it is sent.
-enum Request {
-    Post {
-        path: &'static str,
-        body: Value,
-    },
-    Get {
-        path: &'static str,
-        query: Vec<(&'static str, String)>,
-    },
 }
 
 impl KredivoGateway {
@@ -70,179 +44,46 @@ impl KredivoGateway {
         clock: Arc<dyn Clock>,
         ids: Arc<dyn IdGen>,
     ) -> Self {
-        Self {
-            base_url: base_url.as_str().trim_end_matches('/').to_owned(),
+        let secrets = vec![server_key.expose().to_owned()];
+        Self::from_upstream(
+            Upstream::new(
+                "kredivo", base_url, http, timeout, recorder, clock, ids, secrets,
+            ),
             server_key,
-            http,
-            timeout,
-            recorder,
-            clock,
-            ids,
-        }
+        )
+    }
+
+    /// The gateway over an [`Upstream`] bound to Kredivo's base URL, whose secrets include
+    /// `server_key`.
+    pub(crate) fn from_upstream(up: Upstream, server_key: Secret) -> Self {
+        Self { up, server_key }
     }
 
     fn key(&self) -> ServerKey {
         ServerKey::new(self.server_key.expose())
     }
 
-    /// Removes every occurrence of the server key (belt and braces: summaries already drop
-    /// the `server_key` field, but a provider could echo it back).
-    fn redact(&self, text: &str) -> String {
-        let key = self.server_key.expose();
-        if key.is_empty() {
-            text.to_owned()
-        } else {
-            text.replace(key, "[redacted]")
-        }
-    }
-
-    fn summarise(&self, request: &Request) -> (String, String, String) {
-        match request {
-            Request::Post { path, body } => {
-                let mut shown = body.clone();
-                if let Some(map) = shown.as_object_mut() {
-                    map.remove("server_key");
-                }
-                (
-                    "POST".into(),
-                    format!("{}{path}", self.base_url),
-                    self.redact(&shown.to_string()),
-                )
-            }
-            Request::Get { path, query } => {
-                let q: serde_json::Map<String, Value> = query
-                    .iter()
-                    .map(|(k, v)| ((*k).to_owned(), Value::String(v.clone())))
-                    .collect();
-                (
-                    "GET".into(),
-                    format!("{}{path}", self.base_url),
-                    self.redact(&Value::Object(q).to_string()),
-                )
-            }
-        }
-    }
-
-    /// Sends `request` (retrying per `retry`), records every attempt, and parses the answer.
-    async fn call<T: DeserializeOwned>(
+    /// `POST {base}{path}` with a JSON body, answered in Kredivo's envelope.
+    async fn post<T: DeserializeOwned>(
         &self,
         operation: &'static str,
-        request: Request,
+        path: &'static str,
+        body: &impl Serialize,
         order_id: Option<&str>,
         retry: RetryPolicy,
     ) -> Result<T, GatewayError> {
-        let mut attempt = 1;
-        loop {
-            let result = self.attempt::<T>(operation, &request, order_id).await;
-            match result {
-                Err(e) if e.is_transient() && attempt < retry.max_attempts => {
-                    let wait = retry
-                        .backoff
-                        .saturating_mul(2u32.saturating_pow(attempt - 1));
-                    tracing::warn!(operation, attempt, error = %e, "retrying a read-only provider call");
-                    tokio::time::sleep(wait).await;
-                    attempt += 1;
-                }
-                other => return other,
-            }
-        }
-    }
-
-    async fn attempt<T: DeserializeOwned>(
-        &self,
-        operation: &'static str,
-        request: &Request,
-        order_id: Option<&str>,
-    ) -> Result<T, GatewayError> {
-        let (method, endpoint, summary) = self.summarise(request);
-        let at = self.clock.now_millis();
-        let started = Instant::now();
-        let builder = match request {
-            Request::Post { path, body } => self
-                .http
-                .post(format!("{}{path}", self.base_url))
-                .json(body),
-            Request::Get { path, query } => {
-                let mut url = Url::parse(&format!("{}{path}", self.base_url)).map_err(|e| {
-                    GatewayError::Unavailable {
-                        operation,
-                        reason: format!("bad URL: {e}"),
-                    }
-                })?;
-                // Encodes each value exactly once.
-                url.query_pairs_mut()
-                    .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
-                self.http.get(url)
-            }
+        let call = Call {
+            operation,
+            method: Method::POST,
+            path: path.to_owned(),
+            headers: Vec::new(),
+            body: Some(json_body(operation, body)?),
+            order_id,
+            retry,
         };
-        let sent = builder
-            .header(reqwest::header::ACCEPT, "application/json")
-            .timeout(self.timeout)
-            .send()
-            .await;
-        let (http_status, text, outcome) = match sent {
-            Err(e) => (None, None, Err(self.transport_error(operation, &e))),
-            Ok(response) => {
-                let status = response.status();
-                match response.text().await {
-                    Err(e) => (
-                        Some(status.as_u16()),
-                        None,
-                        Err(self.transport_error(operation, &e)),
-                    ),
-                    Ok(text) => {
-                        let parsed = parse_answer::<T>(operation, status, &text);
-                        (Some(status.as_u16()), Some(text), parsed)
-                    }
-                }
-            }
-        };
-        let latency_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
-        let response = text.map(|t| {
-            let mut t = self.redact(&t);
-            if t.len() > MAX_STORED_RESPONSE {
-                let mut cut = MAX_STORED_RESPONSE;
-                while !t.is_char_boundary(cut) {
-                    cut -= 1;
-                }
-                t.truncate(cut);
-                t.push_str("…[truncated]");
-            }
-            t
-        });
-        self.recorder
-            .record(ProviderCall {
-                id: self.ids.id("call"),
-                at,
-                gateway: "kredivo".into(),
-                operation: operation.into(),
-                method,
-                endpoint,
-                order_id: order_id.map(str::to_owned),
-                request: summary,
-                response,
-                http_status,
-                latency_ms,
-                error: outcome.as_ref().err().map(|e| self.redact(&e.to_string())),
-            })
-            .await;
-        // The error travels on into logs, the order's event log and `last_error`.
-        outcome.map_err(|e| e.map_text(|t| self.redact(t)))
-    }
-
-    fn transport_error(&self, operation: &'static str, e: &reqwest::Error) -> GatewayError {
-        if e.is_timeout() {
-            GatewayError::Timeout {
-                operation,
-                timeout_ms: u64::try_from(self.timeout.as_millis()).unwrap_or(u64::MAX),
-            }
-        } else {
-            // reqwest's message names the URL (no secrets: the key travels in the body).
-            GatewayError::Unavailable {
-                operation,
-                reason: self.redact(&crate::error::cause_chain(e)),
-            }
-        }
+        self.up
+            .send(&call, |a| parse_answer(operation, a.status, &a.text))
+            .await
     }
 
     async fn update(
@@ -250,14 +91,22 @@ impl KredivoGateway {
         transaction_id: &str,
         signature_key: &str,
     ) -> Result<wire::UpdateResponse, GatewayError> {
-        let request = Request::Get {
-            path: "/v2/update",
-            query: vec![
-                ("transaction_id", transaction_id.to_owned()),
-                ("signature_key", decode_signature_key(signature_key)),
-            ],
+        // Each value encoded exactly once (the push may carry it encoded once or twice).
+        let query = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("transaction_id", transaction_id)
+            .append_pair("signature_key", &decode_signature_key(signature_key))
+            .finish();
+        let call = Call {
+            operation: "update",
+            method: Method::GET,
+            path: format!("/v2/update?{query}"),
+            headers: Vec::new(),
+            body: None,
+            order_id: None,
+            retry: RetryPolicy::SAFE_READ,
         };
-        self.call("update", request, None, RetryPolicy::SAFE_READ)
+        self.up
+            .send(&call, |a| parse_answer("update", a.status, &a.text))
             .await
     }
 }
@@ -400,13 +249,6 @@ fn wire_item(item: &GatewayItem) -> wire::WireItem {
     }
 }
 
-fn to_value<T: Serialize>(operation: &'static str, body: &T) -> Result<Value, GatewayError> {
-    serde_json::to_value(body).map_err(|e| GatewayError::Malformed {
-        operation,
-        reason: format!("cannot encode the request: {e}"),
-    })
-}
-
 fn value_str(v: &Value, key: &str) -> Option<String> {
     match v.get(key)? {
         Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
@@ -432,12 +274,10 @@ impl Gateway for KredivoGateway {
                 user_token: None,
             };
             let answer: wire::PaymentsResponse = self
-                .call(
+                .post(
                     "payments",
-                    Request::Post {
-                        path: "/v2/payments",
-                        body: to_value("payments", &body)?,
-                    },
+                    "/v2/payments",
+                    &body,
                     None,
                     RetryPolicy::SAFE_READ,
                 )
@@ -498,12 +338,10 @@ impl Gateway for KredivoGateway {
                 metadata: None,
             };
             let answer: wire::CheckoutResponse = self
-                .call(
+                .post(
                     "checkout_url",
-                    Request::Post {
-                        path: "/v2/checkout_url",
-                        body: to_value("checkout_url", &body)?,
-                    },
+                    "/v2/checkout_url",
+                    &body,
                     Some(&order.order_id),
                     RetryPolicy::NONE,
                 )
@@ -525,12 +363,10 @@ impl Gateway for KredivoGateway {
                 order_id: order_id.to_owned(),
             };
             let answer: wire::TransactionStatusResponse = self
-                .call(
+                .post(
                     "transaction_status",
-                    Request::Post {
-                        path: STATUS_PATH,
-                        body: to_value("transaction_status", &body)?,
-                    },
+                    STATUS_PATH,
+                    &body,
                     Some(order_id),
                     RetryPolicy::SAFE_READ,
                 )
@@ -561,12 +397,10 @@ impl Gateway for KredivoGateway {
                 cancellation_id: Some(cancel.cancellation_id.clone()),
             };
             let answer: wire::CancelResponse = self
-                .call(
+                .post(
                     "cancel_transaction",
-                    Request::Post {
-                        path: "/v2/cancel_transaction",
-                        body: to_value("cancel_transaction", &body)?,
-                    },
+                    "/v2/cancel_transaction",
+                    &body,
                     Some(&cancel.order_id),
                     RetryPolicy::NONE,
                 )

@@ -329,7 +329,11 @@ impl Gateway for MidtransGateway {
 }
 
 /// Builds the Midtrans gateway.
-pub(crate) fn build(up: Upstream, config: &crate::Config, table: PricingTable) -> Arc<dyn Gateway> {
+pub(crate) fn build(
+    up: Upstream,
+    config: &crate::config::Config,
+    table: PricingTable,
+) -> Arc<dyn Gateway> {
     Arc::new(MidtransGateway::new(
         up,
         config.aggregators.midtrans.server_key.clone(),

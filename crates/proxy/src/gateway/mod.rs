@@ -7,8 +7,7 @@
 //! DOKU ([`DokuGateway`]), Midtrans ([`MidtransGateway`]), Xendit ([`XenditGateway`]) and
 //! Finpay ([`FinpayGateway`]) follow behind the same trait (see the README's table).
 
-mod aggregator_config;
-mod aggregators;
+pub mod build;
 mod doku;
 mod finpay;
 mod kredivo;
@@ -25,10 +24,7 @@ use kredivo_plan::{Money, PaymentType, Plan};
 use crate::catalogue::Shopper;
 use crate::store::{BoxFuture, ProviderCall};
 
-pub use aggregator_config::{
-    AggregatorConfig, DokuConfig, FinpayConfig, MidtransConfig, XenditConfig,
-};
-pub use aggregators::build_aggregator;
+pub use build::{build, BuildError};
 pub use doku::DokuGateway;
 pub use finpay::FinpayGateway;
 pub use kredivo::{decode_signature_key, KredivoGateway};

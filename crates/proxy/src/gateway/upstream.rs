@@ -274,17 +274,6 @@ pub(crate) fn estimate_plans(table: &PricingTable, amount: Money) -> Vec<Plan> {
     table.plans(amount)
 }
 
-/// The pricing table of `PRICING_TABLE_PATH`, or the plan crate's built-in one.
-pub(crate) fn load_table(path: Option<&str>) -> Result<PricingTable, String> {
-    match path {
-        None => Ok(PricingTable::kredivo_reference()),
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-            serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))
-        }
-    }
-}
-
 /// Digits of a phone in international form without `+`: `0815…` / `815…` / `+62 815…` →
 /// `62815…` (DOKU wants `{calling_code}{number}`).
 pub(crate) fn phone_62(phone: &str) -> String {

@@ -534,7 +534,7 @@ impl Gateway for XenditGateway {
 /// Builds the Xendit gateway.
 pub(crate) fn build(
     up: Upstream,
-    config: &crate::Config,
+    config: &crate::config::Config,
     store: Arc<dyn Store>,
 ) -> Arc<dyn Gateway> {
     let c = &config.aggregators.xendit;

@@ -1,5 +1,5 @@
 //! Configuration of the aggregator gateways (DOKU, Midtrans, Xendit, Finpay): base URLs and
-//! credentials, read from the environment by [`crate::Config::from_lookup`].
+//! credentials, read from the environment by [`super::Config::from_lookup`].
 //!
 //! Defaults are chosen so the demo switches gateways with `GATEWAY` alone:
 //! - a base URL that is not set is a sibling of a loopback `KREDIVO_BASE_URL`
@@ -11,7 +11,7 @@
 
 use reqwest::Url;
 
-use crate::config::{ConfigError, GatewayKind, Secret};
+use super::{ConfigError, GatewayKind, Secret};
 use kredivo_providers::sandbox_defaults as defaults;
 
 /// DOKU's public sandbox host (doc 001).

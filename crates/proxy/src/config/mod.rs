@@ -8,6 +8,13 @@ use std::time::Duration;
 
 use reqwest::Url;
 
+mod aggregators;
+
+pub use aggregators::{
+    AggregatorConfig, DokuConfig, FinpayConfig, MidtransConfig, XenditConfig,
+    DOKU_SANDBOX_BASE_URL, FINPAY_SANDBOX_BASE_URL, MIDTRANS_SANDBOX_BASE_URL, XENDIT_BASE_URL,
+};
+
 /// The public sandbox server key printed in Kredivo's API documentation (doc 000). It is not
 /// a secret; it is only accepted as a default while the base URL is a sandbox or loopback host.
 pub const DOCUMENTED_SANDBOX_SERVER_KEY: &str = "8tLHIx8V0N6KtnSpS9Nbd6zROFFJH7";
@@ -188,8 +195,8 @@ pub struct Config {
     /// (`PRICING_TABLE_PATH`).
     pub pricing_table_path: Option<String>,
     /// DOKU, Midtrans, Xendit and Finpay base URLs and credentials (`DOKU_*`, `MIDTRANS_*`,
-    /// `XENDIT_*`, `FINPAY_*`); see [`crate::gateway::AggregatorConfig`].
-    pub aggregators: crate::gateway::AggregatorConfig,
+    /// `XENDIT_*`, `FINPAY_*`); see [`AggregatorConfig`].
+    pub aggregators: AggregatorConfig,
 }
 
 impl Default for Config {
@@ -216,7 +223,7 @@ impl Default for Config {
             max_body_bytes: 64 * 1024,
             bind_addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             pricing_table_path: None,
-            aggregators: crate::gateway::AggregatorConfig::default(),
+            aggregators: AggregatorConfig::default(),
         }
     }
 }
@@ -347,7 +354,7 @@ impl Config {
             })?;
         }
         c.pricing_table_path = get("PRICING_TABLE_PATH");
-        c.aggregators = crate::gateway::AggregatorConfig::from_lookup(
+        c.aggregators = AggregatorConfig::from_lookup(
             &get,
             &c.kredivo_base_url,
             &c.public_base_url,
