@@ -8,7 +8,7 @@
 
 import { createHmac } from "node:crypto";
 import { writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const SECRET = "whsec_vectors_only_5d1f0a3c9e7b2468ace013579bdf2468";
 const OLD_SECRET = "whsec_vectors_old_0f1e2d3c4b5a69788796a5b4c3d2e1f0";
@@ -109,28 +109,40 @@ const cases = [
     { timestamp: T, now: T + 1, header: `t=${T},v1=${good},x=${"a".repeat(4096)}` }, invalid("malformed_header")],
 ];
 
-const out = {
-  about:
-    "Kredivo-Signature verification cases: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, \"<t>.<raw body>\")>, " +
-    "tolerance 300 s either way. For each vector, verifying raw_body (UTF-8 bytes) with header, secret and now " +
-    "must give expected; a rejection names its reason (missing_header, malformed_header, no_signature, " +
-    "signature_mismatch, timestamp_outside_tolerance; a signature is checked before the timestamp). " +
-    "Written by examples/tools/gen-webhook-vectors.mjs.",
-  tolerance_seconds: 300,
-  vectors: cases.map(([name, c, expected]) => ({
-    name,
-    secret: c.secret ?? SECRET,
-    timestamp: c.timestamp,
-    now: c.now,
-    raw_body: c.raw_body ?? BODY,
-    header: c.header,
-    expected,
-  })),
-};
+/** The file's exact text. */
+export function vectorsJson() {
+  return `${JSON.stringify(vectors(), null, 2)}\n`;
+}
 
-const names = new Set(out.vectors.map((v) => v.name));
-if (names.size !== out.vectors.length) throw new Error("two vectors share a name");
+function vectors() {
+  const out = {
+    about:
+      "Kredivo-Signature verification cases: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, \"<t>.<raw body>\")>, " +
+      "tolerance 300 s either way. For each vector, verifying raw_body (UTF-8 bytes) with header, secret and now " +
+      "must give expected; a rejection names its reason (missing_header, malformed_header, no_signature, " +
+      "signature_mismatch, timestamp_outside_tolerance; a signature is checked before the timestamp). " +
+      "Written by examples/tools/gen-webhook-vectors.mjs.",
+    tolerance_seconds: 300,
+    vectors: cases.map(([name, c, expected]) => ({
+      name,
+      secret: c.secret ?? SECRET,
+      timestamp: c.timestamp,
+      now: c.now,
+      raw_body: c.raw_body ?? BODY,
+      header: c.header,
+      expected,
+    })),
+  };
 
-const path = fileURLToPath(new URL("../webhook-vectors.json", import.meta.url));
-writeFileSync(path, `${JSON.stringify(out, null, 2)}\n`);
-console.log(`wrote ${out.vectors.length} vectors to ${path}`);
+  const names = new Set(out.vectors.map((v) => v.name));
+  if (names.size !== out.vectors.length) throw new Error("two vectors share a name");
+  return out;
+}
+
+/** Where the file lives. */
+export const VECTORS_PATH = fileURLToPath(new URL("../webhook-vectors.json", import.meta.url));
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  writeFileSync(VECTORS_PATH, vectorsJson());
+  console.log(`wrote ${VECTORS_PATH}`);
+}
