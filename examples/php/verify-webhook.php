@@ -57,7 +57,7 @@ function kredivo_verify_webhook_signature(
     $expected = hash_hmac('sha256', $timestamp . '.' . $rawBody, $secret);
     $matched = false;
     foreach ($signatures as $candidate) {
-        // Both sides are 64 lowercase hex digits; hash_equals takes the same time for any input.
+        // Constant time for strings of equal length: both are 64 lowercase hex digits.
         if (hash_equals($expected, $candidate)) {
             $matched = true;
         }
