@@ -10,7 +10,9 @@ import { ProxyClient } from "./lib/proxy-client.js";
 import { OrderStore } from "./lib/store.js";
 
 function log(level, message, fields = {}) {
-  process.stderr.write(`${new Date().toISOString()} ${level} ${message}${Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : ""}\n`);
+  process.stderr.write(
+    `${new Date().toISOString()} ${level} ${message}${Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : ""}\n`,
+  );
 }
 
 let config;
@@ -51,7 +53,12 @@ server.on("error", (e) => {
 
 server.listen(config.port, config.host, () => {
   const { port } = server.address();
-  const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host.includes(":") ? `[${config.host}]` : config.host;
+  const host =
+    config.host === "0.0.0.0" || config.host === "::"
+      ? "127.0.0.1"
+      : config.host.includes(":")
+        ? `[${config.host}]`
+        : config.host;
   const publicUrl = config.publicUrl ?? `http://${host}:${port}`;
   handle = createApp({
     config,

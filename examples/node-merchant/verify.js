@@ -110,7 +110,10 @@ function parseSignatureHeader(header) {
     throw new WebhookSignatureError("malformed_header", "Kredivo-Signature must be one string");
   }
   if (header.length > MAX_HEADER_LENGTH) {
-    throw new WebhookSignatureError("malformed_header", `Kredivo-Signature is longer than ${MAX_HEADER_LENGTH} characters`);
+    throw new WebhookSignatureError(
+      "malformed_header",
+      `Kredivo-Signature is longer than ${MAX_HEADER_LENGTH} characters`,
+    );
   }
   let timestamp = null;
   const signatures = [];
@@ -131,10 +134,16 @@ function parseSignatureHeader(header) {
       timestamp = Number(value);
     } else if (key === "v1") {
       if (!HEX_SHA256.test(value)) {
-        throw new WebhookSignatureError("malformed_header", `Kredivo-Signature v1="${clip(value)}" is not 64 hex digits`);
+        throw new WebhookSignatureError(
+          "malformed_header",
+          `Kredivo-Signature v1="${clip(value)}" is not 64 hex digits`,
+        );
       }
       if (signatures.length === MAX_SIGNATURES) {
-        throw new WebhookSignatureError("malformed_header", `Kredivo-Signature carries more than ${MAX_SIGNATURES} v1 entries`);
+        throw new WebhookSignatureError(
+          "malformed_header",
+          `Kredivo-Signature carries more than ${MAX_SIGNATURES} v1 entries`,
+        );
       }
       signatures.push(Buffer.from(value, "hex"));
     }

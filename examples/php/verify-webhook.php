@@ -128,7 +128,10 @@ function kredivo_parse_signature_header(?string $header): array
     foreach (explode(',', $header) as $item) {
         $eq = strpos($item, '=');
         if ($eq === false) {
-            throw new KredivoWebhookSignatureError('malformed_header', sprintf('Kredivo-Signature item "%s" is not key=value', kredivo_clip($item)));
+            throw new KredivoWebhookSignatureError(
+                'malformed_header',
+                sprintf('Kredivo-Signature item "%s" is not key=value', kredivo_clip($item))
+            );
         }
         // HTTP's optional whitespace: space and tab, as in the Node verifier.
         $key = trim(substr($item, 0, $eq), " \t");
@@ -138,12 +141,18 @@ function kredivo_parse_signature_header(?string $header): array
                 throw new KredivoWebhookSignatureError('malformed_header', 'Kredivo-Signature names t more than once');
             }
             if (preg_match('/\A[0-9]{1,12}\z/', $value) !== 1) {
-                throw new KredivoWebhookSignatureError('malformed_header', sprintf('Kredivo-Signature t="%s" is not unix seconds', kredivo_clip($value)));
+                throw new KredivoWebhookSignatureError(
+                    'malformed_header',
+                    sprintf('Kredivo-Signature t="%s" is not unix seconds', kredivo_clip($value))
+                );
             }
             $timestamp = (int) $value;
         } elseif ($key === 'v1') {
             if (preg_match('/\A[0-9a-fA-F]{64}\z/', $value) !== 1) {
-                throw new KredivoWebhookSignatureError('malformed_header', sprintf('Kredivo-Signature v1="%s" is not 64 hex digits', kredivo_clip($value)));
+                throw new KredivoWebhookSignatureError(
+                    'malformed_header',
+                    sprintf('Kredivo-Signature v1="%s" is not 64 hex digits', kredivo_clip($value))
+                );
             }
             if (count($signatures) === 8) {
                 throw new KredivoWebhookSignatureError('malformed_header', 'Kredivo-Signature carries more than 8 v1 entries');

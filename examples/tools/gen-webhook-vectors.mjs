@@ -30,8 +30,7 @@ const BODY_UNICODE =
   '"metadata": {"note": "Batik Parang — ukuran M, ongkir ✓"}, ' +
   '"cancellation": {"amount": "1250000", "partial": false}}}';
 
-const sign = (secret, t, body) =>
-  createHmac("sha256", secret).update(`${t}.${body}`, "utf8").digest("hex");
+const sign = (secret, t, body) => createHmac("sha256", secret).update(`${t}.${body}`, "utf8").digest("hex");
 const good = sign(SECRET, T, BODY);
 
 const valid = { valid: true };
@@ -39,74 +38,155 @@ const invalid = (reason) => ({ valid: false, reason });
 
 // [name, {secret?, timestamp, now, raw_body?, header}, expected]
 const cases = [
-  ["a correctly signed event is accepted",
-    { timestamp: T, now: T + 2, header: `t=${T},v1=${good}` }, valid],
-  ["a body with multi-byte characters, escaped slashes and spaces is verified over its exact bytes",
-    { timestamp: T, now: T, raw_body: BODY_UNICODE, header: `t=${T},v1=${sign(SECRET, T, BODY_UNICODE)}` }, valid],
-  ["a body with one changed digit in the amount is rejected",
-    { timestamp: T, now: T + 2, raw_body: BODY.replace('"amount":"598000"', '"amount":"598001"'), header: `t=${T},v1=${good}` },
-    invalid("signature_mismatch")],
-  ["a body with a trailing newline added is rejected",
-    { timestamp: T, now: T + 2, raw_body: `${BODY}\n`, header: `t=${T},v1=${good}` }, invalid("signature_mismatch")],
-  ["a signature made with another secret is rejected",
+  ["a correctly signed event is accepted", { timestamp: T, now: T + 2, header: `t=${T},v1=${good}` }, valid],
+  [
+    "a body with multi-byte characters, escaped slashes and spaces is verified over its exact bytes",
+    { timestamp: T, now: T, raw_body: BODY_UNICODE, header: `t=${T},v1=${sign(SECRET, T, BODY_UNICODE)}` },
+    valid,
+  ],
+  [
+    "a body with one changed digit in the amount is rejected",
+    {
+      timestamp: T,
+      now: T + 2,
+      raw_body: BODY.replace('"amount":"598000"', '"amount":"598001"'),
+      header: `t=${T},v1=${good}`,
+    },
+    invalid("signature_mismatch"),
+  ],
+  [
+    "a body with a trailing newline added is rejected",
+    { timestamp: T, now: T + 2, raw_body: `${BODY}\n`, header: `t=${T},v1=${good}` },
+    invalid("signature_mismatch"),
+  ],
+  [
+    "a signature made with another secret is rejected",
     { timestamp: T, now: T + 2, header: `t=${T},v1=${sign("whsec_someone_else_entirely_0000000000000000", T, BODY)}` },
-    invalid("signature_mismatch")],
-  ["a signature over the body alone, without the timestamp prefix, is rejected",
+    invalid("signature_mismatch"),
+  ],
+  [
+    "a signature over the body alone, without the timestamp prefix, is rejected",
     { timestamp: T, now: T + 2, header: `t=${T},v1=${createHmac("sha256", SECRET).update(BODY).digest("hex")}` },
-    invalid("signature_mismatch")],
-  ["a valid signature moved to another timestamp is rejected",
-    { timestamp: T + 1, now: T + 2, header: `t=${T + 1},v1=${good}` }, invalid("signature_mismatch")],
-  ["a timestamp exactly 300 seconds old is still accepted",
-    { timestamp: T, now: T + 300, header: `t=${T},v1=${good}` }, valid],
-  ["a timestamp 301 seconds old is rejected",
-    { timestamp: T, now: T + 301, header: `t=${T},v1=${good}` }, invalid("timestamp_outside_tolerance")],
-  ["a timestamp a day old is rejected",
-    { timestamp: T, now: T + 86400, header: `t=${T},v1=${good}` }, invalid("timestamp_outside_tolerance")],
-  ["a timestamp 300 seconds in the future is still accepted",
-    { timestamp: T, now: T - 300, header: `t=${T},v1=${good}` }, valid],
-  ["a timestamp 301 seconds in the future is rejected",
-    { timestamp: T, now: T - 301, header: `t=${T},v1=${good}` }, invalid("timestamp_outside_tolerance")],
-  ["a missing header is rejected",
-    { timestamp: null, now: T, header: null }, invalid("missing_header")],
-  ["an empty header is rejected",
-    { timestamp: null, now: T, header: "" }, invalid("missing_header")],
-  ["a header without key=value items is rejected",
-    { timestamp: null, now: T, header: good }, invalid("malformed_header")],
-  ["a header without a timestamp is rejected",
-    { timestamp: null, now: T, header: `v1=${good}` }, invalid("malformed_header")],
-  ["a header whose timestamp is not whole seconds is rejected",
-    { timestamp: null, now: T, header: `t=${T}.5,v1=${good}` }, invalid("malformed_header")],
-  ["a header whose timestamp is negative is rejected",
-    { timestamp: null, now: T, header: `t=-${T},v1=${good}` }, invalid("malformed_header")],
-  ["a header naming the timestamp twice is rejected",
-    { timestamp: null, now: T, header: `t=${T},t=${T},v1=${good}` }, invalid("malformed_header")],
-  ["a v1 entry that is not 64 hex digits is rejected",
-    { timestamp: T, now: T, header: `t=${T},v1=${good.slice(0, 63)}` }, invalid("malformed_header")],
-  ["a header with a trailing comma is rejected",
-    { timestamp: T, now: T, header: `t=${T},v1=${good},` }, invalid("malformed_header")],
-  ["a header with a timestamp but no v1 entry is rejected",
-    { timestamp: T, now: T, header: `t=${T}` }, invalid("no_signature")],
-  ["a header with only an unknown scheme is rejected",
-    { timestamp: T, now: T, header: `t=${T},v0=${good}` }, invalid("no_signature")],
-  ["during a rotation, a header whose second v1 entry is valid is accepted",
-    { timestamp: T, now: T + 1, header: `t=${T},v1=${sign(OLD_SECRET, T, BODY)},v1=${good}` }, valid],
-  ["during a rotation, a header whose first v1 entry is valid is accepted",
-    { timestamp: T, now: T + 1, header: `t=${T},v1=${good},v1=${sign(OLD_SECRET, T, BODY)}` }, valid],
-  ["a header with two v1 entries, neither valid, is rejected",
+    invalid("signature_mismatch"),
+  ],
+  [
+    "a valid signature moved to another timestamp is rejected",
+    { timestamp: T + 1, now: T + 2, header: `t=${T + 1},v1=${good}` },
+    invalid("signature_mismatch"),
+  ],
+  [
+    "a timestamp exactly 300 seconds old is still accepted",
+    { timestamp: T, now: T + 300, header: `t=${T},v1=${good}` },
+    valid,
+  ],
+  [
+    "a timestamp 301 seconds old is rejected",
+    { timestamp: T, now: T + 301, header: `t=${T},v1=${good}` },
+    invalid("timestamp_outside_tolerance"),
+  ],
+  [
+    "a timestamp a day old is rejected",
+    { timestamp: T, now: T + 86400, header: `t=${T},v1=${good}` },
+    invalid("timestamp_outside_tolerance"),
+  ],
+  [
+    "a timestamp 300 seconds in the future is still accepted",
+    { timestamp: T, now: T - 300, header: `t=${T},v1=${good}` },
+    valid,
+  ],
+  [
+    "a timestamp 301 seconds in the future is rejected",
+    { timestamp: T, now: T - 301, header: `t=${T},v1=${good}` },
+    invalid("timestamp_outside_tolerance"),
+  ],
+  ["a missing header is rejected", { timestamp: null, now: T, header: null }, invalid("missing_header")],
+  ["an empty header is rejected", { timestamp: null, now: T, header: "" }, invalid("missing_header")],
+  [
+    "a header without key=value items is rejected",
+    { timestamp: null, now: T, header: good },
+    invalid("malformed_header"),
+  ],
+  [
+    "a header without a timestamp is rejected",
+    { timestamp: null, now: T, header: `v1=${good}` },
+    invalid("malformed_header"),
+  ],
+  [
+    "a header whose timestamp is not whole seconds is rejected",
+    { timestamp: null, now: T, header: `t=${T}.5,v1=${good}` },
+    invalid("malformed_header"),
+  ],
+  [
+    "a header whose timestamp is negative is rejected",
+    { timestamp: null, now: T, header: `t=-${T},v1=${good}` },
+    invalid("malformed_header"),
+  ],
+  [
+    "a header naming the timestamp twice is rejected",
+    { timestamp: null, now: T, header: `t=${T},t=${T},v1=${good}` },
+    invalid("malformed_header"),
+  ],
+  [
+    "a v1 entry that is not 64 hex digits is rejected",
+    { timestamp: T, now: T, header: `t=${T},v1=${good.slice(0, 63)}` },
+    invalid("malformed_header"),
+  ],
+  [
+    "a header with a trailing comma is rejected",
+    { timestamp: T, now: T, header: `t=${T},v1=${good},` },
+    invalid("malformed_header"),
+  ],
+  [
+    "a header with a timestamp but no v1 entry is rejected",
+    { timestamp: T, now: T, header: `t=${T}` },
+    invalid("no_signature"),
+  ],
+  [
+    "a header with only an unknown scheme is rejected",
+    { timestamp: T, now: T, header: `t=${T},v0=${good}` },
+    invalid("no_signature"),
+  ],
+  [
+    "during a rotation, a header whose second v1 entry is valid is accepted",
+    { timestamp: T, now: T + 1, header: `t=${T},v1=${sign(OLD_SECRET, T, BODY)},v1=${good}` },
+    valid,
+  ],
+  [
+    "during a rotation, a header whose first v1 entry is valid is accepted",
+    { timestamp: T, now: T + 1, header: `t=${T},v1=${good},v1=${sign(OLD_SECRET, T, BODY)}` },
+    valid,
+  ],
+  [
+    "a header with two v1 entries, neither valid, is rejected",
     { timestamp: T, now: T + 1, header: `t=${T},v1=${sign(OLD_SECRET, T, BODY)},v1=${"0".repeat(64)}` },
-    invalid("signature_mismatch")],
-  ["the signature may come before the timestamp",
-    { timestamp: T, now: T + 1, header: `v1=${good},t=${T}` }, valid],
-  ["spaces and tabs around items, keys and values are ignored",
-    { timestamp: T, now: T + 1, header: ` t = ${T} ,\tv1=\t${good} ` }, valid],
-  ["an unknown scheme beside a valid v1 entry is ignored",
-    { timestamp: T, now: T + 1, header: `t=${T},v2=future-scheme,v1=${good}` }, valid],
-  ["upper-case hex digits are accepted",
-    { timestamp: T, now: T + 1, header: `t=${T},v1=${good.toUpperCase()}` }, valid],
-  ["a header with nine v1 entries is rejected",
-    { timestamp: T, now: T + 1, header: `t=${T},${Array(9).fill(`v1=${good}`).join(",")}` }, invalid("malformed_header")],
-  ["a header longer than 4096 characters is rejected",
-    { timestamp: T, now: T + 1, header: `t=${T},v1=${good},x=${"a".repeat(4096)}` }, invalid("malformed_header")],
+    invalid("signature_mismatch"),
+  ],
+  ["the signature may come before the timestamp", { timestamp: T, now: T + 1, header: `v1=${good},t=${T}` }, valid],
+  [
+    "spaces and tabs around items, keys and values are ignored",
+    { timestamp: T, now: T + 1, header: ` t = ${T} ,\tv1=\t${good} ` },
+    valid,
+  ],
+  [
+    "an unknown scheme beside a valid v1 entry is ignored",
+    { timestamp: T, now: T + 1, header: `t=${T},v2=future-scheme,v1=${good}` },
+    valid,
+  ],
+  [
+    "upper-case hex digits are accepted",
+    { timestamp: T, now: T + 1, header: `t=${T},v1=${good.toUpperCase()}` },
+    valid,
+  ],
+  [
+    "a header with nine v1 entries is rejected",
+    { timestamp: T, now: T + 1, header: `t=${T},${Array(9).fill(`v1=${good}`).join(",")}` },
+    invalid("malformed_header"),
+  ],
+  [
+    "a header longer than 4096 characters is rejected",
+    { timestamp: T, now: T + 1, header: `t=${T},v1=${good},x=${"a".repeat(4096)}` },
+    invalid("malformed_header"),
+  ],
 ];
 
 /** The file's exact text. */
@@ -117,7 +197,7 @@ export function vectorsJson() {
 function vectors() {
   const out = {
     about:
-      "Kredivo-Signature verification cases: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, \"<t>.<raw body>\")>, " +
+      'Kredivo-Signature verification cases: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>, ' +
       "tolerance 300 s either way. For each vector, verifying raw_body (UTF-8 bytes) with header, secret and now " +
       "must give expected; a rejection names its reason (missing_header, malformed_header, no_signature, " +
       "signature_mismatch, timestamp_outside_tolerance; a signature is checked before the timestamp). " +

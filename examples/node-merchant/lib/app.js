@@ -44,7 +44,11 @@ export function createApp({ config, publicUrl, store, proxy, log }) {
   async function checkout(req, res) {
     const type = req.headers["content-type"] ?? "";
     if (!type.startsWith("application/x-www-form-urlencoded")) {
-      return page(res, 415, errorPage("Unsupported form", "Send the cart as an HTML form (application/x-www-form-urlencoded)."));
+      return page(
+        res,
+        415,
+        errorPage("Unsupported form", "Send the cart as an HTML form (application/x-www-form-urlencoded)."),
+      );
     }
     const form = new URLSearchParams((await readBody(req, MAX_FORM_BYTES)).toString("utf8"));
     const read = readCartForm(form);
@@ -83,9 +87,18 @@ export function createApp({ config, publicUrl, store, proxy, log }) {
     }
     await store.setSession(reference, { sessionId: session.session_id });
     log("info", "checkout session created", { reference, session_id: session.session_id, amount: session.amount });
-    return page(res, 200, checkoutPage({ order: store.get(reference), clientSecret: session.client_secret, proxyPublicUrl: config.proxyPublicUrl }), {
-      noStore: true,
-    });
+    return page(
+      res,
+      200,
+      checkoutPage({
+        order: store.get(reference),
+        clientSecret: session.client_secret,
+        proxyPublicUrl: config.proxyPublicUrl,
+      }),
+      {
+        noStore: true,
+      },
+    );
   }
 
   async function webhook(req, res) {
@@ -117,24 +130,36 @@ export function createApp({ config, publicUrl, store, proxy, log }) {
               ? "data.reference is not a string"
               : null;
     if (shapeProblem) {
-      log("error", "signed webhook has an unexpected shape", { event_id: event.id.slice(0, 200), problem: shapeProblem });
+      log("error", "signed webhook has an unexpected shape", {
+        event_id: event.id.slice(0, 200),
+        problem: shapeProblem,
+      });
       return sendJson(res, 400, { error: { code: "not_an_event", message: shapeProblem } });
     }
     const headerId = req.headers["kredivo-event-id"];
     if (headerId !== undefined && headerId !== event.id) {
       // The header is a convenience; the signed body is what counts.
-      log("warn", "Kredivo-Event-Id differs from the signed event id", { header: headerId.slice(0, 200), event_id: event.id });
+      log("warn", "Kredivo-Event-Id differs from the signed event id", {
+        header: headerId.slice(0, 200),
+        event_id: event.id,
+      });
     }
 
     let result;
     try {
       result = await store.applyEvent(event);
     } catch (e) {
-      log("error", "could not store a webhook event; the proxy will deliver it again", { event_id: event.id, message: e.message });
-      return sendJson(res, 500, { error: { code: "store_failed", message: "the event was not stored; deliver it again" } });
+      log("error", "could not store a webhook event; the proxy will deliver it again", {
+        event_id: event.id,
+        message: e.message,
+      });
+      return sendJson(res, 500, {
+        error: { code: "store_failed", message: "the event was not stored; deliver it again" },
+      });
     }
     const fields = { event_id: event.id, type: event.type, reference: d.reference ?? null, outcome: result.outcome };
-    if (result.outcome === "rejected") log("error", "webhook disagrees with the order; status unchanged", { ...fields, reason: result.reason });
+    if (result.outcome === "rejected")
+      log("error", "webhook disagrees with the order; status unchanged", { ...fields, reason: result.reason });
     else if (result.outcome === "unknown_order") log("warn", "webhook for an order this shop does not know", fields);
     else log("info", "webhook handled", { ...fields, status: result.order?.status });
     return sendJson(res, 200, { received: true, outcome: result.outcome });
@@ -142,7 +167,8 @@ export function createApp({ config, publicUrl, store, proxy, log }) {
 
   function orderRecord(res, reference) {
     const order = REFERENCE.test(reference) ? store.get(reference) : undefined;
-    if (!order) return sendJson(res, 404, { error: { code: "not_found", message: `no order ${reference.slice(0, 64)}` } });
+    if (!order)
+      return sendJson(res, 404, { error: { code: "not_found", message: `no order ${reference.slice(0, 64)}` } });
     const { customer: _personal, ...view } = order;
     return sendJson(res, 200, view);
   }
@@ -165,11 +191,16 @@ export function createApp({ config, publicUrl, store, proxy, log }) {
     if (path === "/") return only("GET") && page(res, 200, shopPage());
     if (path === "/checkout") return only("POST") && (await checkout(req, res));
     if (path === "/webhooks/kredivo") return only("POST") && (await webhook(req, res));
-    if (path.startsWith("/return/")) return only("GET") && returnTo(res, decodeURIComponent(path.slice(8)), url.searchParams);
+    if (path.startsWith("/return/"))
+      return only("GET") && returnTo(res, decodeURIComponent(path.slice(8)), url.searchParams);
     if (path.startsWith("/orders/")) return only("GET") && orderRecord(res, decodeURIComponent(path.slice(8)));
     if (path === "/static/shop.css") {
       if (!only("GET")) return;
-      res.writeHead(200, { "Content-Type": "text/css; charset=utf-8", "Content-Length": CSS.length, "Cache-Control": "max-age=300" });
+      res.writeHead(200, {
+        "Content-Type": "text/css; charset=utf-8",
+        "Content-Length": CSS.length,
+        "Cache-Control": "max-age=300",
+      });
       return res.end(CSS);
     }
     if (path === "/healthz") return only("GET") && sendText(res, 200, "ok\n");
@@ -196,7 +227,12 @@ export function createApp({ config, publicUrl, store, proxy, log }) {
       // A refused body may still be arriving: close the connection rather than read it.
       const headers = status === 413 ? { Connection: "close" } : {};
       if (path.startsWith("/webhooks/") || path.startsWith("/orders/")) {
-        return sendJson(res, status, { error: { code: status === 413 ? "payload_too_large" : "request_failed", message } }, headers);
+        return sendJson(
+          res,
+          status,
+          { error: { code: status === 413 ? "payload_too_large" : "request_failed", message } },
+          headers,
+        );
       }
       return page(res, status, errorPage(status === 413 ? "Too much data" : "Request failed", message), { headers });
     }
@@ -215,10 +251,22 @@ function explainProxyError(e) {
     return [503, "Kredivo is unavailable right now", "Nothing was charged. Please try again in a minute."];
   }
   if (e.status === 401) {
-    return [502, "This shop cannot reach Kredivo", "The shop's Kredivo key was refused. Nothing was charged; the shop has been told."];
+    return [
+      502,
+      "This shop cannot reach Kredivo",
+      "The shop's Kredivo key was refused. Nothing was charged; the shop has been told.",
+    ];
   }
   if (e.status === 400) {
-    return [502, "Kredivo refused this order", `The payment service found a problem with the order (${e.code}). Nothing was charged; the details are in the shop's log.`];
+    return [
+      502,
+      "Kredivo refused this order",
+      `The payment service found a problem with the order (${e.code}). Nothing was charged; the details are in the shop's log.`,
+    ];
   }
-  return [502, "Could not start the Kredivo payment", `The payment service answered with an error (${e.code}). Nothing was charged.`];
+  return [
+    502,
+    "Could not start the Kredivo payment",
+    `The payment service answered with an error (${e.code}). Nothing was charged.`,
+  ];
 }

@@ -61,6 +61,11 @@ export function sendJson(res, status, value, headers = {}) {
 
 export function sendText(res, status, text, headers = {}) {
   const body = Buffer.from(text, "utf8");
-  res.writeHead(status, { ...COMMON, "Content-Type": "text/plain; charset=utf-8", "Content-Length": body.length, ...headers });
+  res.writeHead(status, {
+    ...COMMON,
+    "Content-Type": "text/plain; charset=utf-8",
+    "Content-Length": body.length,
+    ...headers,
+  });
   res.end(body);
 }

@@ -20,7 +20,13 @@ const escape = (value) => String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]);
 /** Tagged template: interpolations are escaped, unless they are `html` results (or arrays of them). */
 export function html(strings, ...values) {
   const render = (v) =>
-    v instanceof Html ? v.text : Array.isArray(v) ? v.map(render).join("") : v === null || v === undefined || v === false ? "" : escape(v);
+    v instanceof Html
+      ? v.text
+      : Array.isArray(v)
+        ? v.map(render).join("")
+        : v === null || v === undefined || v === false
+          ? ""
+          : escape(v);
   return new Html(strings.reduce((out, s, i) => out + s + (i < values.length ? render(values[i]) : ""), ""));
 }
 
@@ -96,7 +102,8 @@ ${CATALOGUE.map(
 </table>
 <fieldset><legend>Deliver to</legend>
 ${CUSTOMER_FIELDS.map(
-  ([name, label, longest]) => html`<label>${label}<input name="${name}" maxlength="${longest}" value="${get(name)}"${name === "last_name" ? "" : html` required`}></label>`,
+  ([name, label, longest]) =>
+    html`<label>${label}<input name="${name}" maxlength="${longest}" value="${get(name)}"${name === "last_name" ? "" : html` required`}></label>`,
 )}
 </fieldset>
 <button type="submit" id="checkout">Check out with Kredivo</button>

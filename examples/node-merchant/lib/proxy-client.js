@@ -65,10 +65,13 @@ export class ProxyClient {
     }
     // Compare as strings: the session must be for exactly the amount this shop computed.
     if (json.amount !== body.amount || json.currency !== "IDR") {
-      throw new ProxyError(`the proxy's session is for ${json.amount} ${json.currency}, the order is ${body.amount} IDR`, {
-        status,
-        code: "amount_mismatch",
-      });
+      throw new ProxyError(
+        `the proxy's session is for ${json.amount} ${json.currency}, the order is ${body.amount} IDR`,
+        {
+          status,
+          code: "amount_mismatch",
+        },
+      );
     }
     return json;
   }
@@ -89,7 +92,9 @@ export class ProxyClient {
     } catch (e) {
       const timedOut = e?.name === "TimeoutError";
       throw new ProxyError(
-        timedOut ? `the proxy did not answer within ${this.#timeoutMs} ms` : `cannot reach the proxy: ${e?.cause?.code ?? e?.message}`,
+        timedOut
+          ? `the proxy did not answer within ${this.#timeoutMs} ms`
+          : `cannot reach the proxy: ${e?.cause?.code ?? e?.message}`,
         { code: timedOut ? "timeout" : "unreachable", retryable: true },
       );
     }
@@ -123,7 +128,10 @@ async function readCapped(res) {
     for await (const chunk of res.body ?? []) {
       size += chunk.length;
       if (size > MAX_ANSWER_BYTES) {
-        throw new ProxyError(`the proxy's answer is larger than ${MAX_ANSWER_BYTES} bytes`, { status: res.status, code: "bad_response" });
+        throw new ProxyError(`the proxy's answer is larger than ${MAX_ANSWER_BYTES} bytes`, {
+          status: res.status,
+          code: "bad_response",
+        });
       }
       chunks.push(chunk);
     }

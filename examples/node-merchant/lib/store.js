@@ -116,7 +116,13 @@ export class OrderStore {
         return true;
       }
 
-      const entry = { event_id: event.id, type: event.type, status: data.status, created: event.created, received_at: now };
+      const entry = {
+        event_id: event.id,
+        type: event.type,
+        status: data.status,
+        created: event.created,
+        received_at: now,
+      };
       order.history.push(entry);
       order.updated_at = now;
 

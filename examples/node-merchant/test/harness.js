@@ -81,7 +81,9 @@ export async function startShop(env) {
     once(child, "exit").then(([code]) => {
       throw new Error(`server.js exited with ${code} before listening:\n${stderr}`);
     }),
-    new Promise((_, reject) => setTimeout(() => reject(new Error(`server.js did not listen within 10 s:\n${stderr}`)), 10_000).unref()),
+    new Promise((_, reject) =>
+      setTimeout(() => reject(new Error(`server.js did not listen within 10 s:\n${stderr}`)), 10_000).unref(),
+    ),
   ]);
   const match = /^listening on (http:\/\/127\.0\.0\.1:[0-9]+)$/.exec(first);
   if (!match) throw new Error(`unexpected first line: ${first}`);

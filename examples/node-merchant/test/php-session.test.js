@@ -45,7 +45,13 @@ test("the PHP snippet creates a session with the merchant key, an Idempotency-Ke
 test("the PHP snippet reports the proxy's error code and field paths", async () => {
   proxy.next.push(() => ({
     status: 400,
-    json: { error: { code: "invalid_request", message: "the session is invalid", details: ["amount: items and fees sum to 598000, not 1"] } },
+    json: {
+      error: {
+        code: "invalid_request",
+        message: "the session is invalid",
+        details: ["amount: items and fees sum to 598000, not 1"],
+      },
+    },
   }));
   const { code, stderr } = await runPhp({ PROXY_URL: proxy.url, MERCHANT_API_KEY: API_KEY });
   assert.equal(code, 1);
@@ -54,7 +60,10 @@ test("the PHP snippet reports the proxy's error code and field paths", async () 
 });
 
 test("the PHP snippet reports a wrong merchant key as 401", async () => {
-  const { code, stderr } = await runPhp({ PROXY_URL: proxy.url, MERCHANT_API_KEY: "not-the-key-not-the-key-not-the-key" });
+  const { code, stderr } = await runPhp({
+    PROXY_URL: proxy.url,
+    MERCHANT_API_KEY: "not-the-key-not-the-key-not-the-key",
+  });
   assert.equal(code, 1);
   assert.match(stderr, /session refused \(401 unauthorized\)/);
 });

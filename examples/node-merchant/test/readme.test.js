@@ -15,14 +15,21 @@ for (const readme of ["README.md", "node-merchant/README.md"]) {
     test(`${readme} quotes ${path} verbatim: ${block.split("\n")[0].slice(0, 60)}`, () => {
       const source = readFileSync(new URL(path, EXAMPLES), "utf8");
       const lines = block.split("\n");
-      const found = [0, 2, 4, 6, 8].some((n) => source.includes(lines.map((l) => (l === "" ? l : " ".repeat(n) + l)).join("\n")));
+      const found = [0, 2, 4, 6, 8].some((n) =>
+        source.includes(lines.map((l) => (l === "" ? l : " ".repeat(n) + l)).join("\n")),
+      );
       assert.ok(found, `this block is not in ${path} any more: update the README`);
     });
   }
   if (readme === "README.md") {
     test("the integration README quotes both verifiers and both handlers", () => {
       const paths = quotes.map(([, path]) => path);
-      for (const p of ["node-merchant/verify.js", "node-merchant/lib/app.js", "php/verify-webhook.php", "php/webhook.php"]) {
+      for (const p of [
+        "node-merchant/verify.js",
+        "node-merchant/lib/app.js",
+        "php/verify-webhook.php",
+        "php/webhook.php",
+      ]) {
         assert.ok(paths.includes(p), p);
       }
     });

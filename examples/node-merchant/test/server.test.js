@@ -90,7 +90,12 @@ test("checkout creates a session with the merchant key and renders the widget fo
     [{ id: "batik-parang", price: "289000", quantity: 2, type: "Fashion" }],
   );
   assert.deepEqual(sent.body.fees, [{ id: "shippingfee", name: "Ongkir (JNE REG)", price: "20000" }]);
-  assert.deepEqual(sent.body.customer, { first_name: "Budi", last_name: "Santoso", email: "budi@example.co.id", phone: "081234567890" });
+  assert.deepEqual(sent.body.customer, {
+    first_name: "Budi",
+    last_name: "Santoso",
+    email: "budi@example.co.id",
+    phone: "081234567890",
+  });
   assert.equal(sent.body.shipping_address.postal_code, "10220");
   assert.equal(sent.body.shipping_address.country_code, "IDN");
   assert.equal(sent.body.return_url, `${shop.url}/return/${reference}`);
@@ -114,8 +119,18 @@ test("checkout creates a session with the merchant key and renders the widget fo
 
 test("a signed order.settled webhook marks the order paid in the shop's order file", async () => {
   const { reference, sessionId } = await checkedOutOrder();
-  const raw = eventJson({ id: `evt_paid_${reference}`, type: "order.settled", status: "settled", reference, amount: "598000", sessionId });
-  const res = await deliver(shop.url, raw, { "Kredivo-Signature": signature(raw), "Kredivo-Event-Id": `evt_paid_${reference}` });
+  const raw = eventJson({
+    id: `evt_paid_${reference}`,
+    type: "order.settled",
+    status: "settled",
+    reference,
+    amount: "598000",
+    sessionId,
+  });
+  const res = await deliver(shop.url, raw, {
+    "Kredivo-Signature": signature(raw),
+    "Kredivo-Event-Id": `evt_paid_${reference}`,
+  });
   assert.deepEqual(res, { status: 200, json: { received: true, outcome: "applied" } });
 
   const { json } = await order(reference);
@@ -131,29 +146,48 @@ test("a redelivered event is acknowledged every time and handled once", async ()
   const raw = eventJson({ id, type: "order.settled", status: "settled", reference, amount: "598000", sessionId });
   const headers = { "Kredivo-Signature": signature(raw) };
   const first = await deliver(shop.url, raw, headers);
-  const again = await Promise.all([deliver(shop.url, raw, headers), deliver(shop.url, raw, { "Kredivo-Signature": signature(raw) })]);
+  const again = await Promise.all([
+    deliver(shop.url, raw, headers),
+    deliver(shop.url, raw, { "Kredivo-Signature": signature(raw) }),
+  ]);
   assert.equal(first.json.outcome, "applied");
   for (const r of again) assert.deepEqual(r, { status: 200, json: { received: true, outcome: "duplicate" } });
 
   const history = (await orderFile()).orders[reference].history;
-  assert.deepEqual(history.map((h) => h.event_id), [id]);
+  assert.deepEqual(
+    history.map((h) => h.event_id),
+    [id],
+  );
 });
 
 test("concurrent first deliveries of one event are handled once", async () => {
   const { reference, sessionId } = await checkedOutOrder();
   const id = `evt_race_${reference}`;
   const raw = eventJson({ id, type: "order.settled", status: "settled", reference, amount: "598000", sessionId });
-  const results = await Promise.all([1, 2, 3].map(() => deliver(shop.url, raw, { "Kredivo-Signature": signature(raw) })));
+  const results = await Promise.all(
+    [1, 2, 3].map(() => deliver(shop.url, raw, { "Kredivo-Signature": signature(raw) })),
+  );
   assert.deepEqual(results.map((r) => r.json.outcome).sort(), ["applied", "duplicate", "duplicate"]);
   assert.equal((await orderFile()).orders[reference].history.length, 1);
 });
 
 test("a tampered, stale, unsigned or wrongly signed webhook is refused with 400 and changes nothing", async () => {
   const { reference, sessionId } = await checkedOutOrder();
-  const raw = eventJson({ id: `evt_forged_${reference}`, type: "order.settled", status: "settled", reference, amount: "598000", sessionId });
+  const raw = eventJson({
+    id: `evt_forged_${reference}`,
+    type: "order.settled",
+    status: "settled",
+    reference,
+    amount: "598000",
+    sessionId,
+  });
   const cases = [
     ["signature_mismatch", raw.replace('"3_months"', '"6_months"'), { "Kredivo-Signature": signature(raw) }],
-    ["timestamp_outside_tolerance", raw, { "Kredivo-Signature": signature(raw, { t: Math.floor(Date.now() / 1000) - 301 }) }],
+    [
+      "timestamp_outside_tolerance",
+      raw,
+      { "Kredivo-Signature": signature(raw, { t: Math.floor(Date.now() / 1000) - 301 }) },
+    ],
     ["missing_header", raw, {}],
     ["signature_mismatch", raw, { "Kredivo-Signature": signature(raw, { secret: "someone-elses-secret-000" }) }],
     ["malformed_header", raw, { "Kredivo-Signature": "v1=deadbeef" }],
@@ -166,23 +200,40 @@ test("a tampered, stale, unsigned or wrongly signed webhook is refused with 400 
   const { json } = await order(reference);
   assert.equal(json.status, "awaiting_payment");
   assert.deepEqual(json.history, []);
-  assert.equal(Object.hasOwn((await orderFile()).events, `evt_forged_${reference}`), false, "a refused event is not marked as seen");
+  assert.equal(
+    Object.hasOwn((await orderFile()).events, `evt_forged_${reference}`),
+    false,
+    "a refused event is not marked as seen",
+  );
 });
 
 test("a late order.pending does not move a paid order back", async () => {
   const { reference, sessionId } = await checkedOutOrder();
-  for (const [id, type, status] of [["a", "order.settled", "settled"], ["b", "order.pending", "pending"]]) {
+  for (const [id, type, status] of [
+    ["a", "order.settled", "settled"],
+    ["b", "order.pending", "pending"],
+  ]) {
     const raw = eventJson({ id: `evt_${id}_${reference}`, type, status, reference, amount: "598000", sessionId });
     assert.equal((await deliver(shop.url, raw, { "Kredivo-Signature": signature(raw) })).status, 200);
   }
   const { json } = await order(reference);
   assert.equal(json.status, "paid");
-  assert.deepEqual(json.history.map((h) => h.outcome), ["applied", "stale"]);
+  assert.deepEqual(
+    json.history.map((h) => h.outcome),
+    ["applied", "stale"],
+  );
 });
 
 test("a webhook whose amount differs from the order is acknowledged but does not mark it paid", async () => {
   const { reference, sessionId } = await checkedOutOrder();
-  const raw = eventJson({ id: `evt_cheap_${reference}`, type: "order.settled", status: "settled", reference, amount: "1000", sessionId });
+  const raw = eventJson({
+    id: `evt_cheap_${reference}`,
+    type: "order.settled",
+    status: "settled",
+    reference,
+    amount: "1000",
+    sessionId,
+  });
   const res = await deliver(shop.url, raw, { "Kredivo-Signature": signature(raw) });
   assert.deepEqual(res, { status: 200, json: { received: true, outcome: "rejected" } });
   const { json } = await order(reference);
@@ -192,7 +243,14 @@ test("a webhook whose amount differs from the order is acknowledged but does not
 });
 
 test("a webhook for an order this shop does not know is acknowledged so it is not sent again", async () => {
-  const raw = eventJson({ id: "evt_stranger", type: "order.settled", status: "settled", reference: "INV-not-ours", amount: "5000", sessionId: "ses_x" });
+  const raw = eventJson({
+    id: "evt_stranger",
+    type: "order.settled",
+    status: "settled",
+    reference: "INV-not-ours",
+    amount: "5000",
+    sessionId: "ses_x",
+  });
   const res = await deliver(shop.url, raw, { "Kredivo-Signature": signature(raw) });
   assert.deepEqual(res, { status: 200, json: { received: true, outcome: "unknown_order" } });
   assert.equal((await order("INV-not-ours")).status, 404);
@@ -206,7 +264,14 @@ test("the return page shows the shop's own status and ignores the status in its 
   assert.match(waitingHtml, /id="order-status" data-status="awaiting_payment"/);
   assert.match(waitingHtml, new RegExp(`<meta http-equiv="refresh" content="2;url=/return/${reference}\\?poll=1">`));
 
-  const raw = eventJson({ id: `evt_ret_${reference}`, type: "order.settled", status: "settled", reference, amount: "598000", sessionId });
+  const raw = eventJson({
+    id: `evt_ret_${reference}`,
+    type: "order.settled",
+    status: "settled",
+    reference,
+    amount: "598000",
+    sessionId,
+  });
   await deliver(shop.url, raw, { "Kredivo-Signature": signature(raw) });
   const paidHtml = await (await fetch(`${shop.url}/return/${reference}?poll=3`)).text();
   assert.match(paidHtml, /id="order-status" data-status="paid"/);
@@ -219,9 +284,17 @@ test("the return page shows the shop's own status and ignores the status in its 
 
 test("a cart form with bad input gets a 400 page naming each problem, and the proxy is not asked", async () => {
   const before = proxy.sessionRequests().length;
-  const page = await postForm(shop.url, cartForm({ "qty.kopi-gayo": "1.5", email: "budi", postal_code: "1022", first_name: "" }));
+  const page = await postForm(
+    shop.url,
+    cartForm({ "qty.kopi-gayo": "1.5", email: "budi", postal_code: "1022", first_name: "" }),
+  );
   assert.equal(page.status, 400);
-  for (const problem of ["Kopi Arabika Gayo 250 g: the quantity must be a whole number from 0 to 99", "E-mail: expected", "Postal code: expected 5 digits", "First name: required"]) {
+  for (const problem of [
+    "Kopi Arabika Gayo 250 g: the quantity must be a whole number from 0 to 99",
+    "E-mail: expected",
+    "Postal code: expected 5 digits",
+    "First name: required",
+  ]) {
     assert.ok(page.html.includes(problem), problem);
   }
   assert.match(page.html, /value="budi"/, "the form keeps what was typed");
@@ -238,7 +311,13 @@ test("a cart form with bad input gets a 400 page naming each problem, and the pr
 test("a proxy that refuses the session gives a clear page, a logged reason and a failed order", async () => {
   proxy.next.push(() => ({
     status: 400,
-    json: { error: { code: "invalid_request", message: "the session is invalid", details: ["items[0].price: must be at least 1"] } },
+    json: {
+      error: {
+        code: "invalid_request",
+        message: "the session is invalid",
+        details: ["items[0].price: must be at least 1"],
+      },
+    },
   }));
   const page = await postForm(shop.url, cartForm());
   assert.equal(page.status, 502);
@@ -274,7 +353,14 @@ test("a proxy that stays unavailable gives a try-again page", async () => {
 test("a session for another amount than the order is not shown to the shopper", async () => {
   proxy.next.push((body) => ({
     status: 201,
-    json: { session_id: "ses_odd", client_secret: "cs_test_00000000000000000000", amount: "1", currency: "IDR", expires_at: 1, payment_types: [] },
+    json: {
+      session_id: "ses_odd",
+      client_secret: "cs_test_00000000000000000000",
+      amount: "1",
+      currency: "IDR",
+      expires_at: 1,
+      payment_types: [],
+    },
   }));
   const page = await postForm(shop.url, cartForm());
   assert.equal(page.status, 502);
@@ -318,13 +404,24 @@ test("unknown orders, paths and methods get 404 and 405", async () => {
   assert.equal(get.status, 405);
   assert.equal(get.headers.get("allow"), "POST");
   assert.equal((await fetch(`${shop.url}/checkout`)).status, 405);
-  const wrongType = await fetch(`${shop.url}/checkout`, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
+  const wrongType = await fetch(`${shop.url}/checkout`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: "{}",
+  });
   assert.equal(wrongType.status, 415);
 });
 
 test("a restarted shop still has its orders", async () => {
   const { reference, sessionId } = await checkedOutOrder();
-  const raw = eventJson({ id: `evt_keep_${reference}`, type: "order.settled", status: "settled", reference, amount: "598000", sessionId });
+  const raw = eventJson({
+    id: `evt_keep_${reference}`,
+    type: "order.settled",
+    status: "settled",
+    reference,
+    amount: "598000",
+    sessionId,
+  });
   await deliver(shop.url, raw, { "Kredivo-Signature": signature(raw) });
   await shop.stop();
   const logs = shop.stderr();

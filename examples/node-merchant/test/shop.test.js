@@ -16,7 +16,13 @@ const shopper = {
 };
 
 test("the cart total at the largest quantities is exact whole rupiah", () => {
-  const form = new URLSearchParams({ "qty.batik-parang": "99", "qty.tenun-sumba": "99", "qty.kopi-gayo": "99", "qty.tas-rotan": "99", ...shopper });
+  const form = new URLSearchParams({
+    "qty.batik-parang": "99",
+    "qty.tenun-sumba": "99",
+    "qty.kopi-gayo": "99",
+    "qty.tas-rotan": "99",
+    ...shopper,
+  });
   const { cart, problems } = readCartForm(form);
   assert.equal(problems, undefined);
   // 99 × (289000 + 1250000 + 95000 + 385000) + 20000
@@ -26,14 +32,33 @@ test("the cart total at the largest quantities is exact whole rupiah", () => {
 
 test("the session body has the documented CreateSession shape with string money", () => {
   const { cart } = readCartForm(new URLSearchParams({ "qty.kopi-gayo": "3", ...shopper }));
-  const body = sessionBody("INV-1", cart, { publicUrl: "http://127.0.0.1:3000", returnUrl: "http://127.0.0.1:3000/return/INV-1" });
+  const body = sessionBody("INV-1", cart, {
+    publicUrl: "http://127.0.0.1:3000",
+    returnUrl: "http://127.0.0.1:3000/return/INV-1",
+  });
   assert.deepEqual(body, {
     reference: "INV-1",
     amount: "305000",
-    items: [{ id: "kopi-gayo", name: "Kopi Arabika Gayo 250 g", price: "95000", quantity: 3, url: "http://127.0.0.1:3000/#kopi-gayo", type: "Food" }],
+    items: [
+      {
+        id: "kopi-gayo",
+        name: "Kopi Arabika Gayo 250 g",
+        price: "95000",
+        quantity: 3,
+        url: "http://127.0.0.1:3000/#kopi-gayo",
+        type: "Food",
+      },
+    ],
     fees: [{ id: "shippingfee", name: "Ongkir (JNE REG)", price: "20000" }],
     customer: { first_name: "Budi", email: "budi@example.co.id", phone: "+6281234567890" },
-    shipping_address: { first_name: "Budi", address: "Jl. Sudirman 1", city: "Jakarta", postal_code: "10220", phone: "+6281234567890", country_code: "IDN" },
+    shipping_address: {
+      first_name: "Budi",
+      address: "Jl. Sudirman 1",
+      city: "Jakarta",
+      postal_code: "10220",
+      phone: "+6281234567890",
+      country_code: "IDN",
+    },
     metadata: { shop: "node-merchant-example" },
     return_url: "http://127.0.0.1:3000/return/INV-1",
     cancel_url: "http://127.0.0.1:3000/return/INV-1",
@@ -41,7 +66,13 @@ test("the session body has the documented CreateSession shape with string money"
 });
 
 test("each bad field of the cart form is named", () => {
-  const form = new URLSearchParams({ "qty.batik-parang": "100", "qty.tas-rotan": "-1", ...shopper, phone: "12345", city: "x".repeat(101) });
+  const form = new URLSearchParams({
+    "qty.batik-parang": "100",
+    "qty.tas-rotan": "-1",
+    ...shopper,
+    phone: "12345",
+    city: "x".repeat(101),
+  });
   form.append("email", "second@example.com");
   const { problems } = readCartForm(form);
   assert.deepEqual(problems, [
@@ -54,7 +85,9 @@ test("each bad field of the cart form is named", () => {
 });
 
 test("control characters in a field are refused", () => {
-  const { problems } = readCartForm(new URLSearchParams({ "qty.kopi-gayo": "1", ...shopper, address: "Jl. Sudirman\u00001" }));
+  const { problems } = readCartForm(
+    new URLSearchParams({ "qty.kopi-gayo": "1", ...shopper, address: "Jl. Sudirman\u00001" }),
+  );
   assert.deepEqual(problems, ["Street and number: contains control characters"]);
 });
 

@@ -16,7 +16,17 @@ const event = (id, reference, status, amount = "598000") => ({
   id,
   type: `order.${status}`,
   created: 1,
-  data: { order_id: "KD-1", session_id: "ses_1", reference, status, amount, cancelled_amount: "0", currency: "IDR", payment_type: "3_months", gateway: "kredivo" },
+  data: {
+    order_id: "KD-1",
+    session_id: "ses_1",
+    reference,
+    status,
+    amount,
+    cancelled_amount: "0",
+    currency: "IDR",
+    payment_type: "3_months",
+    gateway: "kredivo",
+  },
 });
 
 test("concurrent applications of one event id apply it once", async () => {
@@ -59,7 +69,10 @@ test("every change replaces orders.json and leaves no temporary file", async () 
     await Promise.all(["A", "B", "C"].map((r) => store.create(newOrder(`INV-${r}`))));
     assert.deepEqual(await readdir(dir), ["orders.json"]);
     const reopened = await OrderStore.open(dir);
-    assert.deepEqual(["INV-A", "INV-B", "INV-C"].map((r) => reopened.get(r)?.status), ["awaiting_payment", "awaiting_payment", "awaiting_payment"]);
+    assert.deepEqual(
+      ["INV-A", "INV-B", "INV-C"].map((r) => reopened.get(r)?.status),
+      ["awaiting_payment", "awaiting_payment", "awaiting_payment"],
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

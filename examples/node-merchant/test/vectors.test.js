@@ -14,5 +14,12 @@ test("webhook-vectors.json is exactly what tools/gen-webhook-vectors.mjs writes"
 test("the vectors cover every rejection reason and both verdicts", () => {
   const { vectors } = JSON.parse(readFileSync(VECTORS_PATH, "utf8"));
   const reasons = new Set(vectors.map((v) => (v.expected.valid ? "valid" : v.expected.reason)));
-  assert.deepEqual([...reasons].sort(), ["malformed_header", "missing_header", "no_signature", "signature_mismatch", "timestamp_outside_tolerance", "valid"]);
+  assert.deepEqual([...reasons].sort(), [
+    "malformed_header",
+    "missing_header",
+    "no_signature",
+    "signature_mismatch",
+    "timestamp_outside_tolerance",
+    "valid",
+  ]);
 });

@@ -6,11 +6,7 @@ import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 
-import {
-  WebhookSignatureError,
-  constructWebhookEvent,
-  verifyWebhookSignature,
-} from "../verify.js";
+import { WebhookSignatureError, constructWebhookEvent, verifyWebhookSignature } from "../verify.js";
 
 const vectors = JSON.parse(readFileSync(new URL("../../webhook-vectors.json", import.meta.url), "utf8"));
 
@@ -32,7 +28,9 @@ for (const v of vectors.vectors) {
 const [first] = vectors.vectors;
 
 test("a valid vector verifies from a Buffer of its bytes as well as from a string", () => {
-  const ts = verifyWebhookSignature(Buffer.from(first.raw_body, "utf8"), first.header, first.secret, { now: first.now });
+  const ts = verifyWebhookSignature(Buffer.from(first.raw_body, "utf8"), first.header, first.secret, {
+    now: first.now,
+  });
   assert.equal(ts, first.timestamp);
 });
 
