@@ -58,14 +58,13 @@ export function createApp({ config, publicUrl, store, proxy, log }) {
     }
     const { cart } = read;
     const reference = newReference();
-    const { customer: c } = cart;
     await store.create({
       reference,
       amount: cart.amount,
       currency: "IDR",
       items: cart.items.map(({ id, name, price, quantity }) => ({ id, name, price, quantity })),
       fees: cart.fees,
-      customer: c,
+      customer: cart.customer,
     });
     const body = sessionBody(reference, cart, { publicUrl, returnUrl: `${publicUrl}/return/${reference}` });
     let session;
