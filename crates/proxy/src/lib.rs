@@ -43,7 +43,7 @@ pub use clock::{Clock, IdGen, ManualClock, RandomIds, SequentialIds, SystemClock
 pub use config::{Config, ConfigError, GatewayKind, RateLimit, Secret};
 pub use error::AppError;
 pub use gateway::{BuildError, CallRecorder, Gateway, GatewayError, KredivoGateway};
-pub use store::{SqliteStore, Store, StoreError};
+pub use store::{SqlStore, Store, StoreError};
 
 use cache::TtlCache;
 use ratelimit::RateLimiter;
@@ -146,7 +146,7 @@ impl AppState {
     pub async fn new(config: Config, deps: Deps) -> Result<AppState, Error> {
         let store: Arc<dyn Store> = match deps.store {
             Some(store) => store,
-            None => Arc::new(SqliteStore::open(&config.database_url).await?),
+            None => Arc::new(SqlStore::open(&config.database_url).await?),
         };
         let gateway: Arc<dyn Gateway> = match deps.gateway {
             Some(gateway) => gateway,

@@ -1,13 +1,15 @@
 //! The order store: orders, their lines and event log, every provider call and every
 //! notification, and the demo's server-side carts.
 //!
-//! Behind a trait so the SQLite implementation ([`SqliteStore`]) can be replaced by a
-//! PostgreSQL one for several replicas; the SQL is written for both (numbered `$n`
-//! placeholders, `BIGINT` epoch milliseconds, `TEXT` money, no `AUTOINCREMENT`, no `RETURNING`
-//! that depends on the old row). Every status change is a compare-and-set `UPDATE … WHERE
-//! status = $observed` in one transaction with its event row, so concurrent replays are safe.
+//! Behind a trait; [`SqlStore`] implements it on SQLite (one process, the default) and on
+//! PostgreSQL (several replicas), chosen by `DATABASE_URL`. The SQL is written for both
+//! (numbered `$n` placeholders, `BIGINT` epoch milliseconds, `TEXT` money, no
+//! `AUTOINCREMENT`, no `RETURNING` that depends on the old row). Every status change is a
+//! compare-and-set `UPDATE … WHERE status = $observed` in one transaction with its event row,
+//! so concurrent replays are safe, also across replicas.
 
-mod sqlite;
+mod sql;
+pub mod test_support;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -16,7 +18,7 @@ use kredivo_api::{CartLine, OrderStatus};
 use kredivo_plan::Money;
 use serde::Serialize;
 
-pub use sqlite::SqliteStore;
+pub use sql::{Backend, SqlStore};
 
 /// A boxed, sendable future: how the object-safe traits of this crate return async results.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

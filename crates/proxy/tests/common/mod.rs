@@ -3,13 +3,12 @@
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use kredivo_api::OrderStatus;
+use kredivo_proxy::store::test_support::{fresh_database, TestDatabase};
 use kredivo_proxy::store::ProviderCall;
 use kredivo_proxy::{app, AppState, Clock, Config, Deps, RateLimit, Secret, SystemClock};
 use kredivo_sandbox::{Endpoint, Fault, FaultRule, PushConfig, Sandbox, SandboxConfig, Target};
@@ -55,29 +54,6 @@ impl Default for Options {
     }
 }
 
-struct TempDir(PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn temp_dir() -> TempDir {
-    static N: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    let dir = std::env::temp_dir().join(format!(
-        "kredivo-proxy-test-{}-{}-{nanos}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    TempDir(dir)
-}
-
 /// One proxy (restartable) + one sandbox.
 pub struct Env {
     /// `http://127.0.0.1:PORT` of the proxy.
@@ -95,7 +71,7 @@ pub struct Env {
     pub seen: std::sync::Mutex<Vec<String>>,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<()>>,
-    _dir: TempDir,
+    _db: TestDatabase,
 }
 
 pub async fn start() -> Env {
@@ -127,7 +103,7 @@ pub async fn start_with_sandbox(
         let _ = axum::serve(sandbox_listener, sandbox_app).await;
     });
 
-    let dir = temp_dir();
+    let db = fresh_database("proxy").await.expect("test database");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind proxy");
@@ -138,7 +114,7 @@ pub async fn start_with_sandbox(
         server_key: Secret::new(SERVER_KEY),
         kredivo_base_url: kredivo_base.parse().expect("url"),
         public_base_url: base.parse().expect("url"),
-        database_url: format!("sqlite://{}", dir.0.join("kredivo.db").display()),
+        database_url: db.url.clone(),
         allowed_origins: opts.allowed_origins.clone(),
         admin_token: Some(Secret::new(ADMIN_TOKEN)),
         payment_types_cache_ttl: opts.cache_ttl,
@@ -167,7 +143,7 @@ pub async fn start_with_sandbox(
         seen: std::sync::Mutex::new(Vec::new()),
         shutdown: Some(shutdown),
         server: Some(server),
-        _dir: dir,
+        _db: db,
     }
 }
 

@@ -6,11 +6,10 @@
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use kredivo_api::OrderStatus;
+use kredivo_proxy::store::test_support::{fresh_database, TestDatabase};
 use kredivo_proxy::{app, AppState, Config, Deps};
 use kredivo_sandbox::{PushConfig, Sandbox, SandboxConfig};
 use reqwest::StatusCode;
@@ -21,25 +20,6 @@ pub const PHONE: &str = "081513114262";
 pub const PIN: &str = "663482";
 pub const OTP: &str = "4567";
 
-struct TempDir(PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn temp_dir() -> TempDir {
-    static N: AtomicU64 = AtomicU64::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "kredivo-gateway-test-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    TempDir(dir)
-}
-
 /// The proxy and the sandbox on one port.
 pub struct Env {
     /// `http://127.0.0.1:PORT`.
@@ -48,7 +28,7 @@ pub struct Env {
     pub state: AppState,
     /// Does not follow redirects.
     pub http: reqwest::Client,
-    _dir: TempDir,
+    _db: TestDatabase,
 }
 
 /// Starts the demo-shaped app with `GATEWAY=gateway`.
@@ -63,15 +43,12 @@ pub async fn start(gateway: &str) -> Env {
         push: PushConfig::fast(),
         ..sandbox_config.with_public_base_url(format!("{base}/sandbox"))
     });
-    let dir = temp_dir();
+    let db = fresh_database("gateway").await.expect("test database");
     let vars: Vec<(&str, String)> = vec![
         ("GATEWAY", gateway.to_owned()),
         ("KREDIVO_BASE_URL", format!("{base}/sandbox/kredivo")),
         ("PUBLIC_BASE_URL", base.clone()),
-        (
-            "DATABASE_URL",
-            format!("sqlite://{}", dir.0.join("orders.db").display()),
-        ),
+        ("DATABASE_URL", db.url.clone()),
         ("ADMIN_TOKEN", ADMIN_TOKEN.to_owned()),
         ("RATE_LIMIT_PER_MINUTE", "0".to_owned()),
         ("UPSTREAM_TIMEOUT_MS", "3000".to_owned()),
@@ -101,7 +78,7 @@ pub async fn start(gateway: &str) -> Env {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client"),
-        _dir: dir,
+        _db: db,
     }
 }
 

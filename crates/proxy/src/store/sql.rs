@@ -1,70 +1,159 @@
-//! [`Store`] on SQLite through sqlx, with runtime-checked queries (no database at build time).
+//! [`Store`] on SQLite or PostgreSQL through sqlx's `Any` driver, with runtime-checked
+//! queries (no database at build time).
+//!
+//! One implementation for both engines: the SQL is written for both (numbered `$n`
+//! placeholders, `BIGINT` epoch milliseconds, `TEXT` money, portable `ON CONFLICT`), each
+//! engine has its own migrations directory, and the few places that differ ask
+//! [`Backend`]. Every status change is a compare-and-set in one transaction with its event,
+//! which holds on PostgreSQL's READ COMMITTED as on SQLite's single writer.
 
 use std::str::FromStr;
 use std::time::Duration;
 
 use kredivo_api::{CartLine, OrderStatus};
 use kredivo_plan::Money;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
-};
-use sqlx::{Row, SqlitePool};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
+use sqlx::{AnyConnection, AnyPool, Executor, Row};
 
 use super::*;
 
 /// How often a compare-and-set retries when another writer got there first.
 const CAS_ATTEMPTS: usize = 8;
+/// How often opening retries the migrations when another process ran them at the same time.
+const MIGRATE_ATTEMPTS: u32 = 5;
 
-/// The SQLite store. One file, WAL journal, full sync: a killed process loses nothing that was
-/// acknowledged.
-#[derive(Debug, Clone)]
-pub struct SqliteStore {
-    pool: SqlitePool,
+/// The database engine behind a [`SqlStore`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// One file (or memory), one process: the zero-setup default.
+    Sqlite,
+    /// Shared by every replica.
+    Postgres,
 }
 
-impl SqliteStore {
-    /// Opens (creating the file and its directory if needed) and migrates the database at
-    /// `url`: `sqlite://path/to/file.db` or `sqlite::memory:` (one connection, so one database).
+impl Backend {
+    /// The engine a `DATABASE_URL` names.
+    pub fn of(url: &str) -> Result<Backend, StoreError> {
+        let scheme = url.split(':').next().unwrap_or_default();
+        match scheme {
+            "sqlite" => Ok(Backend::Sqlite),
+            "postgres" | "postgresql" => Ok(Backend::Postgres),
+            other => Err(StoreError::Unsupported(format!(
+                "{other}: expected sqlite:// or postgres://"
+            ))),
+        }
+    }
+}
+
+/// The SQL store. On SQLite: one file, WAL journal, full sync, so a killed process loses
+/// nothing that was acknowledged. On PostgreSQL: a pool shared by every replica, migrations
+/// under PostgreSQL's advisory lock (sqlx's migrator takes it), so replicas may start
+/// together.
+#[derive(Debug, Clone)]
+pub struct SqlStore {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl SqlStore {
+    /// Opens and migrates the database at `url`: `sqlite://path/to/file.db` (the file and its
+    /// directory are created), `sqlite::memory:` (one connection, so one database) or
+    /// `postgres://user@host:port/db`.
     pub async fn open(url: &str) -> Result<Self, StoreError> {
-        if !url.starts_with("sqlite:") {
-            return Err(StoreError::Unsupported(
-                url.split(':').next().unwrap_or_default().to_owned() + ": only sqlite is built in",
-            ));
-        }
-        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-        if !in_memory {
-            create_parent_dir(url)?;
-        }
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
-        let options = if in_memory {
-            options
-        } else {
-            options
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Full)
+        sqlx::any::install_default_drivers();
+        let backend = Backend::of(url)?;
+        let (url, pool_options) = match backend {
+            Backend::Sqlite => sqlite_pool(url)?,
+            Backend::Postgres => (
+                url.to_owned(),
+                AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(5)),
+            ),
         };
-        let pool_options = if in_memory {
-            // Every connection to `:memory:` is its own database: keep exactly one, forever.
-            SqlitePoolOptions::new()
-                .max_connections(1)
-                .min_connections(1)
-                .idle_timeout(None)
-                .max_lifetime(None)
-        } else {
-            SqlitePoolOptions::new().max_connections(8)
-        };
+        let options = AnyConnectOptions::from_str(&url)?;
         let pool = pool_options.connect_with(options).await?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Self { pool })
+        let store = Self { pool, backend };
+        store.migrate().await?;
+        Ok(store)
     }
 
-    /// Closes the pool (tests that reopen the same file call this first).
+    /// Which engine this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Closes the pool (tests that reopen the same database call this first).
     pub async fn close(&self) {
         self.pool.close().await;
     }
+
+    /// Applies the engine's migrations. Two processes opening a fresh database at once both
+    /// try; on SQLite (which has no advisory lock) the loser fails on a table that now exists
+    /// and simply tries again, finding everything applied.
+    async fn migrate(&self) -> Result<(), StoreError> {
+        let mut attempt = 1;
+        loop {
+            let result = match self.backend {
+                Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&self.pool).await,
+                Backend::Postgres => {
+                    sqlx::migrate!("./migrations/postgres")
+                        .run(&self.pool)
+                        .await
+                }
+            };
+            match result {
+                Ok(()) => return Ok(()),
+                Err(e) if attempt < MIGRATE_ATTEMPTS => {
+                    tracing::warn!(error = %e, attempt, "migrations raced another process; retrying");
+                    tokio::time::sleep(Duration::from_millis(50 * u64::from(attempt))).await;
+                    attempt += 1;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+}
+
+/// SQLite's URL (created if missing) and pool: pragmas on every connection, exactly one
+/// connection for `:memory:` (each connection to it is its own database).
+fn sqlite_pool(url: &str) -> Result<(String, AnyPoolOptions), StoreError> {
+    let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+    if in_memory {
+        let options = AnyPoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA foreign_keys = ON").await?;
+                    Ok(())
+                })
+            });
+        return Ok((url.to_owned(), options));
+    }
+    create_parent_dir(url)?;
+    let url = if url.contains("mode=") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    };
+    let options = AnyPoolOptions::new()
+        .max_connections(8)
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                conn.execute(
+                    "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; \
+                     PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL",
+                )
+                .await?;
+                Ok(())
+            })
+        });
+    Ok((url, options))
 }
 
 fn create_parent_dir(url: &str) -> Result<(), StoreError> {
@@ -85,18 +174,18 @@ fn create_parent_dir(url: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn money(row: &SqliteRow, col: &str) -> Result<Money, StoreError> {
+fn money(row: &AnyRow, col: &str) -> Result<Money, StoreError> {
     let text: String = row.try_get(col)?;
     Money::parse(&text).map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))
 }
 
-fn status(row: &SqliteRow, col: &str) -> Result<OrderStatus, StoreError> {
+fn status(row: &AnyRow, col: &str) -> Result<OrderStatus, StoreError> {
     let text: String = row.try_get(col)?;
     parse_status(&text)
         .ok_or_else(|| StoreError::Corrupt(format!("{col}: unknown status {text:?}")))
 }
 
-fn opt_status(row: &SqliteRow, col: &str) -> Result<Option<OrderStatus>, StoreError> {
+fn opt_status(row: &AnyRow, col: &str) -> Result<Option<OrderStatus>, StoreError> {
     let text: Option<String> = row.try_get(col)?;
     text.map(|t| {
         parse_status(&t).ok_or_else(|| StoreError::Corrupt(format!("{col}: unknown status {t:?}")))
@@ -104,7 +193,7 @@ fn opt_status(row: &SqliteRow, col: &str) -> Result<Option<OrderStatus>, StoreEr
     .transpose()
 }
 
-fn order_from_row(row: &SqliteRow) -> Result<OrderRecord, StoreError> {
+fn order_from_row(row: &AnyRow) -> Result<OrderRecord, StoreError> {
     Ok(OrderRecord {
         order_id: row.try_get("order_id")?,
         idempotency_key: row.try_get("idempotency_key")?,
@@ -130,14 +219,21 @@ const ORDER_COLUMNS: &str =
      cancelled_amount, currency, status, gateway, transaction_id, redirect_url, last_error, \
      lease_until, created_at, updated_at";
 
-/// Appends an event with the next sequence number, inside the caller's transaction.
+/// Appends an event with the next sequence number, inside the caller's transaction. The
+/// order's row is locked first (a no-op update), so two transactions appending to one order
+/// take turns instead of both reading the same `MAX(seq)` (PostgreSQL's READ COMMITTED would
+/// let them; SQLite has one writer anyway).
 async fn insert_event(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut AnyConnection,
     order_id: &str,
     event: &NewEvent,
     from: Option<OrderStatus>,
     to: Option<OrderStatus>,
 ) -> Result<(), StoreError> {
+    sqlx::query("UPDATE orders SET updated_at = updated_at WHERE order_id = $1")
+        .bind(order_id)
+        .execute(&mut *conn)
+        .await?;
     sqlx::query(
         "INSERT INTO order_events (order_id, seq, at, kind, from_status, to_status, detail) \
          SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4, $5, $6 FROM order_events WHERE order_id = $1",
@@ -157,14 +253,14 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
 }
 
-impl SqliteStore {
+impl SqlStore {
     /// Rows of an append-only log table (`base` is its SELECT … FROM), for one order or all,
     /// oldest first.
     async fn log_rows(
         &self,
         base: &str,
         order_id: Option<&str>,
-    ) -> Result<Vec<SqliteRow>, StoreError> {
+    ) -> Result<Vec<AnyRow>, StoreError> {
         let rows = match order_id {
             Some(id) => {
                 sqlx::query(&format!("{base} WHERE order_id = $1 ORDER BY at, id"))
@@ -319,7 +415,7 @@ impl SqliteStore {
     }
 }
 
-impl Store for SqliteStore {
+impl Store for SqlStore {
     fn insert_order<'a>(
         &'a self,
         order: &'a NewOrder,
@@ -550,8 +646,10 @@ impl Store for SqliteStore {
         event: &'a NewEvent,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(async move {
-            let mut conn = self.pool.acquire().await?;
-            insert_event(&mut conn, order_id, event, None, None).await
+            let mut tx = self.pool.begin().await?;
+            insert_event(&mut tx, order_id, event, None, None).await?;
+            tx.commit().await?;
+            Ok(())
         })
     }
 
@@ -731,6 +829,15 @@ impl Store for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::test_support::{fresh_database, TestDatabase};
+
+    /// A fresh store on the engine this run tests (SQLite, or PostgreSQL with
+    /// `KREDIVO_TEST_STORE=postgres`); keep the guard alive as long as the store.
+    async fn fresh(label: &str) -> (TestDatabase, SqlStore) {
+        let db = fresh_database(label).await.unwrap();
+        let store = SqlStore::open(&db.url).await.unwrap();
+        (db, store)
+    }
 
     fn order(id: &str, key: &str) -> NewOrder {
         NewOrder {
@@ -765,7 +872,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_idempotency_key_is_stored_once() {
-        let store = SqliteStore::open("sqlite::memory:").await.unwrap();
+        let (_db, store) = fresh("store").await;
         assert_eq!(
             store.insert_order(&order("A", "key-0001")).await.unwrap(),
             InsertOutcome::Inserted
@@ -780,7 +887,7 @@ mod tests {
 
     #[tokio::test]
     async fn transitions_follow_the_state_machine_and_log_events() {
-        let store = SqliteStore::open("sqlite::memory:").await.unwrap();
+        let (_db, store) = fresh("store").await;
         store.insert_order(&order("A", "key-0001")).await.unwrap();
         let ev = NewEvent::new(2, "status", "test");
         assert!(store.claim_checkout("A", 2, 100).await.unwrap());
@@ -843,8 +950,64 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn an_in_memory_sqlite_store_opens_and_migrates() {
+        let store = SqlStore::open("sqlite::memory:").await.unwrap();
+        assert_eq!(store.backend(), Backend::Sqlite);
+        store.insert_order(&order("A", "key-0001")).await.unwrap();
+        assert!(store.order("A").await.unwrap().is_some());
+    }
+
+    /// Regression (issue 15): two processes opening one fresh SQLite file at the same time
+    /// raced on the migrations, and the loser failed to start ("table orders already exists").
+    #[tokio::test]
+    async fn two_stores_opening_one_fresh_database_at_once_both_start() {
+        let db = fresh_database("race").await.unwrap();
+        let mut opening = tokio::task::JoinSet::new();
+        for _ in 0..4 {
+            let url = db.url.clone();
+            opening.spawn(async move { SqlStore::open(&url).await });
+        }
+        while let Some(opened) = opening.join_next().await {
+            let store = opened
+                .unwrap()
+                .unwrap_or_else(|e| panic!("a store failed: {e}"));
+            assert!(store.order("nothing").await.unwrap().is_none());
+        }
+    }
+
+    /// Concurrent events on one order keep a gapless sequence (on PostgreSQL two appenders
+    /// used to read the same `MAX(seq)` and one failed on the primary key).
+    #[tokio::test]
+    async fn concurrent_events_on_one_order_get_distinct_sequence_numbers() {
+        let (_db, store) = fresh("events").await;
+        store.insert_order(&order("A", "key-0001")).await.unwrap();
+        let store = std::sync::Arc::new(store);
+        let tasks: Vec<_> = (0..16)
+            .map(|i| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    store
+                        .append_event("A", &NewEvent::new(i, "note", format!("event {i}")))
+                        .await
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap().unwrap();
+        }
+        let seqs: Vec<i64> = store
+            .events("A")
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.seq)
+            .collect();
+        assert_eq!(seqs, (1..=17).collect::<Vec<_>>());
+    }
+
+    #[tokio::test]
     async fn carts_are_upserted() {
-        let store = SqliteStore::open("sqlite::memory:").await.unwrap();
+        let (_db, store) = fresh("store").await;
         let mut cart = CartRecord {
             cart_id: "c1".into(),
             lines: vec![],
