@@ -14,7 +14,7 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Map: [`config`] (environment), [`http`] (routes), [`orders`] (the order service: pricing,
+//! Map: [`config`] (environment), [`http`] (routes), [`orders`] (the order service: quoting,
 //! checkout, notifications, cancel), [`gateway`] (providers; Kredivo's dialect lives only in
 //! `gateway/kredivo.rs`), [`store`] (SQLite through sqlx), [`catalogue`] (what the merchant
 //! sells), [`security`] (CORS, Origin, rate limit, admin auth), [`error`] (the one error shape).

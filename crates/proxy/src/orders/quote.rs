@@ -1,0 +1,321 @@
+//! Quoting: carts priced from the catalogue, Kredivo's cart limits, and the payment types on
+//! offer for a cart or an amount (through the TTL cache).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use kredivo_api::{
+    CartLine, PaymentTypesRequest, PaymentTypesResponse, PlanView, MAX_CART_LINES, MAX_QUANTITY,
+};
+use kredivo_plan::{validate_order, Cart, LineItem, Locale, Money, Plan};
+
+use crate::error::AppError;
+use crate::gateway::{GatewayItem, PlansQuery};
+use crate::store::LineRecord;
+use crate::AppState;
+
+/// Largest amount a badge may ask about (Rp 1 trillion): far above any Kredivo limit, far
+/// below anything that could overflow.
+pub const MAX_BADGE_AMOUNT: Money = Money::from_rupiah(1_000_000_000_000);
+
+/// A cart priced from the catalogue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PricedCart {
+    /// Lines in the order the shopper added them (duplicates merged).
+    pub lines: Vec<LineRecord>,
+    /// The sum.
+    pub total: Money,
+    /// `id*qty` pairs sorted by id: equal carts have equal canonical forms.
+    pub canonical: String,
+}
+
+/// Prices `lines` from the catalogue, checking the widget protocol's limits.
+pub fn price_cart(state: &AppState, lines: &[CartLine]) -> Result<PricedCart, AppError> {
+    let mut details = Vec::new();
+    if lines.is_empty() {
+        return Err(AppError::InvalidCart {
+            message: "The cart is empty.".into(),
+            details: vec!["cart: at least one line is required".into()],
+        });
+    }
+    if lines.len() > MAX_CART_LINES {
+        return Err(AppError::InvalidCart {
+            message: format!("A cart has at most {MAX_CART_LINES} lines."),
+            details: vec![format!("cart: {} lines", lines.len())],
+        });
+    }
+    // Merge duplicate ids, keeping first-seen order.
+    let mut merged: Vec<(String, u64)> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if line.quantity == 0 || line.quantity > MAX_QUANTITY {
+            details.push(format!("cart[{i}].quantity: must be 1 to {MAX_QUANTITY}"));
+            continue;
+        }
+        match merged.iter_mut().find(|(id, _)| *id == line.product_id) {
+            Some((_, q)) => *q += u64::from(line.quantity),
+            None => merged.push((line.product_id.clone(), u64::from(line.quantity))),
+        }
+    }
+    let catalogue = state.catalogue();
+    let mut priced = Vec::with_capacity(merged.len());
+    let mut total = Money::ZERO;
+    for (id, quantity) in &merged {
+        let index = lines.iter().position(|l| l.product_id == *id).unwrap_or(0);
+        let Some(item) = catalogue.sellable(id) else {
+            let shown: String = id.chars().take(64).collect();
+            details.push(format!(
+                "cart[{index}].product_id: unknown product {shown:?}"
+            ));
+            continue;
+        };
+        let quantity = u32::try_from(*quantity).unwrap_or(u32::MAX);
+        if quantity > MAX_QUANTITY {
+            details.push(format!(
+                "cart[{index}].quantity: {id} adds up to more than {MAX_QUANTITY}"
+            ));
+            continue;
+        }
+        let line_total = item
+            .unit_price
+            .checked_mul(quantity)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        total = total
+            .checked_add(line_total)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        priced.push(LineRecord {
+            product_id: item.id,
+            name: item.name,
+            category: item.category,
+            quantity,
+            unit_price: item.unit_price,
+            line_total,
+        });
+    }
+    if !details.is_empty() {
+        return Err(AppError::InvalidCart {
+            message: "The cart has lines the store cannot sell.".into(),
+            details,
+        });
+    }
+    let sorted: BTreeMap<&str, u32> = priced
+        .iter()
+        .map(|l| (l.product_id.as_str(), l.quantity))
+        .collect();
+    let canonical = sorted
+        .iter()
+        .map(|(id, q)| format!("{id}*{q}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    Ok(PricedCart {
+        lines: priced,
+        total,
+        canonical,
+    })
+}
+
+/// Kredivo's own cart rules (name and price limits, the total's digits), checked by the plan
+/// crate on exactly the items that will be sent. Kept out of [`price_cart`] so a cached
+/// payment-types answer costs no validation; every path that reaches Kredivo calls it.
+pub fn check_kredivo_limits(priced: &PricedCart) -> Result<(), AppError> {
+    let cart = Cart::new(
+        priced
+            .lines
+            .iter()
+            .map(|l| LineItem {
+                item_type: Some(l.category.clone()),
+                ..LineItem::new(
+                    l.product_id.clone(),
+                    l.name.clone(),
+                    l.unit_price,
+                    l.quantity,
+                )
+            })
+            .collect(),
+    );
+    let cart_total = cart.total().map_err(|e| AppError::InvalidCart {
+        message: "The cart total is out of range.".into(),
+        details: vec![format!("cart: {e}")],
+    })?;
+    if let Err(errors) = validate_order(
+        "validation",
+        cart_total.as_decimal(),
+        &cart.to_wire_items(),
+        &[],
+    ) {
+        return Err(AppError::InvalidCart {
+            message: "The cart breaks one of Kredivo's limits.".into(),
+            details: errors
+                .errors()
+                .iter()
+                .map(|e| e.to_string().replace("transaction_details.items", "cart"))
+                .collect(),
+        });
+    }
+    Ok(())
+}
+
+/// Loads the lines of a cart given inline or by id; exactly one must be set.
+pub async fn resolve_cart(
+    state: &AppState,
+    cart: Option<Vec<CartLine>>,
+    cart_id: Option<String>,
+) -> Result<(Vec<CartLine>, Option<String>), AppError> {
+    match (cart, cart_id) {
+        (Some(lines), None) => Ok((lines, None)),
+        (None, Some(id)) => {
+            let record = state
+                .store()
+                .cart(&id)
+                .await?
+                .ok_or(AppError::NotFound("cart"))?;
+            Ok((record.lines, Some(id)))
+        }
+        _ => Err(AppError::InvalidRequest {
+            message: "Send exactly one of cart or cart_id.".into(),
+            details: vec!["cart, cart_id: exactly one is required".into()],
+        }),
+    }
+}
+
+pub(super) fn gateway_items(state: &AppState, lines: &[LineRecord]) -> Vec<GatewayItem> {
+    let config = state.config();
+    lines
+        .iter()
+        .map(|l| {
+            let image = state.catalogue().sellable(&l.product_id).map(|s| s.image);
+            let product = state
+                .catalogue()
+                .sellable(&l.product_id)
+                .map(|s| s.product_id)
+                .unwrap_or_else(|| l.product_id.clone());
+            GatewayItem {
+                id: l.product_id.clone(),
+                name: l.name.clone(),
+                unit_price: l.unit_price,
+                quantity: l.quantity,
+                category: l.category.clone(),
+                url: config.public_url(&format!("/www/product.html?id={product}")),
+                image_url: image.map(|i| config.public_url(&i)),
+            }
+        })
+        .collect()
+}
+
+/// A plan as the widget shows it.
+pub fn plan_view(plan: &Plan) -> PlanView {
+    PlanView {
+        payment_type: plan.payment_type().as_str().to_owned(),
+        tenure_months: plan.tenure_months(),
+        name: plan.label(Locale::Id).into_owned(),
+        monthly_installment: plan.monthly_installment().as_decimal(),
+        total: plan.total().as_decimal(),
+        interest: plan.interest().as_decimal(),
+        service_fee: plan.service_fee().as_decimal(),
+        down_payment: plan.down_payment().as_decimal(),
+        rate: Some(plan.rate()).filter(|r| !r.is_zero()),
+        discounted_monthly_installment: plan
+            .discounted_monthly_installment()
+            .map(Money::as_decimal),
+        promo_months: plan.promo_months(),
+        promo_discount: Some(plan.promo_discount())
+            .filter(|m| !m.is_zero())
+            .map(Money::as_decimal),
+    }
+}
+
+/// A payment-types answer as cached: the response and its JSON, serialised once.
+#[derive(Debug)]
+pub struct CachedPlans {
+    /// The answer.
+    pub response: PaymentTypesResponse,
+    /// `response` as JSON.
+    pub json: axum::body::Bytes,
+}
+
+/// The plans for an amount, through the TTL cache (one upstream call per key and window).
+/// `items` is only called on a miss.
+pub(super) async fn cached_plans(
+    state: &AppState,
+    key: String,
+    amount: Money,
+    items: impl FnOnce() -> Result<Vec<GatewayItem>, AppError>,
+) -> Result<Arc<CachedPlans>, AppError> {
+    let gateway = state.gateway().clone();
+    let estimate = gateway.estimates_plans();
+    state
+        .plans_cache()
+        .get_or_fetch(&key, || async move {
+            let items = items()?;
+            let plans = gateway.payment_types(&PlansQuery { amount, items }).await?;
+            let mut views: Vec<PlanView> = plans.iter().map(plan_view).collect();
+            views.sort_by_key(|p| p.tenure_months);
+            let response = PaymentTypesResponse {
+                amount: amount.as_decimal(),
+                currency: "IDR".into(),
+                estimate,
+                plans: views,
+            };
+            let json =
+                serde_json::to_vec(&response).map_err(|e| AppError::Internal(e.to_string()))?;
+            Ok::<_, AppError>(Arc::new(CachedPlans {
+                response,
+                json: json.into(),
+            }))
+        })
+        .await
+}
+
+/// `POST /payment-types`.
+pub async fn payment_types(
+    state: &AppState,
+    req: PaymentTypesRequest,
+) -> Result<Arc<CachedPlans>, AppError> {
+    let set = [
+        req.cart.is_some(),
+        req.cart_id.is_some(),
+        req.amount.is_some(),
+    ]
+    .iter()
+    .filter(|s| **s)
+    .count();
+    if set != 1 {
+        return Err(AppError::InvalidRequest {
+            message: "Send exactly one of cart, cart_id or amount.".into(),
+            details: vec!["cart, cart_id, amount: exactly one is required".into()],
+        });
+    }
+    if let Some(amount) = req.amount {
+        let amount = Money::try_from(amount).map_err(|e| AppError::InvalidRequest {
+            message: "The amount must be a whole, positive number of rupiah.".into(),
+            details: vec![format!("amount: {e}")],
+        })?;
+        if amount.is_zero() || amount > MAX_BADGE_AMOUNT {
+            return Err(AppError::InvalidRequest {
+                message: "The amount must be a whole, positive number of rupiah.".into(),
+                details: vec![format!("amount: must be 1 to {MAX_BADGE_AMOUNT}")],
+            });
+        }
+        let url = state.config().public_url("/");
+        return cached_plans(state, format!("amount:{amount}"), amount, move || {
+            Ok(vec![GatewayItem {
+                id: "product".into(),
+                name: "Product".into(),
+                unit_price: amount,
+                quantity: 1,
+                category: "Product".into(),
+                url,
+                image_url: None,
+            }])
+        })
+        .await;
+    }
+    let (lines, _) = resolve_cart(state, req.cart, req.cart_id).await?;
+    let priced = price_cart(state, &lines)?;
+    let key = format!("cart:{}", priced.canonical);
+    let total = priced.total;
+    cached_plans(state, key, total, || {
+        check_kredivo_limits(&priced)?;
+        Ok(gateway_items(state, &priced.lines))
+    })
+    .await
+}
