@@ -69,6 +69,14 @@ fn random_chars(n: usize) -> String {
         .collect()
 }
 
+impl RandomIds {
+    /// `{prefix}_` and `len` random characters (5 bits each): for ids that must also be
+    /// unguessable, such as event ids and client secrets.
+    pub fn id_with_len(&self, prefix: &str, len: usize) -> String {
+        format!("{prefix}_{}", random_chars(len))
+    }
+}
+
 impl IdGen for RandomIds {
     fn order_id(&self) -> String {
         format!("KD-{}", random_chars(16))

@@ -385,6 +385,9 @@ async fn a_confirmed_push_for_a_different_amount_changes_nothing() {
         lease_until: None,
         created_at: now,
         updated_at: now,
+        session_id: None,
+        reference: None,
+        shopper: None,
     };
     let line = LineRecord {
         product_id: "x".into(),

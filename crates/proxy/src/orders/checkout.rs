@@ -98,6 +98,9 @@ pub async fn checkout(
                 lease_until: None,
                 created_at: now,
                 updated_at: now,
+                session_id: None,
+                reference: None,
+                shopper: None,
             };
             let new = NewOrder {
                 order: record.clone(),

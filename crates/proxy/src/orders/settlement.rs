@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::error::AppError;
 use crate::gateway::{CancelOrder, GatewayError, ProviderStatus};
-use crate::store::{NewEvent, OrderRecord, StoreError, TransitionOutcome};
+use crate::store::{Change, NewEvent, OrderRecord, StoreError, TransitionOutcome};
 use crate::AppState;
 
 /// What applying a provider-confirmed status did.
@@ -50,6 +50,9 @@ impl Applied {
             Applied::Transition {
                 outcome: TransitionOutcome::Refused { .. },
             } => "stale",
+            Applied::Transition {
+                outcome: TransitionOutcome::ExceedsAmount { .. },
+            } => "mismatch",
             Applied::UnknownOrder => "unknown_order",
             Applied::AmountMismatch { .. } | Applied::TransactionMismatch => "mismatch",
             Applied::UnknownStatus { .. } => "ignored",
@@ -215,25 +218,24 @@ pub async fn cancel(
     let ps = state.gateway().cancel(&cancel).await?;
     let now = state.clock().now_millis();
     let cancelled = amount.unwrap_or(remaining);
-    match ps.status {
-        Some(OrderStatus::Cancelled) => {
+    let outcome = match ps.status {
+        Some(full @ (OrderStatus::Cancelled | OrderStatus::Refunded)) => {
             let event = NewEvent::new(
                 now,
                 "cancelled",
-                format!("full cancel of {remaining}: {}", cancel.reason),
+                format!(
+                    "full cancel of {remaining}: {} (provider: {})",
+                    cancel.reason, ps.raw_status
+                ),
             );
+            // No amount: the store takes back exactly what is left, in the same
+            // compare-and-set as the status.
             store
-                .add_cancelled_amount(order_id, remaining, &event)
-                .await?;
-            let event = NewEvent::new(now, "status", format!("cancel: {}", ps.raw_status));
-            store
-                .transition(
+                .apply_change(
                     order_id,
-                    OrderStatus::Cancelled,
-                    ps.transaction_id.as_deref(),
-                    &event,
+                    &Change::to(full, ps.transaction_id.as_deref(), &event),
                 )
-                .await?;
+                .await?
         }
         Some(OrderStatus::Settled) => {
             let event = NewEvent::new(
@@ -242,8 +244,8 @@ pub async fn cancel(
                 format!("cancelled {cancelled}: {}", cancel.reason),
             );
             store
-                .add_cancelled_amount(order_id, cancelled, &event)
-                .await?;
+                .apply_change(order_id, &Change::partial_cancel(cancelled, &event))
+                .await?
         }
         _ => {
             let event = NewEvent::new(
@@ -252,7 +254,12 @@ pub async fn cancel(
                 format!("provider answered {}", ps.raw_status),
             );
             store.append_event(order_id, &event).await?;
+            TransitionOutcome::Unchanged
         }
+    };
+    if let TransitionOutcome::ExceedsAmount { remaining } = outcome {
+        // Another cancel of the same order got there first; the provider took ours too.
+        tracing::error!(%order_id, %remaining, %cancelled, "a cancellation the provider accepted exceeds what is left of the order");
     }
     store
         .order(order_id)

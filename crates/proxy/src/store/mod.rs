@@ -14,9 +14,10 @@ pub mod test_support;
 use std::future::Future;
 use std::pin::Pin;
 
-use kredivo_api::{CartLine, OrderStatus};
+use kredivo_api::merchant::{CreateSession, WebhookEventType};
+use kredivo_api::{Address, CartLine, Customer, OrderStatus};
 use kredivo_plan::Money;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use sql::{Backend, SqlStore};
 
@@ -87,6 +88,22 @@ pub struct OrderRecord {
     pub created_at: i64,
     /// Unix ms.
     pub updated_at: i64,
+    /// The checkout session it was made from (merchant-created orders).
+    pub session_id: Option<String>,
+    /// The merchant's reference, from the session.
+    pub reference: Option<String>,
+    /// Who pays, for a catalogue-mode order (a session's order reads its session instead).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shopper: Option<ShopperDetails>,
+}
+
+/// The shopper of a catalogue-mode checkout, as the shop's form gave them to the widget.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShopperDetails {
+    /// Who pays.
+    pub customer: Customer,
+    /// Where the goods go (also the billing address).
+    pub shipping_address: Address,
 }
 
 /// One priced line of an order.
@@ -144,6 +161,49 @@ pub enum TransitionOutcome {
         /// The status the order keeps.
         current: OrderStatus,
     },
+    /// The cancellation would take back more than is left of the order.
+    ExceedsAmount {
+        /// What is left.
+        #[serde(with = "kredivo_plan::money::serde_str")]
+        remaining: Money,
+    },
+}
+
+/// A change to an order, applied by [`Store::apply_change`] as one compare-and-set with its
+/// event (and, when webhooks are on, its outbox row) in one transaction.
+#[derive(Debug, Clone)]
+pub struct Change<'a> {
+    /// The status to move to; `None` keeps it (a partial cancellation).
+    pub to: Option<OrderStatus>,
+    /// The provider's transaction id, stored if the order has none yet.
+    pub transaction_id: Option<&'a str>,
+    /// Rupiah this change takes back. `None` with `to` = cancelled or refunded of a settled
+    /// order takes back everything that is left.
+    pub cancelled: Option<Money>,
+    /// The event logged with it.
+    pub event: &'a NewEvent,
+}
+
+impl<'a> Change<'a> {
+    /// A status change.
+    pub fn to(status: OrderStatus, transaction_id: Option<&'a str>, event: &'a NewEvent) -> Self {
+        Self {
+            to: Some(status),
+            transaction_id,
+            cancelled: None,
+            event,
+        }
+    }
+
+    /// A partial cancellation of a settled order.
+    pub fn partial_cancel(amount: Money, event: &'a NewEvent) -> Self {
+        Self {
+            to: None,
+            transaction_id: None,
+            cancelled: Some(amount),
+            event,
+        }
+    }
 }
 
 /// One entry in an order's event log.
@@ -249,6 +309,139 @@ pub struct CartRecord {
     pub updated_at: i64,
 }
 
+/// A checkout session as stored: the validated body the merchant's server sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SessionRecord {
+    /// `ses_…`.
+    pub session_id: String,
+    /// The merchant's reference.
+    pub reference: String,
+    /// The merchant's `Idempotency-Key`, if it sent one.
+    pub idempotency_key: Option<String>,
+    /// SHA-256 (hex) of the body it was created with; a replay with another body is refused.
+    pub request_hash: String,
+    /// The total.
+    #[serde(with = "kredivo_plan::money::serde_str")]
+    pub amount: Money,
+    /// `IDR`.
+    pub currency: String,
+    /// The validated body.
+    pub body: CreateSession,
+    /// Unix ms.
+    pub expires_at: i64,
+    /// The order made from it, once the shopper checked out.
+    pub order_id: Option<String>,
+    /// Unix ms.
+    pub created_at: i64,
+}
+
+/// The result of [`Store::insert_session`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionInsert {
+    /// Stored.
+    Inserted,
+    /// A session with this idempotency key exists (compare `request_hash`).
+    Existing(Box<SessionRecord>),
+}
+
+/// A webhook event in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WebhookRecord {
+    /// `evt_…`, also the event's `id`.
+    pub event_id: String,
+    /// The order it is about.
+    pub order_id: String,
+    /// 1, 2, 3… per order: the delivery order.
+    pub seq: i64,
+    /// What happened.
+    pub event_type: WebhookEventType,
+    /// The body exactly as delivered (the signature covers these bytes).
+    pub payload: String,
+    /// Unix ms.
+    pub created_at: i64,
+    /// Where delivery stands.
+    pub status: WebhookStatus,
+    /// Attempts so far.
+    pub attempts: i64,
+    /// Unix ms of the next attempt while pending.
+    pub next_attempt_at: i64,
+    /// Unix ms.
+    pub delivered_at: Option<i64>,
+    /// The last failure, for people.
+    pub last_error: Option<String>,
+    /// The merchant's last HTTP status.
+    pub last_http_status: Option<u16>,
+}
+
+/// Where a webhook's delivery stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WebhookStatus {
+    /// Waiting for its (next) attempt.
+    Pending,
+    /// The merchant answered 2xx.
+    Delivered,
+    /// Retried for the whole retry window without a 2xx; `webhooks redeliver` resets it.
+    Failed,
+}
+
+impl WebhookStatus {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Delivered => "delivered",
+            Self::Failed => "failed",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Pending, Self::Delivered, Self::Failed]
+            .into_iter()
+            .find(|w| w.as_str() == s)
+    }
+}
+
+/// One delivery attempt of a webhook.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WebhookAttempt {
+    /// 1, 2, 3…
+    pub attempt: i64,
+    /// Unix ms.
+    pub at: i64,
+    /// The merchant's HTTP status, when it answered.
+    pub http_status: Option<u16>,
+    /// Until the answer or the failure.
+    pub latency_ms: i64,
+    /// Transport failure or non-2xx, for people.
+    pub error: Option<String>,
+    /// The start of the merchant's answer (at most 1 KiB).
+    pub response: Option<String>,
+}
+
+/// What became of one delivery attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AttemptResult {
+    /// 2xx: done.
+    Delivered,
+    /// Try again at this time (Unix ms).
+    RetryAt(i64),
+    /// The retry window is over.
+    GiveUp,
+}
+
+/// Which webhooks to list.
+#[derive(Debug, Clone, Default)]
+pub struct WebhookFilter {
+    /// Only this status.
+    pub status: Option<WebhookStatus>,
+    /// Only this order's.
+    pub order_id: Option<String>,
+    /// At most this many, oldest first (default 100, capped at 1000).
+    pub limit: Option<u32>,
+}
+
 /// Which orders to list.
 #[derive(Debug, Clone, Default)]
 pub struct OrderFilter {
@@ -309,23 +502,29 @@ pub trait Store: Send + Sync + 'static {
         order_id: &'a str,
         event: &'a NewEvent,
     ) -> BoxFuture<'a, Result<(), StoreError>>;
-    /// Moves an order to `to` if the state machine allows it from its current status, stores
-    /// the transaction id if it was unknown, and appends the event — atomically.
+    /// The one compare-and-set of an order's state: moves it to `change.to` if the state
+    /// machine allows it from its current status, adds `change.cancelled` if it stays within
+    /// the amount, stores the transaction id if it was unknown, appends the event and (webhooks
+    /// on) the outbox row — atomically. Pushes, returns, the reconciler, cancels and the admin
+    /// all come through here.
+    fn apply_change<'a>(
+        &'a self,
+        order_id: &'a str,
+        change: &'a Change<'a>,
+    ) -> BoxFuture<'a, Result<TransitionOutcome, StoreError>>;
+    /// [`Store::apply_change`] for a status change only.
     fn transition<'a>(
         &'a self,
         order_id: &'a str,
         to: OrderStatus,
         transaction_id: Option<&'a str>,
         event: &'a NewEvent,
-    ) -> BoxFuture<'a, Result<TransitionOutcome, StoreError>>;
-    /// Adds a partial cancellation to `cancelled_amount` if the total stays within the order
-    /// amount, with its event. `false` if it would exceed it.
-    fn add_cancelled_amount<'a>(
-        &'a self,
-        order_id: &'a str,
-        amount: Money,
-        event: &'a NewEvent,
-    ) -> BoxFuture<'a, Result<bool, StoreError>>;
+    ) -> BoxFuture<'a, Result<TransitionOutcome, StoreError>> {
+        Box::pin(async move {
+            self.apply_change(order_id, &Change::to(to, transaction_id, event))
+                .await
+        })
+    }
     /// Appends an event without changing the order.
     fn append_event<'a>(
         &'a self,
@@ -361,6 +560,67 @@ pub trait Store: Send + Sync + 'static {
         &'a self,
         cart_id: &'a str,
     ) -> BoxFuture<'a, Result<Option<CartRecord>, StoreError>>;
+
+    /// Stores a session and its first client secret's hash, unless a session with the same
+    /// idempotency key exists, which is returned instead.
+    fn insert_session<'a>(
+        &'a self,
+        session: &'a SessionRecord,
+        secret_hash: &'a str,
+    ) -> BoxFuture<'a, Result<SessionInsert, StoreError>>;
+    /// Adds another client secret to a session (an idempotent replay of its creation).
+    fn add_session_secret<'a>(
+        &'a self,
+        session_id: &'a str,
+        secret_hash: &'a str,
+        at: i64,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+    /// One session.
+    fn session<'a>(
+        &'a self,
+        session_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<SessionRecord>, StoreError>>;
+    /// The session a client secret (by its hash) opens.
+    fn session_by_secret<'a>(
+        &'a self,
+        secret_hash: &'a str,
+    ) -> BoxFuture<'a, Result<Option<SessionRecord>, StoreError>>;
+
+    /// Takes up to `limit` webhooks that are due (pending, `next_attempt_at` ≤ `now`, not
+    /// leased), at most one per order and only an order's oldest undelivered one, and leases
+    /// them until `lease_until` so no other worker (or replica) sends them meanwhile.
+    fn claim_webhooks<'a>(
+        &'a self,
+        now: i64,
+        lease_until: i64,
+        limit: u32,
+    ) -> BoxFuture<'a, Result<Vec<WebhookRecord>, StoreError>>;
+    /// Records one delivery attempt and what follows from it; releases the lease.
+    fn record_webhook_attempt<'a>(
+        &'a self,
+        event_id: &'a str,
+        attempt: &'a WebhookAttempt,
+        result: &'a AttemptResult,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+    /// Webhooks, oldest first.
+    fn webhooks<'a>(
+        &'a self,
+        filter: &'a WebhookFilter,
+    ) -> BoxFuture<'a, Result<Vec<WebhookRecord>, StoreError>>;
+    /// One webhook's delivery attempts, oldest first.
+    fn webhook_attempts<'a>(
+        &'a self,
+        event_id: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<WebhookAttempt>, StoreError>>;
+    /// Puts a webhook back in the queue, due at `now` (the operator's `webhooks redeliver`).
+    /// `false` when there is no such event.
+    fn redeliver_webhook<'a>(
+        &'a self,
+        event_id: &'a str,
+        now: i64,
+    ) -> BoxFuture<'a, Result<bool, StoreError>>;
+    /// Undelivered webhooks: how many, and the creation time (Unix ms) of the oldest.
+    fn webhook_backlog(&self) -> BoxFuture<'_, Result<(u64, Option<i64>), StoreError>>;
 }
 
 /// The statuses from which an order may move to `to`; the state machine in one place.

@@ -17,6 +17,10 @@ use sqlx::{AnyConnection, AnyPool, Executor, Row};
 
 use super::*;
 
+mod orders;
+mod sessions;
+mod webhooks;
+
 /// How often a compare-and-set retries when another writer got there first.
 const CAS_ATTEMPTS: usize = 8;
 /// How often opening retries the migrations when another process ran them at the same time.
@@ -53,6 +57,8 @@ impl Backend {
 pub struct SqlStore {
     pool: AnyPool,
     backend: Backend,
+    /// Whether state changes write webhook events to the outbox.
+    outbox: bool,
 }
 
 impl SqlStore {
@@ -73,9 +79,21 @@ impl SqlStore {
         };
         let options = AnyConnectOptions::from_str(&url)?;
         let pool = pool_options.connect_with(options).await?;
-        let store = Self { pool, backend };
+        let store = Self {
+            pool,
+            backend,
+            outbox: false,
+        };
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// The same store writing (or not) a webhook event to the outbox with every state change,
+    /// in the change's own transaction. Off by default; the proxy turns it on when
+    /// `MERCHANT_WEBHOOK_URL` is set.
+    pub fn with_outbox(mut self, on: bool) -> Self {
+        self.outbox = on;
+        self
     }
 
     /// Which engine this is.
@@ -211,13 +229,31 @@ fn order_from_row(row: &AnyRow) -> Result<OrderRecord, StoreError> {
         lease_until: row.try_get("lease_until")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
+        session_id: row.try_get("session_id")?,
+        reference: row.try_get("reference")?,
+        shopper: json_column(row, "customer")?,
     })
+}
+
+/// An optional JSON column.
+fn json_column<T: serde::de::DeserializeOwned>(
+    row: &AnyRow,
+    col: &str,
+) -> Result<Option<T>, StoreError> {
+    let text: Option<String> = row.try_get(col)?;
+    text.map(|t| serde_json::from_str(&t).map_err(|e| StoreError::Corrupt(format!("{col}: {e}"))))
+        .transpose()
+}
+
+/// A value as a JSON column.
+fn to_json(value: &impl serde::Serialize) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 const ORDER_COLUMNS: &str =
     "order_id, idempotency_key, fingerprint, cart_id, payment_type, amount, \
      cancelled_amount, currency, status, gateway, transaction_id, redirect_url, last_error, \
-     lease_until, created_at, updated_at";
+     lease_until, created_at, updated_at, session_id, reference, customer";
 
 /// Appends an event with the next sequence number, inside the caller's transaction. The
 /// order's row is locked first (a no-op update), so two transactions appending to one order
@@ -293,125 +329,6 @@ impl SqlStore {
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(order_from_row).transpose()
-    }
-
-    async fn insert_order_inner(&self, new: &NewOrder) -> Result<InsertOutcome, StoreError> {
-        let o = &new.order;
-        let mut tx = self.pool.begin().await?;
-        let inserted = sqlx::query(
-            "INSERT INTO orders (order_id, idempotency_key, fingerprint, cart_id, payment_type, amount, \
-             cancelled_amount, currency, status, gateway, transaction_id, redirect_url, last_error, \
-             lease_until, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-        )
-        .bind(&o.order_id)
-        .bind(&o.idempotency_key)
-        .bind(&o.fingerprint)
-        .bind(&o.cart_id)
-        .bind(&o.payment_type)
-        .bind(o.amount.to_string())
-        .bind(o.cancelled_amount.to_string())
-        .bind(&o.currency)
-        .bind(o.status.as_str())
-        .bind(&o.gateway)
-        .bind(&o.transaction_id)
-        .bind(&o.redirect_url)
-        .bind(&o.last_error)
-        .bind(o.lease_until)
-        .bind(o.created_at)
-        .bind(o.updated_at)
-        .execute(&mut *tx)
-        .await;
-        match inserted {
-            Ok(_) => {}
-            Err(e) if is_unique_violation(&e) => {
-                tx.rollback().await?;
-                return match self.order_by_key(&o.idempotency_key).await? {
-                    Some(existing) => Ok(InsertOutcome::Existing(Box::new(existing))),
-                    None => Err(StoreError::Database(e)),
-                };
-            }
-            Err(e) => return Err(e.into()),
-        }
-        for (position, line) in new.lines.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO order_lines (order_id, position, product_id, name, category, quantity, \
-                 unit_price, line_total) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(&o.order_id)
-            .bind(i64::try_from(position).unwrap_or(i64::MAX))
-            .bind(&line.product_id)
-            .bind(&line.name)
-            .bind(&line.category)
-            .bind(i64::from(line.quantity))
-            .bind(line.unit_price.to_string())
-            .bind(line.line_total.to_string())
-            .execute(&mut *tx)
-            .await?;
-        }
-        let event = NewEvent::new(
-            o.created_at,
-            "created",
-            format!(
-                "{} line(s), {} {}, {}",
-                new.lines.len(),
-                o.amount,
-                o.currency,
-                o.payment_type
-            ),
-        );
-        insert_event(&mut tx, &o.order_id, &event, None, Some(o.status)).await?;
-        tx.commit().await?;
-        Ok(InsertOutcome::Inserted)
-    }
-
-    async fn transition_inner(
-        &self,
-        order_id: &str,
-        to: OrderStatus,
-        transaction_id: Option<&str>,
-        event: &NewEvent,
-    ) -> Result<TransitionOutcome, StoreError> {
-        for _ in 0..CAS_ATTEMPTS {
-            let Some(order) = self.get_order(order_id).await? else {
-                return Err(StoreError::Corrupt(format!("order {order_id} vanished")));
-            };
-            let current = order.status;
-            if current == to {
-                if let (Some(tx_id), None) = (transaction_id, &order.transaction_id) {
-                    sqlx::query("UPDATE orders SET transaction_id = $1 WHERE order_id = $2 AND transaction_id IS NULL")
-                        .bind(tx_id)
-                        .bind(order_id)
-                        .execute(&self.pool)
-                        .await?;
-                }
-                return Ok(TransitionOutcome::Unchanged);
-            }
-            if !predecessors(to).contains(&current) {
-                return Ok(TransitionOutcome::Refused { current });
-            }
-            let mut tx = self.pool.begin().await?;
-            let done = sqlx::query(
-                "UPDATE orders SET status = $1, transaction_id = COALESCE(transaction_id, $2), \
-                 lease_until = NULL, updated_at = $3 WHERE order_id = $4 AND status = $5",
-            )
-            .bind(to.as_str())
-            .bind(transaction_id)
-            .bind(event.at)
-            .bind(order_id)
-            .bind(current.as_str())
-            .execute(&mut *tx)
-            .await?;
-            if done.rows_affected() == 1 {
-                insert_event(&mut tx, order_id, event, Some(current), Some(to)).await?;
-                tx.commit().await?;
-                return Ok(TransitionOutcome::Applied { from: current, to });
-            }
-            tx.rollback().await?;
-        }
-        Err(StoreError::Corrupt(format!(
-            "order {order_id} kept changing under a transition"
-        )))
     }
 }
 
@@ -519,55 +436,7 @@ impl Store for SqlStore {
         transaction_id: Option<&'a str>,
         event: &'a NewEvent,
     ) -> BoxFuture<'a, Result<TransitionOutcome, StoreError>> {
-        Box::pin(async move {
-            let mut tx = self.pool.begin().await?;
-            let done = sqlx::query(
-                "UPDATE orders SET status = 'pending', redirect_url = $1, transaction_id = COALESCE(transaction_id, $2), \
-                 lease_until = NULL, last_error = NULL, updated_at = $3 WHERE order_id = $4 AND status = 'created'",
-            )
-            .bind(redirect_url)
-            .bind(transaction_id)
-            .bind(event.at)
-            .bind(order_id)
-            .execute(&mut *tx)
-            .await?;
-            if done.rows_affected() == 1 {
-                insert_event(
-                    &mut tx,
-                    order_id,
-                    event,
-                    Some(OrderStatus::Created),
-                    Some(OrderStatus::Pending),
-                )
-                .await?;
-                tx.commit().await?;
-                return Ok(TransitionOutcome::Applied {
-                    from: OrderStatus::Created,
-                    to: OrderStatus::Pending,
-                });
-            }
-            // A confirmed notification overtook our own checkout call: keep its status, but
-            // remember the redirect so a retried checkout answers the same.
-            sqlx::query(
-                "UPDATE orders SET redirect_url = COALESCE(redirect_url, $1), lease_until = NULL WHERE order_id = $2",
-            )
-            .bind(redirect_url)
-            .bind(order_id)
-            .execute(&mut *tx)
-            .await?;
-            insert_event(&mut tx, order_id, event, None, None).await?;
-            tx.commit().await?;
-            let current = self
-                .get_order(order_id)
-                .await?
-                .map(|o| o.status)
-                .ok_or_else(|| StoreError::Corrupt(format!("order {order_id} vanished")))?;
-            Ok(if current == OrderStatus::Pending {
-                TransitionOutcome::Unchanged
-            } else {
-                TransitionOutcome::Refused { current }
-            })
-        })
+        Box::pin(self.checkout_started_inner(order_id, redirect_url, transaction_id, event))
     }
 
     fn checkout_failed<'a>(
@@ -589,55 +458,12 @@ impl Store for SqlStore {
         })
     }
 
-    fn transition<'a>(
+    fn apply_change<'a>(
         &'a self,
         order_id: &'a str,
-        to: OrderStatus,
-        transaction_id: Option<&'a str>,
-        event: &'a NewEvent,
+        change: &'a Change<'a>,
     ) -> BoxFuture<'a, Result<TransitionOutcome, StoreError>> {
-        Box::pin(self.transition_inner(order_id, to, transaction_id, event))
-    }
-
-    fn add_cancelled_amount<'a>(
-        &'a self,
-        order_id: &'a str,
-        amount: Money,
-        event: &'a NewEvent,
-    ) -> BoxFuture<'a, Result<bool, StoreError>> {
-        Box::pin(async move {
-            for _ in 0..CAS_ATTEMPTS {
-                let Some(order) = self.get_order(order_id).await? else {
-                    return Err(StoreError::Corrupt(format!("order {order_id} vanished")));
-                };
-                let total = order
-                    .cancelled_amount
-                    .checked_add(amount)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                if total > order.amount {
-                    return Ok(false);
-                }
-                let mut tx = self.pool.begin().await?;
-                let done = sqlx::query(
-                    "UPDATE orders SET cancelled_amount = $1, updated_at = $2 WHERE order_id = $3 AND cancelled_amount = $4",
-                )
-                .bind(total.to_string())
-                .bind(event.at)
-                .bind(order_id)
-                .bind(order.cancelled_amount.to_string())
-                .execute(&mut *tx)
-                .await?;
-                if done.rows_affected() == 1 {
-                    insert_event(&mut tx, order_id, event, None, None).await?;
-                    tx.commit().await?;
-                    return Ok(true);
-                }
-                tx.rollback().await?;
-            }
-            Err(StoreError::Corrupt(format!(
-                "order {order_id} kept changing under a cancellation"
-            )))
-        })
+        Box::pin(self.apply_change_inner(order_id, change))
     }
 
     fn append_event<'a>(
@@ -824,203 +650,85 @@ impl Store for SqlStore {
             .transpose()
         })
     }
+
+    fn insert_session<'a>(
+        &'a self,
+        session: &'a SessionRecord,
+        secret_hash: &'a str,
+    ) -> BoxFuture<'a, Result<SessionInsert, StoreError>> {
+        Box::pin(self.insert_session_inner(session, secret_hash))
+    }
+
+    fn add_session_secret<'a>(
+        &'a self,
+        session_id: &'a str,
+        secret_hash: &'a str,
+        at: i64,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(self.add_session_secret_inner(session_id, secret_hash, at))
+    }
+
+    fn session<'a>(
+        &'a self,
+        session_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<SessionRecord>, StoreError>> {
+        Box::pin(self.session_where("session_id = $1", session_id))
+    }
+
+    fn session_by_secret<'a>(
+        &'a self,
+        secret_hash: &'a str,
+    ) -> BoxFuture<'a, Result<Option<SessionRecord>, StoreError>> {
+        Box::pin(self.session_where(
+            "session_id = (SELECT session_id FROM session_secrets WHERE secret_hash = $1)",
+            secret_hash,
+        ))
+    }
+
+    fn claim_webhooks<'a>(
+        &'a self,
+        now: i64,
+        lease_until: i64,
+        limit: u32,
+    ) -> BoxFuture<'a, Result<Vec<WebhookRecord>, StoreError>> {
+        Box::pin(self.claim_webhooks_inner(now, lease_until, limit))
+    }
+
+    fn record_webhook_attempt<'a>(
+        &'a self,
+        event_id: &'a str,
+        attempt: &'a WebhookAttempt,
+        result: &'a AttemptResult,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(self.record_webhook_attempt_inner(event_id, attempt, result))
+    }
+
+    fn webhooks<'a>(
+        &'a self,
+        filter: &'a WebhookFilter,
+    ) -> BoxFuture<'a, Result<Vec<WebhookRecord>, StoreError>> {
+        Box::pin(self.webhooks_inner(filter))
+    }
+
+    fn webhook_attempts<'a>(
+        &'a self,
+        event_id: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<WebhookAttempt>, StoreError>> {
+        Box::pin(self.webhook_attempts_inner(event_id))
+    }
+
+    fn redeliver_webhook<'a>(
+        &'a self,
+        event_id: &'a str,
+        now: i64,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(self.redeliver_webhook_inner(event_id, now))
+    }
+
+    fn webhook_backlog(&self) -> BoxFuture<'_, Result<(u64, Option<i64>), StoreError>> {
+        Box::pin(self.webhook_backlog_inner())
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::store::test_support::{fresh_database, TestDatabase};
-
-    /// A fresh store on the engine this run tests (SQLite, or PostgreSQL with
-    /// `KREDIVO_TEST_STORE=postgres`); keep the guard alive as long as the store.
-    async fn fresh(label: &str) -> (TestDatabase, SqlStore) {
-        let db = fresh_database(label).await.unwrap();
-        let store = SqlStore::open(&db.url).await.unwrap();
-        (db, store)
-    }
-
-    fn order(id: &str, key: &str) -> NewOrder {
-        NewOrder {
-            order: OrderRecord {
-                order_id: id.into(),
-                idempotency_key: key.into(),
-                fingerprint: "fp".into(),
-                cart_id: None,
-                payment_type: "3_months".into(),
-                amount: Money::from_rupiah(100_000),
-                cancelled_amount: Money::ZERO,
-                currency: "IDR".into(),
-                status: OrderStatus::Created,
-                gateway: "kredivo".into(),
-                transaction_id: None,
-                redirect_url: None,
-                last_error: None,
-                lease_until: None,
-                created_at: 1,
-                updated_at: 1,
-            },
-            lines: vec![LineRecord {
-                product_id: "kopi-gayo-250g".into(),
-                name: "Kopi".into(),
-                category: "Coffee".into(),
-                quantity: 2,
-                unit_price: Money::from_rupiah(50_000),
-                line_total: Money::from_rupiah(100_000),
-            }],
-        }
-    }
-
-    #[tokio::test]
-    async fn an_idempotency_key_is_stored_once() {
-        let (_db, store) = fresh("store").await;
-        assert_eq!(
-            store.insert_order(&order("A", "key-0001")).await.unwrap(),
-            InsertOutcome::Inserted
-        );
-        match store.insert_order(&order("B", "key-0001")).await.unwrap() {
-            InsertOutcome::Existing(o) => assert_eq!(o.order_id, "A"),
-            other => panic!("{other:?}"),
-        }
-        assert!(store.order("B").await.unwrap().is_none());
-        assert_eq!(store.order_lines("A").await.unwrap().len(), 1);
-    }
-
-    #[tokio::test]
-    async fn transitions_follow_the_state_machine_and_log_events() {
-        let (_db, store) = fresh("store").await;
-        store.insert_order(&order("A", "key-0001")).await.unwrap();
-        let ev = NewEvent::new(2, "status", "test");
-        assert!(store.claim_checkout("A", 2, 100).await.unwrap());
-        assert!(
-            !store.claim_checkout("A", 3, 100).await.unwrap(),
-            "lease held"
-        );
-        assert!(matches!(
-            store
-                .checkout_started("A", Some("https://x"), None, &ev)
-                .await
-                .unwrap(),
-            TransitionOutcome::Applied { .. }
-        ));
-        assert_eq!(
-            store
-                .transition("A", OrderStatus::Settled, Some("tx-1"), &ev)
-                .await
-                .unwrap(),
-            TransitionOutcome::Applied {
-                from: OrderStatus::Pending,
-                to: OrderStatus::Settled
-            }
-        );
-        assert_eq!(
-            store
-                .transition("A", OrderStatus::Pending, None, &ev)
-                .await
-                .unwrap(),
-            TransitionOutcome::Refused {
-                current: OrderStatus::Settled
-            }
-        );
-        assert_eq!(
-            store
-                .transition("A", OrderStatus::Settled, None, &ev)
-                .await
-                .unwrap(),
-            TransitionOutcome::Unchanged
-        );
-        let o = store.order("A").await.unwrap().unwrap();
-        assert_eq!(o.status, OrderStatus::Settled);
-        assert_eq!(o.transaction_id.as_deref(), Some("tx-1"));
-        let kinds: Vec<_> = store
-            .events("A")
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|e| e.seq)
-            .collect();
-        assert_eq!(kinds, vec![1, 2, 3]);
-        assert!(store
-            .add_cancelled_amount("A", Money::from_rupiah(40_000), &ev)
-            .await
-            .unwrap());
-        assert!(!store
-            .add_cancelled_amount("A", Money::from_rupiah(70_000), &ev)
-            .await
-            .unwrap());
-    }
-
-    #[tokio::test]
-    async fn an_in_memory_sqlite_store_opens_and_migrates() {
-        let store = SqlStore::open("sqlite::memory:").await.unwrap();
-        assert_eq!(store.backend(), Backend::Sqlite);
-        store.insert_order(&order("A", "key-0001")).await.unwrap();
-        assert!(store.order("A").await.unwrap().is_some());
-    }
-
-    /// Regression (issue 15): two processes opening one fresh SQLite file at the same time
-    /// raced on the migrations, and the loser failed to start ("table orders already exists").
-    #[tokio::test]
-    async fn two_stores_opening_one_fresh_database_at_once_both_start() {
-        let db = fresh_database("race").await.unwrap();
-        let mut opening = tokio::task::JoinSet::new();
-        for _ in 0..4 {
-            let url = db.url.clone();
-            opening.spawn(async move { SqlStore::open(&url).await });
-        }
-        while let Some(opened) = opening.join_next().await {
-            let store = opened
-                .unwrap()
-                .unwrap_or_else(|e| panic!("a store failed: {e}"));
-            assert!(store.order("nothing").await.unwrap().is_none());
-        }
-    }
-
-    /// Concurrent events on one order keep a gapless sequence (on PostgreSQL two appenders
-    /// used to read the same `MAX(seq)` and one failed on the primary key).
-    #[tokio::test]
-    async fn concurrent_events_on_one_order_get_distinct_sequence_numbers() {
-        let (_db, store) = fresh("events").await;
-        store.insert_order(&order("A", "key-0001")).await.unwrap();
-        let store = std::sync::Arc::new(store);
-        let tasks: Vec<_> = (0..16)
-            .map(|i| {
-                let store = store.clone();
-                tokio::spawn(async move {
-                    store
-                        .append_event("A", &NewEvent::new(i, "note", format!("event {i}")))
-                        .await
-                })
-            })
-            .collect();
-        for t in tasks {
-            t.await.unwrap().unwrap();
-        }
-        let seqs: Vec<i64> = store
-            .events("A")
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|e| e.seq)
-            .collect();
-        assert_eq!(seqs, (1..=17).collect::<Vec<_>>());
-    }
-
-    #[tokio::test]
-    async fn carts_are_upserted() {
-        let (_db, store) = fresh("store").await;
-        let mut cart = CartRecord {
-            cart_id: "c1".into(),
-            lines: vec![],
-            created_at: 1,
-            updated_at: 1,
-        };
-        store.put_cart(&cart).await.unwrap();
-        cart.lines.push(CartLine {
-            product_id: "x".into(),
-            quantity: 2,
-        });
-        cart.updated_at = 2;
-        store.put_cart(&cart).await.unwrap();
-        assert_eq!(store.cart("c1").await.unwrap(), Some(cart));
-    }
-}
+mod tests;
