@@ -401,6 +401,8 @@ pub enum ErrorCode {
     NotFound,
     /// 409: this checkout session already has an order (it can be paid once).
     SessionUsed,
+    /// 409: this `Idempotency-Key` was used with a different request body.
+    IdempotencyConflict,
     /// 410: this checkout session expired; the shop must create a new one.
     SessionExpired,
     /// 403: the request's Origin is not allowed.
@@ -426,13 +428,14 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for documentation and tests.
-    pub const ALL: [ErrorCode; 16] = [
+    pub const ALL: [ErrorCode; 17] = [
         Self::InvalidJson,
         Self::InvalidRequest,
         Self::InvalidCart,
         Self::IneligibleAmount,
         Self::NotFound,
         Self::SessionUsed,
+        Self::IdempotencyConflict,
         Self::SessionExpired,
         Self::ForbiddenOrigin,
         Self::Unauthorized,
@@ -454,6 +457,7 @@ impl ErrorCode {
             Self::IneligibleAmount => "ineligible_amount",
             Self::NotFound => "not_found",
             Self::SessionUsed => "session_used",
+            Self::IdempotencyConflict => "idempotency_conflict",
             Self::SessionExpired => "session_expired",
             Self::ForbiddenOrigin => "forbidden_origin",
             Self::Unauthorized => "unauthorized",
@@ -474,7 +478,7 @@ impl ErrorCode {
             Self::Unauthorized => 401,
             Self::ForbiddenOrigin => 403,
             Self::NotFound => 404,
-            Self::SessionUsed => 409,
+            Self::SessionUsed | Self::IdempotencyConflict => 409,
             Self::SessionExpired => 410,
             Self::PayloadTooLarge => 413,
             Self::IneligibleAmount => 422,

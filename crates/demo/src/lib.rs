@@ -13,6 +13,10 @@ use axum::Router;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
+/// The merchant key the demo's sessions API accepts unless `MERCHANT_API_KEY` is exported: a
+/// made-up key for loopback use only (the README says so).
+pub const DEMO_MERCHANT_API_KEY: &str = "demo_merchant_key_for_local_use_only_0001";
+
 /// The Content-Security-Policy of every demo page: no inline script, wasm allowed. The widget
 /// must work under it (a merchant with a strict policy can embed it unchanged).
 pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
@@ -66,6 +70,18 @@ pub async fn app(config: DemoConfig) -> anyhow::Result<Router> {
         ("ALLOWED_ORIGINS".to_owned(), base.clone()),
         ("DATABASE_URL".to_owned(), config.database_url.clone()),
         ("RETURN_PAGE".to_owned(), "/www/return.html".to_owned()),
+        (
+            "CATALOGUE_PATH".to_owned(),
+            config
+                .root
+                .join("crates/demo/catalogue.json")
+                .display()
+                .to_string(),
+        ),
+        (
+            "MERCHANT_API_KEY".to_owned(),
+            DEMO_MERCHANT_API_KEY.to_owned(),
+        ),
     ];
     let lookup = |name: &str| -> Option<String> {
         std::env::var(name)
@@ -86,6 +102,8 @@ pub async fn app(config: DemoConfig) -> anyhow::Result<Router> {
     };
     let proxy_config = kredivo_proxy::Config::from_lookup(lookup)?;
     let state = kredivo_proxy::AppState::new(proxy_config, kredivo_proxy::Deps::default()).await?;
+    // The webhook worker lives as long as the runtime serving the demo.
+    drop(kredivo_proxy::spawn_background(&state));
 
     Ok(kredivo_proxy::app(state)
         .nest("/sandbox", sandbox.router())

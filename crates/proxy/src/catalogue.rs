@@ -1,6 +1,9 @@
-//! The merchant's own data: what it sells at which price, and who is buying.
+//! Catalogue mode, for small shops without a backend: what the merchant sells at which
+//! price, read from the JSON file `CATALOGUE_PATH` names.
 //!
-//! The proxy prices every cart from here; the browser only names product ids and quantities.
+//! The proxy prices every catalogue cart from here; the browser only names product ids and
+//! quantities (and the shopper's own contact and shipping details, from the shop's form).
+//! Shops with a backend create checkout sessions instead and need no catalogue.
 
 use kredivo_plan::Money;
 use serde::{Deserialize, Serialize};
@@ -55,27 +58,6 @@ pub struct Sellable {
     pub image: String,
 }
 
-/// Who is paying. A real merchant takes this from its session or checkout form.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Shopper {
-    /// Given name.
-    pub first_name: String,
-    /// Family name.
-    pub last_name: String,
-    /// E-mail.
-    pub email: String,
-    /// Phone, local format (`0815…`).
-    pub phone: String,
-    /// Street address.
-    pub address: String,
-    /// City.
-    pub city: String,
-    /// Postal code.
-    pub postal_code: String,
-    /// ISO 3166-1 alpha-3, `IDN`.
-    pub country_code: String,
-}
-
 /// The merchant's catalogue. Implement it over your product database (keep it fast: it is
 /// called on every payment-types and checkout request; cache if needed).
 pub trait Catalogue: Send + Sync + 'static {
@@ -89,15 +71,12 @@ pub trait Catalogue: Send + Sync + 'static {
 
     /// Resolves a cart-line id (a product without variants, or a variant id).
     fn sellable(&self, id: &str) -> Option<Sellable>;
-
-    /// The shopper to send with a checkout. The demo answers Kredivo's documented sandbox
-    /// shopper; a real merchant answers from its session (the cart id is a hint).
-    fn shopper(&self, cart_id: Option<&str>) -> Shopper;
 }
 
-/// The demo store: a dozen Indonesian products from `src/demo/catalogue.json`.
+/// A catalogue read from a JSON file (`{"products": [{id, name, category, description,
+/// price | variants: [{id, label, price}]}]}`; prices are decimal strings of whole rupiah).
 #[derive(Debug, Clone)]
-pub struct DemoCatalogue {
+pub struct FileCatalogue {
     products: Vec<Product>,
 }
 
@@ -120,35 +99,51 @@ struct ProductFile {
 
 /// Why a catalogue file is unusable.
 #[derive(Debug, thiserror::Error)]
-#[error("catalogue: {0}")]
-pub struct CatalogueError(String);
+#[non_exhaustive]
+pub enum CatalogueError {
+    /// The file cannot be read.
+    #[error("catalogue {path}: cannot read it")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not the documented JSON.
+    #[error("catalogue: not the documented JSON")]
+    Json(#[source] serde_json::Error),
+    /// A product has neither a price nor variants.
+    #[error("catalogue: product {0:?} needs either a price or variants")]
+    NoPrice(String),
+    /// A price of zero.
+    #[error("catalogue: product {0:?} must cost more than zero")]
+    ZeroPrice(String),
+    /// An id that is malformed or used twice.
+    #[error("catalogue: id {0:?} must be unique, 1-50 of [a-z0-9-]")]
+    BadId(String),
+}
 
-impl DemoCatalogue {
-    /// The built-in demo catalogue.
-    pub fn builtin() -> Self {
-        match Self::from_json(include_str!("demo/catalogue.json")) {
-            Ok(c) => c,
-            // The file is compiled in and checked by a unit test, so this is unreachable.
-            Err(e) => panic!("built-in catalogue is invalid: {e}"),
-        }
+impl FileCatalogue {
+    /// Reads and checks the catalogue file at `path`.
+    pub fn from_path(path: &str) -> Result<Self, CatalogueError> {
+        let text = std::fs::read_to_string(path).map_err(|source| CatalogueError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::from_json(&text)
     }
 
     /// Parses a catalogue file: every product has a price or variants, ids are unique.
     pub fn from_json(json: &str) -> Result<Self, CatalogueError> {
-        let file: CatalogueFile =
-            serde_json::from_str(json).map_err(|e| CatalogueError(e.to_string()))?;
+        let file: CatalogueFile = serde_json::from_str(json).map_err(CatalogueError::Json)?;
         let mut seen = std::collections::HashSet::new();
         let mut products = Vec::with_capacity(file.products.len());
         for p in file.products {
             let price = match (p.price, p.variants.iter().map(|v| v.price).min()) {
                 (Some(price), None) => price,
                 (None, Some(lowest)) => lowest,
-                _ => {
-                    return Err(CatalogueError(format!(
-                        "{}: needs either a price or variants",
-                        p.id
-                    )))
-                }
+                _ => return Err(CatalogueError::NoPrice(p.id)),
             };
             for id in std::iter::once(&p.id).chain(p.variants.iter().map(|v| &v.id)) {
                 let valid = !id.is_empty()
@@ -157,16 +152,11 @@ impl DemoCatalogue {
                         .bytes()
                         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
                 if !valid || !seen.insert(id.clone()) {
-                    return Err(CatalogueError(format!(
-                        "{id:?}: ids must be unique, 1-50 of [a-z0-9-]"
-                    )));
+                    return Err(CatalogueError::BadId(id.clone()));
                 }
             }
             if price.is_zero() {
-                return Err(CatalogueError(format!(
-                    "{}: price must be above zero",
-                    p.id
-                )));
+                return Err(CatalogueError::ZeroPrice(p.id));
             }
             products.push(Product {
                 image: format!("/www/img/{}.svg", p.id),
@@ -182,7 +172,7 @@ impl DemoCatalogue {
     }
 }
 
-impl Catalogue for DemoCatalogue {
+impl Catalogue for FileCatalogue {
     fn products(&self) -> Vec<Product> {
         self.products.clone()
     }
@@ -214,29 +204,18 @@ impl Catalogue for DemoCatalogue {
             }
         })
     }
-
-    fn shopper(&self, _cart_id: Option<&str>) -> Shopper {
-        // Kredivo's sandbox account from doc 000 (phone 0815 1311 4262).
-        Shopper {
-            first_name: "Oemang".into(),
-            last_name: "Tandra".into(),
-            email: "demo.shopper@example.com".into(),
-            phone: "081513114262".into(),
-            address: "Jalan Teknologi Indonesia No. 25".into(),
-            city: "Jakarta".into(),
-            postal_code: "12960".into(),
-            country_code: "IDN".into(),
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The demo's catalogue, which the proxy's tests use too.
+    pub(crate) const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../demo/catalogue.json");
+
     #[test]
     fn the_demo_catalogue_has_a_dozen_products_with_a_variant_product() {
-        let c = DemoCatalogue::builtin();
+        let c = FileCatalogue::from_path(DEMO).unwrap();
         assert_eq!(c.products().len(), 12);
         let batik = c.product("batik-parang").unwrap();
         assert_eq!(batik.variants.len(), 3);
@@ -256,6 +235,15 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_catalogue_file_names_its_path() {
+        let err = FileCatalogue::from_path("/nonexistent/catalogue.json").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "catalogue /nonexistent/catalogue.json: cannot read it"
+        );
+    }
+
+    #[test]
     fn catalogue_files_with_duplicate_ids_or_no_price_are_refused() {
         for json in [
             r#"{"products":[{"id":"a","name":"A","category":"c","description":"d","price":"1"},{"id":"a","name":"B","category":"c","description":"d","price":"1"}]}"#,
@@ -263,7 +251,7 @@ mod tests {
             r#"{"products":[{"id":"A!","name":"A","category":"c","description":"d","price":"1"}]}"#,
             r#"{"products":[{"id":"a","name":"A","category":"c","description":"d","price":"0"}]}"#,
         ] {
-            assert!(DemoCatalogue::from_json(json).is_err(), "{json}");
+            assert!(FileCatalogue::from_json(json).is_err(), "{json}");
         }
     }
 }

@@ -10,6 +10,9 @@ use serde::de::DeserializeOwned;
 use crate::gateway::GatewayError;
 use crate::store::StoreError;
 
+/// `Retry-After` of a 503 answered while the store is unreachable.
+pub const STORE_RETRY_AFTER_SECS: u64 = 5;
+
 /// Deepest JSON nesting a request body may have; the widget protocol needs 3.
 pub const MAX_JSON_DEPTH: usize = 16;
 
@@ -44,13 +47,22 @@ pub enum AppError {
     /// No plan covers this amount or payment type.
     #[error("ineligible: {0}")]
     Ineligible(String),
-    /// No such order, cart or product.
+    /// No such order, cart, product or session.
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// The session already has an order for another plan, or a final one.
+    #[error("session already checked out")]
+    SessionUsed,
+    /// The session expired before anyone checked out.
+    #[error("session expired")]
+    SessionExpired,
+    /// An idempotency key reused with a different body.
+    #[error("idempotency key reused with a different body")]
+    IdempotencyConflict,
     /// A browser on a foreign origin tried a state-changing call.
     #[error("origin {0:?} is not allowed")]
     ForbiddenOrigin(String),
-    /// Missing or wrong admin token.
+    /// Missing or wrong admin token or merchant key.
     #[error("unauthorized")]
     Unauthorized,
     /// The body is larger than the configured limit.
@@ -90,11 +102,15 @@ impl AppError {
             Self::InvalidCart { .. } => ErrorCode::InvalidCart,
             Self::Ineligible(_) => ErrorCode::IneligibleAmount,
             Self::NotFound(_) => ErrorCode::NotFound,
+            Self::SessionUsed => ErrorCode::SessionUsed,
+            Self::SessionExpired => ErrorCode::SessionExpired,
+            Self::IdempotencyConflict => ErrorCode::IdempotencyConflict,
             Self::ForbiddenOrigin(_) => ErrorCode::ForbiddenOrigin,
             Self::Unauthorized => ErrorCode::Unauthorized,
             Self::PayloadTooLarge => ErrorCode::PayloadTooLarge,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::Gateway(e) => e.code(),
+            Self::Store(e) if e.is_unavailable() => ErrorCode::Unavailable,
             Self::Store(_) | Self::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -110,11 +126,22 @@ impl AppError {
             }
             Self::Ineligible(message) => message.clone(),
             Self::NotFound(what) => format!("No such {what}."),
+            Self::SessionUsed => {
+                "This checkout was already started; the shop must create a new one to pay again."
+                    .into()
+            }
+            Self::SessionExpired => "This checkout expired; the shop must create a new one.".into(),
+            Self::IdempotencyConflict => {
+                "This Idempotency-Key was already used with a different request body.".into()
+            }
             Self::ForbiddenOrigin(_) => "This origin may not call this endpoint.".into(),
-            Self::Unauthorized => "A valid admin bearer token is required.".into(),
+            Self::Unauthorized => "A valid bearer token is required.".into(),
             Self::PayloadTooLarge => "The request body is too large.".into(),
             Self::RateLimited { .. } => "Too many requests; slow down.".into(),
             Self::Gateway(e) => e.public_message().into(),
+            Self::Store(e) if e.is_unavailable() => {
+                "The service is briefly unavailable; nothing was changed. Please retry.".into()
+            }
             Self::Store(_) | Self::Internal(_) => {
                 "Something went wrong on our side; it has been logged.".into()
             }
@@ -157,8 +184,13 @@ impl IntoResponse for AppError {
         let mut body = ErrorBody::new(code, self.public_message());
         body.error.details = self.details();
         let mut response = (status, axum::Json(body)).into_response();
-        if let Self::RateLimited { retry_after_secs } = self {
-            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+        let retry_after = match &self {
+            Self::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            _ if code == ErrorCode::Unavailable => Some(STORE_RETRY_AFTER_SECS),
+            _ => None,
+        };
+        if let Some(secs) = retry_after {
+            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, v);
             }
         }

@@ -1,7 +1,7 @@
 //! HTTP handlers and the router.
 
 use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -14,7 +14,7 @@ use tower_http::trace::TraceLayer;
 use crate::error::{read_body, AppError, Json};
 use crate::gateway::NotificationReply;
 use crate::orders;
-use crate::security;
+use crate::security::{self, ConnectInfoIp};
 use crate::store::{CartRecord, OrderFilter, OrderRecord};
 use crate::AppState;
 
@@ -35,7 +35,18 @@ pub fn router(state: AppState) -> Router {
             .route("/checkout", post(checkout))
             .route("/orders/{order_id}", get(order)),
     );
+    // Server to server with the merchant key: no CORS (no browser calls it), the widget's
+    // per-IP limit does not apply (one shop server makes every call).
+    let merchant = Router::new()
+        .route("/sessions", post(create_session))
+        .route("/sessions/{session_id}", get(get_session))
+        .layer(from_fn_with_state(
+            state.clone(),
+            security::require_merchant,
+        ));
     let admin = Router::new()
+        .route("/webhooks", get(admin_webhooks))
+        .route("/webhooks/{event_id}/redeliver", post(admin_redeliver))
         .route("/orders", get(admin_list))
         .route("/orders/{order_id}", get(admin_show))
         .route("/orders/{order_id}/cancel", post(admin_cancel))
@@ -47,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         // own, generous limit (every push costs a confirmation call to the provider) and the
         // body limit apply.
         .route("/push", post(push).route_layer(notify_limit.clone()))
+        .merge(merchant)
         .nest("/admin", admin)
         .fallback(api_not_found);
     let store = guarded(
@@ -115,9 +127,18 @@ async fn pricing(State(state): State<AppState>) -> Response {
 
 async fn checkout(
     State(state): State<AppState>,
+    headers: HeaderMap,
+    ConnectInfoIp(ip): ConnectInfoIp,
     Json(req): Json<CheckoutRequest>,
 ) -> Result<Response, AppError> {
-    let answer = orders::checkout(&state, req).await?;
+    let client = orders::ClientInfo {
+        ip: Some(ip.to_string()),
+        user_agent: headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|ua| ua.chars().take(255).collect()),
+    };
+    let answer = orders::checkout(&state, req, &client).await?;
     Ok(no_store(axum::Json(answer).into_response()))
 }
 
@@ -145,12 +166,45 @@ async fn push(State(state): State<AppState>, req: Request) -> Response {
     (status, axum::Json(json)).into_response()
 }
 
-/// The query Kredivo appends to `back_to_store_uri`. Nothing in it is trusted: only the
-/// order id is used, to know which order to re-check.
+async fn create_session(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Json(body): Json<kredivo_api::merchant::CreateSession>,
+) -> Result<Response, AppError> {
+    let key =
+        match headers.get("idempotency-key") {
+            None => None,
+            Some(v) => Some(v.to_str().map_err(|_| {
+                AppError::invalid("The Idempotency-Key header must be visible ASCII.")
+            })?),
+        };
+    let created = orders::sessions::create(&state, key, body).await?;
+    let mut response = (StatusCode::CREATED, axum::Json(created.session)).into_response();
+    if created.replayed {
+        response
+            .headers_mut()
+            .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    Ok(no_store(response))
+}
+
+async fn get_session(
+    State(state): State<AppState>,
+    Path(session_id): Path<String>,
+) -> Result<Response, AppError> {
+    let view = orders::sessions::view(&state, &session_id).await?;
+    Ok(no_store(axum::Json(view).into_response()))
+}
+
+/// The query Kredivo appends to `back_to_store_uri` (and that we put in the cancel URI).
+/// Nothing in it is trusted: only the order id is used, to know which order to re-check.
 #[derive(Debug, Deserialize)]
 struct ReturnQuery {
     #[serde(default)]
     order_id: Option<String>,
+    /// `cancel` when the shopper came back through the cancel link.
+    #[serde(default)]
+    outcome: Option<String>,
 }
 
 async fn kredivo_return(State(state): State<AppState>, Query(q): Query<ReturnQuery>) -> Redirect {
@@ -175,6 +229,9 @@ async fn kredivo_return(State(state): State<AppState>, Query(q): Query<ReturnQue
                     tracing::warn!(%order_id, error = %crate::error::cause_chain(&e), "status re-check on return failed");
                 }
             }
+            if let Some(url) = session_return(&state, &order, q.outcome.as_deref()).await {
+                return Redirect::to(&url);
+            }
             Redirect::to(&format!("{page}{sep}order_id={order_id}"))
         }
         Ok(None) => Redirect::to(&format!("{page}{sep}error=unknown_order")),
@@ -185,7 +242,77 @@ async fn kredivo_return(State(state): State<AppState>, Query(q): Query<ReturnQue
     }
 }
 
+/// Where a session's shopper goes back to: the merchant's `return_url` (or `cancel_url` when
+/// they cancelled), with the order's id, session and status appended.
+async fn session_return(
+    state: &AppState,
+    order: &OrderRecord,
+    outcome: Option<&str>,
+) -> Option<String> {
+    let session_id = order.session_id.as_deref()?;
+    let session = state.store().session(session_id).await.ok()??;
+    let order = state.store().order(&order.order_id).await.ok()??;
+    let target = match outcome {
+        Some("cancel") => session.body.cancel_url.or(session.body.return_url),
+        _ => session.body.return_url,
+    }?;
+    let mut url = reqwest::Url::parse(&target).ok()?;
+    url.query_pairs_mut()
+        .append_pair("order_id", &order.order_id)
+        .append_pair("session_id", session_id)
+        .append_pair("status", order.status.as_str());
+    Some(url.into())
+}
+
 // ----- admin -----
+
+#[derive(Debug, Deserialize)]
+struct WebhookQuery {
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    order_id: Option<String>,
+    #[serde(default)]
+    limit: Option<u32>,
+}
+
+async fn admin_webhooks(
+    State(state): State<AppState>,
+    Query(q): Query<WebhookQuery>,
+) -> Result<Response, AppError> {
+    let status = match q.status.as_deref() {
+        None | Some("") => None,
+        Some(s) => Some(
+            crate::store::WebhookStatus::parse(s)
+                .ok_or_else(|| AppError::invalid(format!("unknown webhook status {s:?}")))?,
+        ),
+    };
+    let webhooks = state
+        .store()
+        .webhooks(&crate::store::WebhookFilter {
+            status,
+            order_id: q.order_id,
+            limit: q.limit,
+        })
+        .await?;
+    Ok(no_store(
+        axum::Json(serde_json::json!({ "webhooks": webhooks })).into_response(),
+    ))
+}
+
+async fn admin_redeliver(
+    State(state): State<AppState>,
+    Path(event_id): Path<String>,
+) -> Result<Response, AppError> {
+    let now = state.clock().now_millis();
+    if !state.store().redeliver_webhook(&event_id, now).await? {
+        return Err(AppError::NotFound("webhook event"));
+    }
+    Ok(no_store(
+        axum::Json(serde_json::json!({ "event_id": event_id, "status": "pending" }))
+            .into_response(),
+    ))
+}
 
 #[derive(Debug, Deserialize)]
 struct ListQuery {
@@ -280,16 +407,16 @@ async fn admin_refresh(
 
 // ----- demo store -----
 
-async fn products(State(state): State<AppState>) -> Response {
-    axum::Json(serde_json::json!({ "products": state.catalogue().products() })).into_response()
+async fn products(State(state): State<AppState>) -> Result<Response, AppError> {
+    let catalogue = orders::catalogue(&state)?;
+    Ok(axum::Json(serde_json::json!({ "products": catalogue.products() })).into_response())
 }
 
 async fn product(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let product = state
-        .catalogue()
+    let product = orders::catalogue(&state)?
         .product(&id)
         .ok_or(AppError::NotFound("product"))?;
     Ok(axum::Json(product).into_response())

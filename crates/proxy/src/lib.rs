@@ -32,13 +32,14 @@ pub mod orders;
 pub mod ratelimit;
 pub mod security;
 pub mod store;
+pub mod webhooks;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
 
-pub use catalogue::{Catalogue, DemoCatalogue};
+pub use catalogue::{Catalogue, CatalogueError, FileCatalogue};
 pub use clock::{Clock, IdGen, ManualClock, RandomIds, SequentialIds, SystemClock};
 pub use config::{Config, ConfigError, GatewayKind, RateLimit, Secret};
 pub use error::AppError;
@@ -65,6 +66,9 @@ pub enum Error {
     /// The gateway (or the pricing table it estimates with) could not be built.
     #[error(transparent)]
     Gateway(#[from] BuildError),
+    /// `CATALOGUE_PATH` could not be used.
+    #[error(transparent)]
+    Catalogue(#[from] CatalogueError),
     /// The pricing table could not be served.
     #[error("pricing table: cannot serialise it")]
     Pricing(#[source] serde_json::Error),
@@ -72,7 +76,7 @@ pub enum Error {
 
 /// What the proxy takes from the outside world. `Deps::default()` is production: system
 /// clock, random ids, a fresh HTTP client, the store at `DATABASE_URL`, the gateway named by
-/// `GATEWAY`, and the demo catalogue.
+/// `GATEWAY`, and the catalogue at `CATALOGUE_PATH` (none when unset).
 pub struct Deps {
     /// Wall-clock time.
     pub clock: Arc<dyn Clock>,
@@ -81,8 +85,8 @@ pub struct Deps {
     /// The HTTP client for provider calls; `None` builds one (per-request timeouts are set
     /// from the config either way).
     pub http: Option<reqwest::Client>,
-    /// What the merchant sells.
-    pub catalogue: Arc<dyn Catalogue>,
+    /// What the merchant sells, for catalogue-mode checkouts; `None` reads `CATALOGUE_PATH`.
+    pub catalogue: Option<Arc<dyn Catalogue>>,
     /// A ready store; `None` opens `config.database_url`.
     pub store: Option<Arc<dyn Store>>,
     /// A ready gateway; `None` builds the one `config.gateway` names.
@@ -95,7 +99,7 @@ impl Default for Deps {
             clock: Arc::new(SystemClock),
             ids: Arc::new(RandomIds),
             http: None,
-            catalogue: Arc::new(DemoCatalogue::builtin()),
+            catalogue: None,
             store: None,
             gateway: None,
         }
@@ -119,13 +123,14 @@ struct Inner {
     config: Config,
     store: Arc<dyn Store>,
     gateway: Arc<dyn Gateway>,
-    catalogue: Arc<dyn Catalogue>,
+    catalogue: Option<Arc<dyn Catalogue>>,
     clock: Arc<dyn Clock>,
     ids: Arc<dyn IdGen>,
     plans_cache: TtlCache<Arc<orders::CachedPlans>>,
     limiter: RateLimiter,
     notify_limiter: RateLimiter,
     pricing_json: String,
+    webhook_client: Option<reqwest::Client>,
 }
 
 /// Everything a request needs, cheap to clone.
@@ -146,7 +151,11 @@ impl AppState {
     pub async fn new(config: Config, deps: Deps) -> Result<AppState, Error> {
         let store: Arc<dyn Store> = match deps.store {
             Some(store) => store,
-            None => Arc::new(SqlStore::open(&config.database_url).await?),
+            None => Arc::new(
+                SqlStore::open(&config.database_url)
+                    .await?
+                    .with_outbox(config.webhook_url.is_some()),
+            ),
         };
         let gateway: Arc<dyn Gateway> = match deps.gateway {
             Some(gateway) => gateway,
@@ -169,6 +178,26 @@ impl AppState {
             }
         };
         let pricing_json = load_pricing(&config)?;
+        let catalogue: Option<Arc<dyn Catalogue>> = match (deps.catalogue, &config.catalogue_path) {
+            (Some(catalogue), _) => Some(catalogue),
+            (None, Some(path)) => Some(Arc::new(FileCatalogue::from_path(path)?)),
+            (None, None) => None,
+        };
+        let webhook_client = match &config.webhook_url {
+            // No redirects: a webhook goes where the merchant configured it, nowhere else.
+            Some(_) => Some(
+                reqwest::Client::builder()
+                    .timeout(config.webhook_timeout)
+                    .connect_timeout(config.webhook_timeout)
+                    .redirect(reqwest::redirect::Policy::none())
+                    .user_agent(concat!(
+                        "kredivo-proxy-webhooks/",
+                        env!("CARGO_PKG_VERSION")
+                    ))
+                    .build()?,
+            ),
+            None => None,
+        };
         let ttl_ms = i64::try_from(config.payment_types_cache_ttl.as_millis()).unwrap_or(i64::MAX);
         Ok(AppState(Arc::new(Inner {
             plans_cache: TtlCache::new(ttl_ms, deps.clock.clone()),
@@ -177,10 +206,11 @@ impl AppState {
             config,
             store,
             gateway,
-            catalogue: deps.catalogue,
+            catalogue,
             clock: deps.clock,
             ids: deps.ids,
             pricing_json,
+            webhook_client,
         })))
     }
 
@@ -199,9 +229,9 @@ impl AppState {
         &self.0.gateway
     }
 
-    /// The catalogue.
-    pub fn catalogue(&self) -> &Arc<dyn Catalogue> {
-        &self.0.catalogue
+    /// The catalogue of catalogue mode, if the merchant configured one.
+    pub fn catalogue(&self) -> Option<&Arc<dyn Catalogue>> {
+        self.0.catalogue.as_ref()
     }
 
     /// The clock.
@@ -230,6 +260,11 @@ impl AppState {
         &self.0.notify_limiter
     }
 
+    /// The HTTP client of webhook deliveries, when `MERCHANT_WEBHOOK_URL` is set.
+    pub fn webhook_client(&self) -> Option<&reqwest::Client> {
+        self.0.webhook_client.as_ref()
+    }
+
     /// The pricing table served on `GET /pricing`, as JSON.
     pub fn pricing_json(&self) -> &str {
         &self.0.pricing_json
@@ -241,6 +276,17 @@ impl AppState {
 fn load_pricing(config: &Config) -> Result<String, Error> {
     let table = gateway::build::pricing_table(config.pricing_table_path.as_deref())?;
     serde_json::to_string(&table).map_err(Error::Pricing)
+}
+
+/// The proxy's background work: the webhook worker (when webhooks are configured). Abort
+/// the handles to stop it; the binary and the demo start it next to [`serve`], tests drive
+/// [`webhooks::deliver_due`] themselves.
+pub fn spawn_background(state: &AppState) -> Vec<tokio::task::JoinHandle<()>> {
+    let mut tasks = Vec::new();
+    if state.config().webhook_url.is_some() {
+        tasks.push(webhooks::spawn(state.clone()));
+    }
+    tasks
 }
 
 /// The whole proxy as a router, state applied. Mount it at the root of a service (its paths

@@ -30,6 +30,40 @@ enum Command {
         #[command(subcommand)]
         action: OrdersCommand,
     },
+    /// Inspect and resend webhooks.
+    Webhooks {
+        #[command(subcommand)]
+        action: WebhooksCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum WebhooksCommand {
+    /// List webhook events, oldest first.
+    List {
+        /// Only those given up after the retry window (`webhooks redeliver` sends them again).
+        #[arg(long)]
+        failed: bool,
+        /// Only those still waiting to be delivered.
+        #[arg(long, conflicts_with = "failed")]
+        pending: bool,
+        /// Only this order's.
+        #[arg(long)]
+        order: Option<String>,
+        /// At most this many.
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+    },
+    /// Show one event's delivery attempts.
+    Show {
+        /// The event id (`evt_…`).
+        id: String,
+    },
+    /// Put an event back in the queue, due now (a running proxy sends it within a second).
+    Redeliver {
+        /// The event id (`evt_…`).
+        id: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -101,8 +135,44 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("binding {addr}"))?;
             tracing::info!(%addr, kredivo = %state.config().kredivo_base_url, "kredivo-proxy listening");
+            let background = kredivo_proxy::spawn_background(&state);
             serve(listener, app(state)).await.context("serving")?;
+            background.iter().for_each(tokio::task::JoinHandle::abort);
         }
+        Command::Webhooks { action } => match action {
+            WebhooksCommand::List {
+                failed,
+                pending,
+                order,
+                limit,
+            } => {
+                use kredivo_proxy::store::{WebhookFilter, WebhookStatus};
+                let status = match (failed, pending) {
+                    (true, _) => Some(WebhookStatus::Failed),
+                    (_, true) => Some(WebhookStatus::Pending),
+                    _ => None,
+                };
+                let webhooks = state
+                    .store()
+                    .webhooks(&WebhookFilter {
+                        status,
+                        order_id: order,
+                        limit: Some(limit),
+                    })
+                    .await?;
+                print_json(&webhooks)?;
+            }
+            WebhooksCommand::Show { id } => {
+                print_json(&state.store().webhook_attempts(&id).await?)?;
+            }
+            WebhooksCommand::Redeliver { id } => {
+                let now = state.clock().now_millis();
+                if !state.store().redeliver_webhook(&id, now).await? {
+                    anyhow::bail!("no webhook event {id}");
+                }
+                println!("{id}: queued for delivery");
+            }
+        },
         Command::Orders { action } => match action {
             OrdersCommand::List { status, limit } => {
                 let status = match status {

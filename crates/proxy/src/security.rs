@@ -83,21 +83,51 @@ pub async fn check_origin(State(state): State<AppState>, req: Request, next: Nex
 /// to trust a reverse proxy. Without either (an in-process `oneshot` test) every caller
 /// shares one bucket.
 pub fn client_ip(config: &Config, req: &Request) -> IpAddr {
+    client_ip_of(config, req.headers(), req.extensions())
+}
+
+fn client_ip_of(
+    config: &Config,
+    headers: &HeaderMap,
+    extensions: &axum::http::Extensions,
+) -> IpAddr {
     if config.trust_x_forwarded_for {
-        let forwarded = req
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.rsplit(',').next())
+        // The last hop is the one our own reverse proxy appended: the last entry of the last
+        // header line (a client may send its own lines and entries before it).
+        let forwarded = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .next_back()
             .and_then(|ip| ip.trim().parse().ok());
         if let Some(ip) = forwarded {
             return ip;
         }
     }
-    req.extensions()
+    extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(addr)| addr.ip())
         .unwrap_or(IpAddr::from([0, 0, 0, 0]))
+}
+
+/// Extractor: the client address as [`client_ip`] sees it (for handlers that record it).
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectInfoIp(pub IpAddr);
+
+impl axum::extract::FromRequestParts<AppState> for ConnectInfoIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self(client_ip_of(
+            state.config(),
+            &parts.headers,
+            &parts.extensions,
+        )))
+    }
 }
 
 /// Middleware: the per-IP token bucket of the widget and store APIs.
@@ -135,20 +165,33 @@ async fn limit_with(
     }
 }
 
-/// Middleware: `Authorization: Bearer <ADMIN_TOKEN>`; everything is refused when no token
-/// is configured.
-pub async fn require_admin(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let presented = req
-        .headers()
+/// The bearer token of an `Authorization` header, if any.
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| {
             v.strip_prefix("Bearer ")
                 .or_else(|| v.strip_prefix("bearer "))
         })
-        .map(str::trim);
-    match (&state.config().admin_token, presented) {
+        .map(str::trim)
+}
+
+/// Middleware: `Authorization: Bearer <ADMIN_TOKEN>`; everything is refused when no token
+/// is configured.
+pub async fn require_admin(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    match (&state.config().admin_token, bearer(req.headers())) {
         (Some(token), Some(p)) if token.matches(p) => next.run(req).await,
+        _ => AppError::Unauthorized.into_response(),
+    }
+}
+
+/// Middleware: `Authorization: Bearer <MERCHANT_API_KEY>` on the merchant's server-to-server
+/// API, compared in constant time; the API does not exist (404) when no key is configured.
+pub async fn require_merchant(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    match (&state.config().merchant_api_key, bearer(req.headers())) {
+        (None, _) => AppError::NotFound("endpoint").into_response(),
+        (Some(key), Some(p)) if key.matches(p) => next.run(req).await,
         _ => AppError::Unauthorized.into_response(),
     }
 }

@@ -862,7 +862,7 @@ async fn the_demo_store_lists_products_and_prices_server_side_carts() {
     let (status, answer) = env
         .post(
             "/api/kredivo/v1/checkout",
-            &json!({"cart_id": cart_id, "payment_type": "6_months", "idempotency_key": "cart-id-chk-01"}),
+            &with_shopper(json!({"cart_id": cart_id, "payment_type": "6_months", "idempotency_key": "cart-id-chk-01"})),
         )
         .await;
     assert_eq!(status, 200, "{answer}");

@@ -434,13 +434,13 @@ async fn a_confirmed_push_for_a_different_amount_changes_nothing() {
 #[tokio::test]
 async fn a_tampered_browser_amount_is_ignored() {
     let env = start().await;
-    let body = json!({
+    let body = with_shopper(json!({
         "cart": [{"product_id": "laptop-14", "quantity": 1, "price": "1", "unit_price": "1"}],
         "payment_type": "12_months",
         "idempotency_key": "tampered-amt-01",
         "amount": "1000",
         "total": "1000",
-    });
+    }));
     let (status, answer) = env.post("/api/kredivo/v1/checkout", &body).await;
     assert_eq!(status, 200, "{answer}");
     let order_id = answer["order_id"].as_str().unwrap();

@@ -197,6 +197,27 @@ pub struct Config {
     /// DOKU, Midtrans, Xendit and Finpay base URLs and credentials (`DOKU_*`, `MIDTRANS_*`,
     /// `XENDIT_*`, `FINPAY_*`); see [`AggregatorConfig`].
     pub aggregators: AggregatorConfig,
+    /// The merchant's server-to-server key for `POST /sessions` (`MERCHANT_API_KEY`, at least
+    /// 32 characters); `None` turns the sessions API off.
+    pub merchant_api_key: Option<Secret>,
+    /// Where state changes are announced (`MERCHANT_WEBHOOK_URL`, https unless loopback);
+    /// `None` sends no webhooks.
+    pub webhook_url: Option<Url>,
+    /// Signs webhooks (`MERCHANT_WEBHOOK_SECRET`, at least 32 characters; required with a
+    /// webhook URL). During a rotation `MERCHANT_WEBHOOK_SECRET_PREVIOUS` signs too, so the
+    /// header carries two `v1=` entries and either secret verifies.
+    pub webhook_secrets: Vec<Secret>,
+    /// Per-attempt timeout of a webhook delivery (`WEBHOOK_TIMEOUT_MS`).
+    pub webhook_timeout: Duration,
+    /// How long an undelivered webhook keeps being retried (`WEBHOOK_RETRY_HOURS`, at least
+    /// 24).
+    pub webhook_retry_window: Duration,
+    /// Hosts a session's `return_url` / `cancel_url` may point to (`MERCHANT_RETURN_HOSTS`);
+    /// empty means the hosts of `ALLOWED_ORIGINS`, `PUBLIC_BASE_URL` and the webhook URL.
+    pub merchant_return_hosts: Vec<String>,
+    /// The merchant's catalogue for catalogue-mode checkouts (`CATALOGUE_PATH`, a JSON file in
+    /// the documented shape); `None` means the sessions API is the only way to check out.
+    pub catalogue_path: Option<String>,
 }
 
 impl Default for Config {
@@ -224,6 +245,13 @@ impl Default for Config {
             bind_addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             pricing_table_path: None,
             aggregators: AggregatorConfig::default(),
+            merchant_api_key: None,
+            webhook_url: None,
+            webhook_secrets: Vec::new(),
+            webhook_timeout: Duration::from_secs(10),
+            webhook_retry_window: Duration::from_secs(72 * 3600),
+            merchant_return_hosts: Vec::new(),
+            catalogue_path: None,
         }
     }
 }
@@ -354,6 +382,55 @@ impl Config {
             })?;
         }
         c.pricing_table_path = get("PRICING_TABLE_PATH");
+        c.catalogue_path = get("CATALOGUE_PATH");
+        if let Some(v) = get("MERCHANT_API_KEY") {
+            c.merchant_api_key = Some(long_secret("MERCHANT_API_KEY", &v)?);
+        }
+        if let Some(v) = get("MERCHANT_WEBHOOK_URL") {
+            let url = parse_http_url("MERCHANT_WEBHOOK_URL", &v)?;
+            if url.scheme() != "https" && !url.host_str().is_some_and(is_loopback_host) {
+                return Err(ConfigError::Invalid {
+                    name: "MERCHANT_WEBHOOK_URL",
+                    reason: "must be https (plain http only on a loopback host)".into(),
+                });
+            }
+            let secret = get("MERCHANT_WEBHOOK_SECRET").ok_or(ConfigError::Missing {
+                name: "MERCHANT_WEBHOOK_SECRET",
+                reason: "webhooks are signed; set it together with MERCHANT_WEBHOOK_URL",
+            })?;
+            c.webhook_secrets = vec![long_secret("MERCHANT_WEBHOOK_SECRET", &secret)?];
+            if let Some(previous) = get("MERCHANT_WEBHOOK_SECRET_PREVIOUS") {
+                c.webhook_secrets
+                    .push(long_secret("MERCHANT_WEBHOOK_SECRET_PREVIOUS", &previous)?);
+            }
+            c.webhook_url = Some(url);
+        }
+        if let Some(v) = get("WEBHOOK_TIMEOUT_MS") {
+            let ms: u64 = parse_num("WEBHOOK_TIMEOUT_MS", &v)?;
+            if ms == 0 {
+                return Err(ConfigError::Invalid {
+                    name: "WEBHOOK_TIMEOUT_MS",
+                    reason: "must be above 0".into(),
+                });
+            }
+            c.webhook_timeout = Duration::from_millis(ms);
+        }
+        if let Some(v) = get("WEBHOOK_RETRY_HOURS") {
+            let hours: u64 = parse_num("WEBHOOK_RETRY_HOURS", &v)?;
+            if !(24..=24 * 30).contains(&hours) {
+                return Err(ConfigError::Invalid {
+                    name: "WEBHOOK_RETRY_HOURS",
+                    reason: "must be 24 to 720 (webhooks are retried for at least a day)".into(),
+                });
+            }
+            c.webhook_retry_window = Duration::from_secs(hours * 3600);
+        }
+        if let Some(v) = get("MERCHANT_RETURN_HOSTS") {
+            c.merchant_return_hosts = split_list(&v)
+                .into_iter()
+                .map(|h| h.to_ascii_lowercase())
+                .collect();
+        }
         c.aggregators = AggregatorConfig::from_lookup(
             &get,
             &c.kredivo_base_url,
@@ -423,6 +500,35 @@ impl Config {
         )
     }
 
+    /// Whether a session's `return_url` / `cancel_url` may send the shopper to `url`: a listed
+    /// host (`MERCHANT_RETURN_HOSTS`, else the hosts of `ALLOWED_ORIGINS`, `PUBLIC_BASE_URL`
+    /// and the webhook URL), `https` unless loopback, no userinfo.
+    pub fn return_url_allowed(&self, url: &Url) -> bool {
+        if !url.username().is_empty() || url.password().is_some() {
+            return false;
+        }
+        let scheme_ok = match url.scheme() {
+            "https" => true,
+            "http" => url.host_str().is_some_and(is_loopback_host),
+            _ => false,
+        };
+        let Some(host) = host_and_port(url) else {
+            return false;
+        };
+        let hosts: Vec<String> = if self.merchant_return_hosts.is_empty() {
+            self.allowed_origins
+                .iter()
+                .filter_map(|o| Url::parse(o).ok())
+                .chain(std::iter::once(self.public_base_url.clone()))
+                .chain(self.webhook_url.clone())
+                .filter_map(|u| host_and_port(&u))
+                .collect()
+        } else {
+            self.merchant_return_hosts.clone()
+        };
+        scheme_ok && hosts.contains(&host)
+    }
+
     /// Our own origin (`scheme://host[:port]`), derived from `PUBLIC_BASE_URL`.
     pub fn own_origin(&self) -> String {
         self.public_base_url.origin().ascii_serialization()
@@ -449,6 +555,18 @@ fn is_sandbox_or_loopback(url: &Url) -> bool {
         }
         None => false,
     }
+}
+
+/// A secret that must be long enough not to be guessed (32 characters).
+fn long_secret(name: &'static str, v: &str) -> Result<Secret, ConfigError> {
+    let v = v.trim();
+    if v.chars().count() < 32 {
+        return Err(ConfigError::Invalid {
+            name,
+            reason: "must be at least 32 characters".into(),
+        });
+    }
+    Ok(Secret::new(v))
 }
 
 fn parse_http_url(name: &'static str, v: &str) -> Result<Url, ConfigError> {
@@ -597,6 +715,63 @@ mod tests {
         ] {
             let err = from(&[(name, value)]).unwrap_err();
             assert!(err.to_string().starts_with(name), "{name}={value}: {err}");
+        }
+    }
+
+    #[test]
+    fn merchant_keys_and_webhook_secrets_must_be_long_and_webhooks_signed() {
+        let key = "k".repeat(32);
+        let c = from(&[
+            ("MERCHANT_API_KEY", &key),
+            ("MERCHANT_WEBHOOK_URL", "https://shop.example/hooks/kredivo"),
+            ("MERCHANT_WEBHOOK_SECRET", &key),
+        ])
+        .unwrap();
+        assert!(c.merchant_api_key.is_some());
+        assert_eq!(c.webhook_secrets.len(), 1);
+        assert_eq!(c.webhook_retry_window, Duration::from_secs(72 * 3600));
+        for (vars, name) in [
+            (vec![("MERCHANT_API_KEY", "short")], "MERCHANT_API_KEY"),
+            (
+                vec![("MERCHANT_WEBHOOK_URL", "https://shop.example/h")],
+                "MERCHANT_WEBHOOK_SECRET",
+            ),
+            (
+                vec![
+                    ("MERCHANT_WEBHOOK_URL", "http://shop.example/h"),
+                    ("MERCHANT_WEBHOOK_SECRET", key.as_str()),
+                ],
+                "MERCHANT_WEBHOOK_URL",
+            ),
+            (vec![("WEBHOOK_RETRY_HOURS", "2")], "WEBHOOK_RETRY_HOURS"),
+        ] {
+            let err = from(&vars).unwrap_err();
+            assert!(err.to_string().starts_with(name), "{name}: {err}");
+        }
+        let local = from(&[
+            ("MERCHANT_WEBHOOK_URL", "http://127.0.0.1:3000/h"),
+            ("MERCHANT_WEBHOOK_SECRET", &key),
+            ("MERCHANT_WEBHOOK_SECRET_PREVIOUS", &"p".repeat(40)),
+        ])
+        .unwrap();
+        assert_eq!(local.webhook_secrets.len(), 2, "rotation signs with both");
+    }
+
+    #[test]
+    fn return_urls_stay_on_the_merchants_hosts() {
+        let c = Config {
+            allowed_origins: vec!["https://shop.example".into()],
+            ..Config::default()
+        };
+        for (url, ok) in [
+            ("https://shop.example/thanks", true),
+            ("http://shop.example/thanks", false),
+            ("https://evil.example/thanks", false),
+            ("https://user@shop.example/thanks", false),
+            ("http://127.0.0.1:8080/www/return.html", true),
+            ("javascript:alert(1)", false),
+        ] {
+            assert_eq!(c.return_url_allowed(&Url::parse(url).unwrap()), ok, "{url}");
         }
     }
 

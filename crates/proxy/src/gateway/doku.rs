@@ -122,15 +122,15 @@ fn provider_status(s: &StatusResponse) -> ProviderStatus {
     }
 }
 
-fn address(s: &crate::catalogue::Shopper) -> Address {
+fn address(a: &kredivo_api::Address) -> Address {
     Address {
-        first_name: Some(s.first_name.clone()),
-        last_name: Some(s.last_name.clone()).filter(|n| !n.is_empty()),
-        address: Some(s.address.clone()),
-        city: Some(s.city.clone()),
-        postal_code: Some(s.postal_code.clone()),
-        phone: Some(upstream::phone_62(&s.phone)),
-        country_code: Some(s.country_code.clone()),
+        first_name: Some(a.first_name.clone()),
+        last_name: a.last_name.clone().filter(|n| !n.is_empty()),
+        address: Some(a.address.clone()),
+        city: Some(a.city.clone()),
+        postal_code: Some(a.postal_code.clone()),
+        phone: Some(upstream::phone_62(&a.phone)),
+        country_code: Some(a.country_code.clone()),
     }
 }
 
@@ -156,13 +156,19 @@ impl Gateway for DokuGateway {
     ) -> BoxFuture<'a, Result<CheckoutStarted, GatewayError>> {
         Box::pin(async move {
             const OP: &str = "generate_order";
-            let s = &order.shopper;
+            let c = &order.customer;
             let back = upstream::with_order_id(&order.back_to_store_uri, &order.order_id);
+            let cancel = order
+                .cancel_uri
+                .as_deref()
+                .map(|u| upstream::with_order_id(u, &order.order_id));
             let body = GenerateOrderRequest {
                 order: OrderRequest {
                     invoice_number: order.order_id.clone(),
+                    // DOKU adds price × quantity up to the amount (doc 001) and takes no
+                    // negative price: a discount collapses the lines into one.
                     line_items: order
-                        .items
+                        .lines_summing_to_amount()
                         .iter()
                         .map(|i| LineItem {
                             id: i.id.clone(),
@@ -172,26 +178,26 @@ impl Gateway for DokuGateway {
                             item_type: i.category.clone(),
                             url: i.url.clone(),
                             image_url: i.image_url.clone(),
-                            parent_type: None,
-                            parent_id: None,
+                            parent_type: i.parent_type.clone(),
+                            parent_id: i.parent_id.clone(),
                         })
                         .collect(),
                     amount: order.amount,
                     callback_url: back.clone(),
-                    callback_url_cancel: Some(back),
+                    callback_url_cancel: Some(cancel.unwrap_or(back)),
                 },
                 peer_to_peer_info: PeerToPeerRequest {
-                    expired_time: None,
+                    expired_time: order.expires_in_minutes(self.up.now_secs()),
                     merchant_unique_reference: order.order_id.clone(),
                 },
                 customer: Customer {
-                    first_name: s.first_name.clone(),
-                    last_name: Some(s.last_name.clone()).filter(|n| !n.is_empty()),
-                    phone: upstream::phone_62(&s.phone),
-                    email: s.email.clone(),
+                    first_name: c.first_name.clone(),
+                    last_name: c.last_name.clone().filter(|n| !n.is_empty()),
+                    phone: upstream::phone_62(&c.phone),
+                    email: c.email.clone(),
                 },
-                billing_address: Some(address(s)),
-                shipping_address: Some(address(s)),
+                billing_address: Some(address(&order.billing_address)),
+                shipping_address: Some(address(&order.shipping_address)),
                 additional_info: Some(AdditionalInfo {
                     override_notification_url: Some(order.push_uri.clone()),
                     // A hint only: the shopper confirms the tenure on Kredivo's page.

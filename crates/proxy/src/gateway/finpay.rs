@@ -157,21 +157,28 @@ impl Gateway for FinpayGateway {
     ) -> BoxFuture<'a, Result<CheckoutStarted, GatewayError>> {
         Box::pin(async move {
             const OP: &str = "initiate";
-            let s = &order.shopper;
+            let c = &order.customer;
+            let bill = &order.billing_address;
             let back = upstream::with_order_id(&order.back_to_store_uri, &order.order_id);
+            let fail = order.cancel_uri.as_deref().map_or_else(
+                || back.clone(),
+                |u| upstream::with_order_id(u, &order.order_id),
+            );
             let body = InitiateRequest {
                 customer: FinpayCustomer {
-                    email: s.email.clone(),
-                    first_name: s.first_name.clone(),
-                    last_name: s.last_name.clone(),
-                    mobile_phone: upstream::phone_e164(&s.phone),
+                    email: c.email.clone(),
+                    first_name: c.first_name.clone(),
+                    last_name: c.last_name.clone().unwrap_or_default(),
+                    mobile_phone: upstream::phone_e164(&c.phone),
                 },
                 order: FinpayOrder {
                     id: order.order_id.clone(),
                     amount: order.amount,
                     description: Some(format!("Order {}", order.order_id)),
+                    // Finpay's items add up to the amount with no negative price (doc 002): a
+                    // discount collapses them into one line.
                     item: order
-                        .items
+                        .lines_summing_to_amount()
                         .iter()
                         .map(|i| FinpayItem {
                             name: i.name.clone(),
@@ -183,21 +190,30 @@ impl Gateway for FinpayGateway {
                 },
                 url: FinpayUrls {
                     callback_url: order.push_uri.clone(),
-                    success_url: Some(back.clone()),
-                    fail_url: Some(back),
+                    success_url: Some(back),
+                    fail_url: Some(fail),
                 },
                 source_of_funds: SourceOfFunds {
                     source_type: finpay::SOURCE_KREDIVO.into(),
                 },
                 billing: Billing {
                     address: FinpayAddress {
-                        city: s.city.clone(),
-                        country: s.country_code.clone(),
-                        postcode_zip: s.postal_code.clone(),
-                        street: s.address.clone(),
+                        city: bill.city.clone(),
+                        country: bill.country_code.clone(),
+                        postcode_zip: bill.postal_code.clone(),
+                        street: bill.address.clone(),
                     },
                 },
-                shipping: None,
+                // `shipping`'s layout is not documented beyond its name (doc 002); the
+                // same fields as `billing.address` are the likeliest reading.
+                shipping: Some(serde_json::json!({
+                    "address": {
+                        "city": order.shipping_address.city,
+                        "country": order.shipping_address.country_code,
+                        "postcodeZip": order.shipping_address.postal_code,
+                        "street": order.shipping_address.address,
+                    }
+                })),
                 // A hint only: the shopper confirms the tenure on Kredivo's page.
                 meta: Some(serde_json::json!({
                     kredivo_providers::PAYMENT_TYPE_HINT: order.payment_type.as_str()

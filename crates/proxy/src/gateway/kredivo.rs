@@ -244,8 +244,47 @@ fn wire_item(item: &GatewayItem) -> wire::WireItem {
         item_type: Some(item.category.clone()),
         url: Some(item.url.clone()),
         image_url: item.image_url.clone(),
-        parent_type: None,
-        parent_id: None,
+        parent_type: item.parent_type.clone(),
+        parent_id: item.parent_id.clone(),
+    }
+}
+
+/// A fee line as doc 000 wants it: its reserved id and a positive price, also for a discount
+/// (Kredivo subtracts `discount`).
+fn wire_fee(fee: &GatewayFee) -> wire::WireItem {
+    wire::WireItem {
+        id: fee.id.clone(),
+        name: fee.name.clone(),
+        price: fee.price.as_decimal(),
+        quantity: 1,
+        item_type: None,
+        url: None,
+        image_url: None,
+        parent_type: fee.parent_type.clone(),
+        parent_id: fee.parent_id.clone(),
+    }
+}
+
+fn wire_address(a: &kredivo_api::Address) -> wire::WireAddress {
+    wire::WireAddress {
+        first_name: a.first_name.clone(),
+        last_name: a.last_name.clone().filter(|n| !n.is_empty()),
+        address: a.address.clone(),
+        city: a.city.clone(),
+        postal_code: a.postal_code.clone(),
+        phone: a.phone.clone(),
+        country_code: a.country_code.clone(),
+    }
+}
+
+fn wire_seller(s: &kredivo_api::merchant::Seller) -> wire::WireSeller {
+    wire::WireSeller {
+        id: s.id.clone(),
+        name: s.name.clone(),
+        email: Some(s.email.clone()),
+        url: Some(s.url.clone()),
+        legal_id: s.legal_id.clone(),
+        address: Some(wire_address(&s.address)),
     }
 }
 
@@ -301,41 +340,46 @@ impl Gateway for KredivoGateway {
         order: &'a CheckoutOrder,
     ) -> BoxFuture<'a, Result<CheckoutStarted, GatewayError>> {
         Box::pin(async move {
-            let s = &order.shopper;
-            let address = wire::WireAddress {
-                first_name: s.first_name.clone(),
-                last_name: Some(s.last_name.clone()).filter(|n| !n.is_empty()),
-                address: s.address.clone(),
-                city: s.city.clone(),
-                postal_code: s.postal_code.clone(),
-                phone: s.phone.clone(),
-                country_code: s.country_code.clone(),
-            };
+            let c = &order.customer;
+            let metadata = (order.shopper_ip.is_some() || order.user_agent.is_some()).then(|| {
+                wire::WireMetadata {
+                    ip_address: order.shopper_ip.clone(),
+                    user_agent: order.user_agent.clone(),
+                    device_id: None,
+                    imsi: None,
+                }
+            });
             let body = wire::CheckoutRequest {
                 server_key: self.key(),
                 payment_type: order.payment_type.clone(),
                 push_uri: order.push_uri.clone(),
                 back_to_store_uri: order.back_to_store_uri.clone(),
-                user_cancel_uri: None,
-                expiration_time: None,
+                user_cancel_uri: order.cancel_uri.clone(),
+                expiration_time: order.expires_at_secs.map(WireTime::epoch_text),
                 tokenize_user: None,
                 client_user_key: None,
                 user_token: None,
                 transaction_details: wire::TransactionDetails {
                     amount: order.amount.as_decimal(),
                     order_id: order.order_id.clone(),
-                    items: order.items.iter().map(wire_item).collect(),
+                    items: order
+                        .items
+                        .iter()
+                        .map(wire_item)
+                        .chain(order.fees.iter().map(wire_fee))
+                        .collect(),
                 },
-                sellers: None,
+                sellers: (!order.sellers.is_empty())
+                    .then(|| order.sellers.iter().map(wire_seller).collect()),
                 customer_details: Some(wire::WireCustomer {
-                    first_name: s.first_name.clone(),
-                    last_name: Some(s.last_name.clone()).filter(|n| !n.is_empty()),
-                    email: s.email.clone(),
-                    phone: s.phone.clone(),
+                    first_name: c.first_name.clone(),
+                    last_name: c.last_name.clone().filter(|n| !n.is_empty()),
+                    email: c.email.clone(),
+                    phone: c.phone.clone(),
                 }),
-                billing_address: Some(address.clone()),
-                shipping_address: Some(address),
-                metadata: None,
+                billing_address: Some(wire_address(&order.billing_address)),
+                shipping_address: Some(wire_address(&order.shipping_address)),
+                metadata,
             };
             let answer: wire::CheckoutResponse = self
                 .post(

@@ -135,16 +135,20 @@ fn provider_status(op: &'static str, tx: &Transaction) -> Result<ProviderStatus,
     })
 }
 
-fn address(s: &crate::catalogue::Shopper) -> MidtransAddress {
+fn address(a: &kredivo_api::Address) -> MidtransAddress {
     MidtransAddress {
-        first_name: Some(s.first_name.clone()),
-        last_name: Some(s.last_name.clone()).filter(|n| !n.is_empty()),
-        phone: Some(s.phone.clone()),
-        address: Some(s.address.clone()),
-        city: Some(s.city.clone()),
-        postal_code: Some(s.postal_code.clone()),
-        country_code: Some(s.country_code.clone()),
+        first_name: Some(a.first_name.clone()),
+        last_name: a.last_name.clone().filter(|n| !n.is_empty()),
+        phone: Some(a.phone.clone()),
+        address: Some(a.address.clone()),
+        city: Some(a.city.clone()),
+        postal_code: Some(a.postal_code.clone()),
+        country_code: Some(a.country_code.clone()),
     }
+}
+
+fn rupiah(m: kredivo_plan::Money) -> i64 {
+    i64::try_from(m.to_rupiah_u64()).unwrap_or(i64::MAX)
 }
 
 impl Gateway for MidtransGateway {
@@ -169,7 +173,23 @@ impl Gateway for MidtransGateway {
     ) -> BoxFuture<'a, Result<CheckoutStarted, GatewayError>> {
         Box::pin(async move {
             const OP: &str = "charge";
-            let s = &order.shopper;
+            let c = &order.customer;
+            // Midtrans adds item_details up to gross_amount and takes a discount as a negative
+            // price (doc 003), so every fee line is itemised.
+            let fees = order.fees.iter().map(|f| ItemDetail {
+                id: Some(f.id.clone()),
+                price: if f.subtracted {
+                    -rupiah(f.price)
+                } else {
+                    rupiah(f.price)
+                },
+                quantity: 1,
+                name: f.name.chars().take(50).collect(),
+                brand: None,
+                category: Some("Fee".into()),
+                merchant_name: None,
+                url: None,
+            });
             let body = ChargeRequest {
                 payment_type: midtrans::PAYMENT_TYPE_KREDIVO.into(),
                 transaction_details: TransactionDetails {
@@ -177,19 +197,19 @@ impl Gateway for MidtransGateway {
                     gross_amount: order.amount,
                 },
                 customer_details: Some(CustomerDetails {
-                    first_name: Some(s.first_name.clone()),
-                    last_name: Some(s.last_name.clone()).filter(|n| !n.is_empty()),
-                    email: Some(s.email.clone()),
-                    phone: Some(s.phone.clone()),
-                    billing_address: Some(address(s)),
-                    shipping_address: Some(address(s)),
+                    first_name: Some(c.first_name.clone()),
+                    last_name: c.last_name.clone().filter(|n| !n.is_empty()),
+                    email: Some(c.email.clone()),
+                    phone: Some(c.phone.clone()),
+                    billing_address: Some(address(&order.billing_address)),
+                    shipping_address: Some(address(&order.shipping_address)),
                 }),
                 item_details: order
                     .items
                     .iter()
                     .map(|i| ItemDetail {
                         id: Some(i.id.clone()),
-                        price: i64::try_from(i.unit_price.to_rupiah_u64()).unwrap_or(i64::MAX),
+                        price: rupiah(i.unit_price),
                         quantity: i.quantity,
                         // Midtrans truncates names at 50 characters; do it ourselves.
                         name: i.name.chars().take(50).collect(),
@@ -198,6 +218,7 @@ impl Gateway for MidtransGateway {
                         merchant_name: None,
                         url: Some(i.url.clone()),
                     })
+                    .chain(fees)
                     .collect(),
                 // A hint only: the shopper confirms the tenure on Kredivo's page.
                 custom_field1: Some(order.payment_type.as_str().to_owned()),

@@ -21,7 +21,9 @@ use axum::http::{HeaderMap, StatusCode};
 use kredivo_api::{ErrorCode, OrderStatus};
 use kredivo_plan::{Money, PaymentType, Plan};
 
-use crate::catalogue::Shopper;
+use kredivo_api::merchant::Seller;
+use kredivo_api::{Address, Customer};
+
 use crate::store::{BoxFuture, ProviderCall};
 
 pub use build::{build, BuildError};
@@ -180,6 +182,52 @@ pub struct GatewayItem {
     pub url: String,
     /// Product image.
     pub image_url: Option<String>,
+    /// `SELLER` or `ITEM` (marketplaces).
+    pub parent_type: Option<String>,
+    /// The seller's or item's id.
+    pub parent_id: Option<String>,
+}
+
+impl GatewayItem {
+    /// A product line without marketplace fields.
+    pub fn product(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        unit_price: Money,
+        quantity: u32,
+        category: impl Into<String>,
+        url: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            unit_price,
+            quantity,
+            category: category.into(),
+            url: url.into(),
+            image_url: None,
+            parent_type: None,
+            parent_id: None,
+        }
+    }
+}
+
+/// A fee or adjustment line: one of doc 000's reserved ids (`shippingfee`, `adminfee`,
+/// `taxfee`, `discount`, `additionalfee`, `insurancefee`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GatewayFee {
+    /// The reserved id.
+    pub id: String,
+    /// What the shopper reads.
+    pub name: String,
+    /// Positive, also for a discount.
+    pub price: Money,
+    /// A discount: subtracted from the total.
+    pub subtracted: bool,
+    /// `SELLER` or `ITEM`.
+    pub parent_type: Option<String>,
+    /// The seller's or item's id.
+    pub parent_id: Option<String>,
 }
 
 /// What plans fit this amount?
@@ -191,23 +239,92 @@ pub struct PlansQuery {
     pub items: Vec<GatewayItem>,
 }
 
-/// A checkout to start.
+/// A checkout to start: everything the merchant's session (or the catalogue and the
+/// shop's form) said, for each gateway to put in its own dialect.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckoutOrder {
     /// Our order id.
     pub order_id: String,
-    /// The total, equal to the items' sum.
+    /// The merchant's reference, when the order came from a session.
+    pub reference: Option<String>,
+    /// The total: items plus fees, discounts subtracted.
     pub amount: Money,
     /// The shopper's choice.
     pub payment_type: PaymentType,
-    /// The lines.
+    /// The product lines.
     pub items: Vec<GatewayItem>,
+    /// Fee and adjustment lines.
+    pub fees: Vec<GatewayFee>,
     /// Who pays.
-    pub shopper: Shopper,
+    pub customer: Customer,
+    /// Where the goods go.
+    pub shipping_address: Address,
+    /// Where the bill goes (the shipping address unless the merchant said otherwise).
+    pub billing_address: Address,
+    /// Marketplace sellers.
+    pub sellers: Vec<Seller>,
+    /// The shopper's address as the proxy saw it (Kredivo's risk metadata).
+    pub shopper_ip: Option<String>,
+    /// The shopper's browser (Kredivo's risk metadata).
+    pub user_agent: Option<String>,
     /// Where the provider sends notifications.
     pub push_uri: String,
     /// Where the shopper comes back to.
     pub back_to_store_uri: String,
+    /// Where the shopper goes after cancelling at the provider.
+    pub cancel_uri: Option<String>,
+    /// When the provider should expire the transaction (Unix seconds).
+    pub expires_at_secs: Option<i64>,
+}
+
+impl CheckoutOrder {
+    /// Whether a fee line is subtracted (a discount): providers whose item prices cannot be
+    /// negative and must add up to the amount cannot itemise it.
+    pub fn has_subtracted_fees(&self) -> bool {
+        self.fees.iter().any(|f| f.subtracted)
+    }
+
+    /// Items and fees as plain positive lines (for providers that add every line up).
+    pub fn lines_with_fees(&self) -> Vec<GatewayItem> {
+        let mut lines = self.items.clone();
+        lines.extend(self.fees.iter().map(|f| GatewayItem {
+            id: f.id.clone(),
+            name: f.name.clone(),
+            unit_price: f.price,
+            quantity: 1,
+            category: "Fee".into(),
+            url: self.back_to_store_uri.clone(),
+            image_url: None,
+            parent_type: f.parent_type.clone(),
+            parent_id: f.parent_id.clone(),
+        }));
+        lines
+    }
+
+    /// The lines for a provider whose item prices cannot be negative and must sum to the
+    /// amount: every item and fee, or — when a discount is subtracted — one line for the
+    /// whole order (the provider's page then shows the order, not its items).
+    pub fn lines_summing_to_amount(&self) -> Vec<GatewayItem> {
+        if !self.has_subtracted_fees() {
+            return self.lines_with_fees();
+        }
+        let count: u32 = self.items.iter().map(|i| i.quantity).sum();
+        let label = self.reference.as_deref().unwrap_or(&self.order_id);
+        vec![GatewayItem::product(
+            self.order_id.clone(),
+            format!("Order {label} ({count} items, discount applied)"),
+            self.amount,
+            1,
+            "Order",
+            self.back_to_store_uri.clone(),
+        )]
+    }
+
+    /// Minutes from `now_secs` until [`CheckoutOrder::expires_at_secs`], at least 1.
+    pub fn expires_in_minutes(&self, now_secs: i64) -> Option<u32> {
+        self.expires_at_secs
+            .map(|at| u32::try_from((at - now_secs).div_euclid(60).max(1)).unwrap_or(u32::MAX))
+    }
 }
 
 /// The provider accepted a checkout.

@@ -332,21 +332,22 @@ impl Gateway for XenditGateway {
     ) -> BoxFuture<'a, Result<CheckoutStarted, GatewayError>> {
         Box::pin(async move {
             const OP: &str = "charges";
-            let s = &order.shopper;
+            let c = &order.customer;
+            let a = &order.billing_address;
             let oid = order.order_id.as_str();
             let customer = self
                 .create_customer(
                     &CreateCustomerRequest {
                         reference_id: oid.to_owned(),
-                        given_names: s.first_name.clone(),
-                        surname: Some(s.last_name.clone()).filter(|n| !n.is_empty()),
-                        email: Some(s.email.clone()),
-                        mobile_number: Some(upstream::phone_e164(&s.phone)),
+                        given_names: c.first_name.clone(),
+                        surname: c.last_name.clone().filter(|n| !n.is_empty()),
+                        email: Some(c.email.clone()),
+                        mobile_number: Some(upstream::phone_e164(&c.phone)),
                         addresses: vec![CustomerAddress {
                             country: "ID".into(),
-                            street_line1: s.address.clone(),
-                            city: s.city.clone(),
-                            postal_code: s.postal_code.clone(),
+                            street_line1: a.address.clone(),
+                            city: a.city.clone(),
+                            postal_code: a.postal_code.clone(),
                             ..CustomerAddress::default()
                         }],
                     },
@@ -358,7 +359,9 @@ impl Gateway for XenditGateway {
                 .create_plan(
                     &customer.id,
                     order.amount,
-                    &order.items,
+                    // Xendit's order items add up to the amount with no negative price (doc
+                    // 004): a discount collapses them into one line.
+                    &order.lines_summing_to_amount(),
                     format!("{oid}-plan"),
                     Some(oid),
                 )
@@ -369,7 +372,12 @@ impl Gateway for XenditGateway {
                 reference_id: oid.to_owned(),
                 checkout_method: xendit::CHECKOUT_ONE_TIME.into(),
                 success_redirect_url: back.clone(),
-                failure_redirect_url: Some(back),
+                failure_redirect_url: Some(
+                    order
+                        .cancel_uri
+                        .as_deref()
+                        .map_or(back, |u| upstream::with_order_id(u, oid)),
+                ),
                 // A hint only: the shopper confirms the tenure on Kredivo's page.
                 metadata: Some(serde_json::json!({
                     kredivo_providers::PAYMENT_TYPE_HINT: order.payment_type.as_str()

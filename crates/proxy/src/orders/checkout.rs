@@ -4,16 +4,19 @@
 
 use std::time::{Duration, Instant};
 
-use kredivo_api::{is_valid_idempotency_key, CheckoutRequest, CheckoutResponse, OrderStatus};
+use kredivo_api::{
+    is_valid_idempotency_key, Address, CheckoutRequest, CheckoutResponse, Customer, OrderStatus,
+};
 use kredivo_plan::{Money, PaymentType};
 use reqwest::Url;
 
 use crate::error::AppError;
 use crate::gateway::{CheckoutOrder, GatewayError};
-use crate::store::{InsertOutcome, NewEvent, NewOrder, OrderRecord};
+use crate::store::{InsertOutcome, LineRecord, NewEvent, NewOrder, OrderRecord, ShopperDetails};
 use crate::AppState;
 
 use super::quote::{cached_plans, check_kredivo_limits, gateway_items, price_cart, resolve_cart};
+use super::sessions;
 
 pub(super) fn parse_payment_type(raw: &str) -> Result<PaymentType, AppError> {
     let ok = !raw.is_empty()
@@ -37,11 +40,22 @@ fn checkout_response(order: &OrderRecord) -> CheckoutResponse {
     }
 }
 
-/// `POST /checkout`: prices the cart, stores the order, starts the provider checkout once
-/// per idempotency key (also across concurrent requests and replicas).
+/// Who is checking out, as the proxy saw the request (Kredivo's risk metadata).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientInfo {
+    /// The shopper's address (the socket peer, or the trusted `X-Forwarded-For` hop).
+    pub ip: Option<String>,
+    /// The browser's `User-Agent`, at most 255 characters.
+    pub user_agent: Option<String>,
+}
+
+/// `POST /checkout`: the order of a merchant's session, or a catalogue cart priced here;
+/// stored once per idempotency key (and once per session), its provider checkout started by
+/// exactly one caller (also across concurrent requests and replicas).
 pub async fn checkout(
     state: &AppState,
     req: CheckoutRequest,
+    client: &ClientInfo,
 ) -> Result<CheckoutResponse, AppError> {
     if !is_valid_idempotency_key(&req.idempotency_key) {
         return Err(AppError::InvalidRequest {
@@ -50,81 +64,257 @@ pub async fn checkout(
         });
     }
     let payment_type = parse_payment_type(&req.payment_type)?;
+    let order = match req.session.as_deref() {
+        Some(secret) => {
+            if req.cart.is_some() || req.cart_id.is_some() {
+                return Err(AppError::InvalidRequest {
+                    message: "Send a session or a cart, not both.".into(),
+                    details: vec!["session, cart, cart_id: exactly one is required".into()],
+                });
+            }
+            session_order(state, secret, &req.idempotency_key, &payment_type).await?
+        }
+        None => catalogue_order(state, req, &payment_type).await?,
+    };
+    drive_checkout(state, &order.order_id, client).await
+}
+
+/// Fails with a clear 422 unless the provider offers `payment_type` for these plans.
+fn ensure_offered(
+    plans: &super::quote::CachedPlans,
+    payment_type: &PaymentType,
+    amount: Money,
+) -> Result<(), AppError> {
+    if plans
+        .response
+        .plans
+        .iter()
+        .any(|p| p.payment_type == payment_type.as_str())
+    {
+        Ok(())
+    } else {
+        Err(AppError::Ineligible(format!(
+            "{} is not offered for an amount of {amount}.",
+            payment_type.as_str()
+        )))
+    }
+}
+
+fn new_record(
+    state: &AppState,
+    idempotency_key: &str,
+    fingerprint: String,
+    payment_type: &PaymentType,
+    amount: Money,
+) -> OrderRecord {
+    let now = state.clock().now_millis();
+    OrderRecord {
+        order_id: state.ids().order_id(),
+        idempotency_key: idempotency_key.to_owned(),
+        fingerprint,
+        cart_id: None,
+        payment_type: payment_type.as_str().to_owned(),
+        amount,
+        cancelled_amount: Money::ZERO,
+        currency: "IDR".into(),
+        status: OrderStatus::Created,
+        gateway: state.gateway().name().to_owned(),
+        transaction_id: None,
+        redirect_url: None,
+        last_error: None,
+        lease_until: None,
+        created_at: now,
+        updated_at: now,
+        session_id: None,
+        reference: None,
+        shopper: None,
+    }
+}
+
+fn key_reused() -> AppError {
+    AppError::InvalidRequest {
+        message: "This idempotency key was already used for a different cart or payment type."
+            .into(),
+        details: vec!["idempotency_key: reused with a different cart".into()],
+    }
+}
+
+/// The order of a session: the one it already has (a retry, or the shopper pressing pay
+/// again for the same plan), or a new one — a session is paid at most once.
+async fn session_order(
+    state: &AppState,
+    secret: &str,
+    idempotency_key: &str,
+    payment_type: &PaymentType,
+) -> Result<OrderRecord, AppError> {
+    let session = sessions::open(state, secret).await?;
+    let fingerprint = format!("{}|session:{}", payment_type.as_str(), session.session_id);
+    let store = state.store();
+    let existing = match &session.order_id {
+        Some(order_id) => store.order(order_id).await?,
+        None => store.order_by_idempotency_key(idempotency_key).await?,
+    };
+    let resume = |order: OrderRecord| -> Result<OrderRecord, AppError> {
+        if order.idempotency_key == idempotency_key {
+            if order.fingerprint == fingerprint {
+                Ok(order)
+            } else {
+                Err(key_reused())
+            }
+        } else if order.session_id.as_deref() == Some(session.session_id.as_str())
+            && sessions::resumable(&order, payment_type)
+        {
+            Ok(order)
+        } else {
+            Err(AppError::SessionUsed)
+        }
+    };
+    if let Some(order) = existing {
+        return resume(order);
+    }
+    if !sessions::payment_types(&session).contains(payment_type) {
+        return Err(AppError::Ineligible(format!(
+            "{} is not offered for this checkout.",
+            payment_type.as_str()
+        )));
+    }
+    let plans = super::quote::session_plans(state, &session).await?;
+    ensure_offered(&plans, payment_type, session.amount)?;
+    let (items, fees) = sessions::gateway_lines(state, &session);
+    let lines = items
+        .iter()
+        .map(|i| LineRecord {
+            product_id: i.id.clone(),
+            name: i.name.clone(),
+            category: i.category.clone(),
+            quantity: i.quantity,
+            unit_price: i.unit_price,
+            line_total: i.unit_price.checked_mul(i.quantity).unwrap_or(Money::MAX),
+        })
+        .chain(fees.iter().map(|f| LineRecord {
+            product_id: f.id.clone(),
+            name: f.name.clone(),
+            category: "Fee".into(),
+            quantity: 1,
+            unit_price: f.price,
+            line_total: f.price,
+        }))
+        .collect();
+    let record = OrderRecord {
+        session_id: Some(session.session_id.clone()),
+        reference: Some(session.reference.clone()),
+        ..new_record(
+            state,
+            idempotency_key,
+            fingerprint.clone(),
+            payment_type,
+            session.amount,
+        )
+    };
+    match store
+        .insert_order(&NewOrder {
+            order: record.clone(),
+            lines,
+        })
+        .await?
+    {
+        InsertOutcome::Inserted => Ok(record),
+        InsertOutcome::Existing(existing) => resume(*existing),
+    }
+}
+
+/// The order of a catalogue cart, priced from the catalogue, with the shopper's details from
+/// the shop's form (required here: there is no merchant server to state them).
+async fn catalogue_order(
+    state: &AppState,
+    req: CheckoutRequest,
+    payment_type: &PaymentType,
+) -> Result<OrderRecord, AppError> {
     let (lines, cart_id) = resolve_cart(state, req.cart, req.cart_id).await?;
     let priced = price_cart(state, &lines)?;
     let fingerprint = format!("{}|{}", payment_type.as_str(), priced.canonical);
     let store = state.store();
-
-    let order = match store.order_by_idempotency_key(&req.idempotency_key).await? {
-        Some(existing) => existing,
-        None => {
-            // The provider decides eligibility, but asking first (usually a cache hit: the
-            // widget fetched these plans a moment ago) gives the shopper a clear 422.
-            check_kredivo_limits(&priced)?;
-            let plans = cached_plans(
-                state,
-                format!("cart:{}", priced.canonical),
-                priced.total,
-                || Ok(gateway_items(state, &priced.lines)),
-            )
-            .await?;
-            if !plans
-                .response
-                .plans
-                .iter()
-                .any(|p| p.payment_type == payment_type.as_str())
-            {
-                return Err(AppError::Ineligible(format!(
-                    "{} is not offered for an amount of {}.",
-                    payment_type.as_str(),
-                    priced.total
-                )));
-            }
-            let now = state.clock().now_millis();
-            let record = OrderRecord {
-                order_id: state.ids().order_id(),
-                idempotency_key: req.idempotency_key.clone(),
-                fingerprint: fingerprint.clone(),
-                cart_id,
-                payment_type: payment_type.as_str().to_owned(),
-                amount: priced.total,
-                cancelled_amount: Money::ZERO,
-                currency: "IDR".into(),
-                status: OrderStatus::Created,
-                gateway: state.gateway().name().to_owned(),
-                transaction_id: None,
-                redirect_url: None,
-                last_error: None,
-                lease_until: None,
-                created_at: now,
-                updated_at: now,
-                session_id: None,
-                reference: None,
-                shopper: None,
-            };
-            let new = NewOrder {
-                order: record.clone(),
-                lines: priced.lines.clone(),
-            };
-            match store.insert_order(&new).await? {
-                InsertOutcome::Inserted => record,
-                InsertOutcome::Existing(existing) => *existing,
-            }
-        }
-    };
-    if order.fingerprint != fingerprint {
-        return Err(AppError::InvalidRequest {
-            message: "This idempotency key was already used for a different cart or payment type."
-                .into(),
-            details: vec!["idempotency_key: reused with a different cart".into()],
-        });
+    if let Some(existing) = store.order_by_idempotency_key(&req.idempotency_key).await? {
+        return if existing.fingerprint == fingerprint {
+            Ok(existing)
+        } else {
+            Err(key_reused())
+        };
     }
-    drive_checkout(state, &order.order_id).await
+    let shopper = shopper_details(req.customer, req.shipping_address)?;
+    // The provider decides eligibility, but asking first (usually a cache hit: the widget
+    // fetched these plans a moment ago) gives the shopper a clear 422.
+    check_kredivo_limits(&priced)?;
+    let plans = cached_plans(
+        state,
+        format!("cart:{}", priced.canonical),
+        priced.total,
+        || Ok(gateway_items(state, &priced.lines)),
+    )
+    .await?;
+    ensure_offered(&plans, payment_type, priced.total)?;
+    let record = OrderRecord {
+        cart_id,
+        shopper: Some(shopper),
+        ..new_record(
+            state,
+            &req.idempotency_key,
+            fingerprint.clone(),
+            payment_type,
+            priced.total,
+        )
+    };
+    let new = NewOrder {
+        order: record.clone(),
+        lines: priced.lines,
+    };
+    match store.insert_order(&new).await? {
+        InsertOutcome::Inserted => Ok(record),
+        InsertOutcome::Existing(existing) if existing.fingerprint == fingerprint => Ok(*existing),
+        InsertOutcome::Existing(_) => Err(key_reused()),
+    }
+}
+
+/// The shopper of a catalogue checkout, checked like a session's (`customer.email: …`).
+fn shopper_details(
+    customer: Option<Customer>,
+    shipping_address: Option<Address>,
+) -> Result<ShopperDetails, AppError> {
+    let mut problems = sessions::validate::Problems::default();
+    let mut missing = Vec::new();
+    if let Some(c) = &customer {
+        sessions::validate::customer(&mut problems, "customer", c);
+    } else {
+        missing.push("customer: is required (the shop's checkout form passes it to the widget)");
+    }
+    if let Some(a) = &shipping_address {
+        sessions::validate::address(&mut problems, "shipping_address", a);
+    } else {
+        missing.push(
+            "shipping_address: is required (the shop's checkout form passes it to the widget)",
+        );
+    }
+    let mut details: Vec<String> = missing.into_iter().map(str::to_owned).collect();
+    details.extend(problems.into_vec());
+    match (customer, shipping_address, details.is_empty()) {
+        (Some(customer), Some(shipping_address), true) => Ok(ShopperDetails {
+            customer,
+            shipping_address,
+        }),
+        _ => Err(AppError::InvalidRequest {
+            message: "Who pays and where the order goes are needed to check out.".into(),
+            details,
+        }),
+    }
 }
 
 /// Brings an order to `pending` with its redirect, or reports why not. Exactly one caller
 /// holds the lease and calls the provider; the others wait for its result.
-async fn drive_checkout(state: &AppState, order_id: &str) -> Result<CheckoutResponse, AppError> {
+async fn drive_checkout(
+    state: &AppState,
+    order_id: &str,
+    client: &ClientInfo,
+) -> Result<CheckoutResponse, AppError> {
     let timeout = state.config().upstream_timeout;
     let deadline = Instant::now() + timeout.saturating_mul(2) + Duration::from_secs(5);
     let lease_ms = i64::try_from(timeout.as_millis()).unwrap_or(i64::MAX / 4) + 5_000;
@@ -143,7 +333,7 @@ async fn drive_checkout(state: &AppState, order_id: &str) -> Result<CheckoutResp
             .claim_checkout(order_id, now, now.saturating_add(lease_ms))
             .await?
         {
-            return start_checkout(state, &order).await;
+            return start_checkout(state, &order, client).await;
         }
         if Instant::now() >= deadline {
             return Err(GatewayError::Timeout {
@@ -159,19 +349,11 @@ async fn drive_checkout(state: &AppState, order_id: &str) -> Result<CheckoutResp
 async fn start_checkout(
     state: &AppState,
     order: &OrderRecord,
+    client: &ClientInfo,
 ) -> Result<CheckoutResponse, AppError> {
     let store = state.store();
     let config = state.config();
-    let lines = store.order_lines(&order.order_id).await?;
-    let request = CheckoutOrder {
-        order_id: order.order_id.clone(),
-        amount: order.amount,
-        payment_type: parse_payment_type(&order.payment_type)?,
-        items: gateway_items(state, &lines),
-        shopper: state.catalogue().shopper(order.cart_id.as_deref()),
-        push_uri: config.public_url(&format!("{}/push", kredivo_api::API_PREFIX)),
-        back_to_store_uri: config.public_url("/kredivo/return"),
-    };
+    let request = checkout_request(state, order, client).await?;
     let now = || state.clock().now_millis();
     let started = match state.gateway().create_checkout(&request).await {
         Ok(started) => started,
@@ -212,4 +394,92 @@ async fn start_checkout(
         .await?
         .ok_or_else(|| AppError::Internal("order vanished".into()))?;
     Ok(checkout_response(&order))
+}
+
+/// Everything the provider is told about an order: from its session, or from the catalogue
+/// lines and the shopper of a catalogue checkout.
+async fn checkout_request(
+    state: &AppState,
+    order: &OrderRecord,
+    client: &ClientInfo,
+) -> Result<CheckoutOrder, AppError> {
+    let config = state.config();
+    let return_uri = |outcome: &str| {
+        config.public_url(&format!(
+            "/kredivo/return?order_id={}&outcome={outcome}",
+            order.order_id
+        ))
+    };
+    let base = CheckoutOrder {
+        order_id: order.order_id.clone(),
+        reference: order.reference.clone(),
+        amount: order.amount,
+        payment_type: parse_payment_type(&order.payment_type)?,
+        items: Vec::new(),
+        fees: Vec::new(),
+        customer: Customer {
+            first_name: String::new(),
+            last_name: None,
+            email: String::new(),
+            phone: String::new(),
+        },
+        shipping_address: empty_address(),
+        billing_address: empty_address(),
+        sellers: Vec::new(),
+        shopper_ip: client.ip.clone(),
+        user_agent: client.user_agent.clone(),
+        push_uri: config.public_url(&format!("{}/push", kredivo_api::API_PREFIX)),
+        back_to_store_uri: config.public_url("/kredivo/return"),
+        cancel_uri: None,
+        expires_at_secs: None,
+    };
+    match &order.session_id {
+        Some(session_id) => {
+            let session = state
+                .store()
+                .session(session_id)
+                .await?
+                .ok_or_else(|| AppError::Internal(format!("session {session_id} vanished")))?;
+            let (items, fees) = sessions::gateway_lines(state, &session);
+            let body = session.body;
+            Ok(CheckoutOrder {
+                items,
+                fees,
+                billing_address: body
+                    .billing_address
+                    .unwrap_or_else(|| body.shipping_address.clone()),
+                customer: body.customer,
+                shipping_address: body.shipping_address,
+                sellers: body.sellers.unwrap_or_default(),
+                cancel_uri: body.cancel_url.as_ref().map(|_| return_uri("cancel")),
+                expires_at_secs: Some(session.expires_at.div_euclid(1000)),
+                ..base
+            })
+        }
+        None => {
+            let shopper = order.shopper.clone().ok_or_else(|| {
+                AppError::Internal(format!("order {} has no shopper", order.order_id))
+            })?;
+            let lines = state.store().order_lines(&order.order_id).await?;
+            Ok(CheckoutOrder {
+                items: gateway_items(state, &lines),
+                customer: shopper.customer,
+                billing_address: shopper.shipping_address.clone(),
+                shipping_address: shopper.shipping_address,
+                ..base
+            })
+        }
+    }
+}
+
+fn empty_address() -> Address {
+    Address {
+        first_name: String::new(),
+        last_name: None,
+        address: String::new(),
+        city: String::new(),
+        postal_code: String::new(),
+        phone: String::new(),
+        country_code: String::new(),
+    }
 }

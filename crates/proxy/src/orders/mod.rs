@@ -1,20 +1,21 @@
 //! The order service: pricing, checkout, confirmed status changes, cancellation. Shared by
 //! the HTTP handlers and the admin CLI, so both follow exactly the same rules.
 //!
-//! Map: [`quote`] (pricing carts, payment types), [`checkout`] (orders and the provider's
-//! checkout), [`settlement`] (confirmed status changes, refresh, cancel), [`notifications`]
-//! (provider pushes).
+//! Map: [`sessions`] (merchant-created checkouts), `quote` (pricing carts, payment types),
+//! `checkout` (orders and the provider's checkout), `settlement` (confirmed status
+//! changes, refresh, cancel), `notifications` (provider pushes).
 
 mod checkout;
 mod notifications;
 mod quote;
+pub mod sessions;
 mod settlement;
 
-pub use checkout::checkout;
+pub use checkout::{checkout, ClientInfo};
 pub use notifications::{handle_notification, NotificationOutcome};
 pub use quote::{
-    check_kredivo_limits, payment_types, plan_view, price_cart, resolve_cart, CachedPlans,
-    PricedCart, MAX_BADGE_AMOUNT,
+    catalogue, check_kredivo_limits, payment_types, plan_view, price_cart, resolve_cart,
+    CachedPlans, PricedCart, MAX_BADGE_AMOUNT,
 };
 pub use settlement::{apply_confirmed, cancel, refresh, Applied};
 
@@ -22,7 +23,10 @@ use kredivo_api::OrderView;
 use serde::Serialize;
 
 use crate::error::AppError;
-use crate::store::{EventRecord, LineRecord, NotificationRecord, OrderRecord, ProviderCall};
+use crate::store::{
+    EventRecord, LineRecord, NotificationRecord, OrderRecord, ProviderCall, WebhookFilter,
+    WebhookRecord,
+};
 use crate::AppState;
 
 /// `GET /orders/{id}`.
@@ -53,6 +57,8 @@ pub struct OrderDetail {
     pub notifications: Vec<NotificationRecord>,
     /// Provider calls about it.
     pub provider_calls: Vec<ProviderCall>,
+    /// Webhooks about it, with where their delivery stands.
+    pub webhooks: Vec<WebhookRecord>,
 }
 
 /// Everything about one order.
@@ -67,6 +73,12 @@ pub async fn order_detail(state: &AppState, order_id: &str) -> Result<OrderDetai
         events: store.events(order_id).await?,
         notifications: store.notifications(Some(order_id)).await?,
         provider_calls: store.calls(Some(order_id)).await?,
+        webhooks: store
+            .webhooks(&WebhookFilter {
+                order_id: Some(order_id.to_owned()),
+                ..WebhookFilter::default()
+            })
+            .await?,
         order,
     })
 }

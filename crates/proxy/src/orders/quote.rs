@@ -9,10 +9,13 @@ use kredivo_api::{
 };
 use kredivo_plan::{validate_order, Cart, LineItem, Locale, Money, Plan};
 
+use crate::catalogue::Catalogue;
 use crate::error::AppError;
 use crate::gateway::{GatewayItem, PlansQuery};
-use crate::store::LineRecord;
+use crate::store::{LineRecord, SessionRecord};
 use crate::AppState;
+
+use super::sessions;
 
 /// Largest amount a badge may ask about (Rp 1 trillion): far above any Kredivo limit, far
 /// below anything that could overflow.
@@ -29,8 +32,19 @@ pub struct PricedCart {
     pub canonical: String,
 }
 
+/// The catalogue of catalogue mode, or a clear refusal when the merchant runs sessions only.
+pub fn catalogue(state: &AppState) -> Result<&std::sync::Arc<dyn Catalogue>, AppError> {
+    state.catalogue().ok_or_else(|| AppError::InvalidRequest {
+        message: "This shop takes checkout sessions only: its server creates the order.".into(),
+        details: vec![
+            "cart, cart_id: catalogue mode is off (no CATALOGUE_PATH); use session".into(),
+        ],
+    })
+}
+
 /// Prices `lines` from the catalogue, checking the widget protocol's limits.
 pub fn price_cart(state: &AppState, lines: &[CartLine]) -> Result<PricedCart, AppError> {
+    let catalogue = catalogue(state)?;
     let mut details = Vec::new();
     if lines.is_empty() {
         return Err(AppError::InvalidCart {
@@ -56,7 +70,6 @@ pub fn price_cart(state: &AppState, lines: &[CartLine]) -> Result<PricedCart, Ap
             None => merged.push((line.product_id.clone(), u64::from(line.quantity))),
         }
     }
-    let catalogue = state.catalogue();
     let mut priced = Vec::with_capacity(merged.len());
     let mut total = Money::ZERO;
     for (id, quantity) in &merged {
@@ -182,23 +195,64 @@ pub(super) fn gateway_items(state: &AppState, lines: &[LineRecord]) -> Vec<Gatew
     lines
         .iter()
         .map(|l| {
-            let image = state.catalogue().sellable(&l.product_id).map(|s| s.image);
-            let product = state
-                .catalogue()
-                .sellable(&l.product_id)
-                .map(|s| s.product_id)
-                .unwrap_or_else(|| l.product_id.clone());
+            let sellable = state.catalogue().and_then(|c| c.sellable(&l.product_id));
+            let product = sellable
+                .as_ref()
+                .map_or_else(|| l.product_id.clone(), |s| s.product_id.clone());
             GatewayItem {
-                id: l.product_id.clone(),
-                name: l.name.clone(),
-                unit_price: l.unit_price,
-                quantity: l.quantity,
-                category: l.category.clone(),
-                url: config.public_url(&format!("/www/product.html?id={product}")),
-                image_url: image.map(|i| config.public_url(&i)),
+                image_url: sellable.map(|s| config.public_url(&s.image)),
+                ..GatewayItem::product(
+                    l.product_id.clone(),
+                    l.name.clone(),
+                    l.unit_price,
+                    l.quantity,
+                    l.category.clone(),
+                    config.public_url(&format!("/www/product.html?id={product}")),
+                )
             }
         })
         .collect()
+}
+
+/// The plans of a session's amount, through the cache (one provider call per session and
+/// window). A session with a discount is quoted as one line, as the aggregators that add
+/// lines up are sent it.
+pub(super) async fn session_plans(
+    state: &AppState,
+    session: &SessionRecord,
+) -> Result<Arc<CachedPlans>, AppError> {
+    cached_plans(
+        state,
+        format!("session:{}", session.session_id),
+        session.amount,
+        || {
+            let (items, fees) = sessions::gateway_lines(state, session);
+            let mut lines = items;
+            if fees.iter().any(|f| f.subtracted) {
+                lines = vec![GatewayItem::product(
+                    session.session_id.clone(),
+                    format!("Order {}", session.reference),
+                    session.amount,
+                    1,
+                    "Order",
+                    state.config().public_url("/"),
+                )];
+            } else {
+                lines.extend(fees.into_iter().map(|f| {
+                    GatewayItem::product(
+                        f.id,
+                        f.name,
+                        f.price,
+                        1,
+                        "Fee",
+                        state.config().public_url("/"),
+                    )
+                }));
+            }
+            Ok(lines)
+        },
+    )
+    .await
 }
 
 /// A plan as the widget shows it.
@@ -271,6 +325,7 @@ pub async fn payment_types(
     req: PaymentTypesRequest,
 ) -> Result<Arc<CachedPlans>, AppError> {
     let set = [
+        req.session.is_some(),
         req.cart.is_some(),
         req.cart_id.is_some(),
         req.amount.is_some(),
@@ -280,9 +335,32 @@ pub async fn payment_types(
     .count();
     if set != 1 {
         return Err(AppError::InvalidRequest {
-            message: "Send exactly one of cart, cart_id or amount.".into(),
-            details: vec!["cart, cart_id, amount: exactly one is required".into()],
+            message: "Send exactly one of session, cart, cart_id or amount.".into(),
+            details: vec!["session, cart, cart_id, amount: exactly one is required".into()],
         });
+    }
+    if let Some(secret) = &req.session {
+        let session = sessions::open(state, secret).await?;
+        let plans = session_plans(state, &session).await?;
+        let allowed = sessions::payment_types(&session);
+        if plans
+            .response
+            .plans
+            .iter()
+            .all(|p| allowed.iter().any(|t| t.as_str() == p.payment_type))
+        {
+            return Ok(plans);
+        }
+        // The merchant restricted the plans: answer only those.
+        let mut response = plans.response.clone();
+        response
+            .plans
+            .retain(|p| allowed.iter().any(|t| t.as_str() == p.payment_type));
+        let json = serde_json::to_vec(&response).map_err(|e| AppError::Internal(e.to_string()))?;
+        return Ok(Arc::new(CachedPlans {
+            response,
+            json: json.into(),
+        }));
     }
     if let Some(amount) = req.amount {
         let amount = Money::try_from(amount).map_err(|e| AppError::InvalidRequest {
@@ -297,15 +375,9 @@ pub async fn payment_types(
         }
         let url = state.config().public_url("/");
         return cached_plans(state, format!("amount:{amount}"), amount, move || {
-            Ok(vec![GatewayItem {
-                id: "product".into(),
-                name: "Product".into(),
-                unit_price: amount,
-                quantity: 1,
-                category: "Product".into(),
-                url,
-                image_url: None,
-            }])
+            Ok(vec![GatewayItem::product(
+                "product", "Product", amount, 1, "Product", url,
+            )])
         })
         .await;
     }

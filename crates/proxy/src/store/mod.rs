@@ -51,6 +51,24 @@ pub enum StoreError {
     },
 }
 
+impl StoreError {
+    /// Whether the database could not be reached (down, restarting, pool exhausted), as
+    /// opposed to refusing or failing a statement: the request may simply be retried, and
+    /// nothing was written.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Database(
+                sqlx::Error::Io(_)
+                    | sqlx::Error::PoolTimedOut
+                    | sqlx::Error::PoolClosed
+                    | sqlx::Error::Tls(_)
+                    | sqlx::Error::WorkerCrashed
+            )
+        )
+    }
+}
+
 /// An order as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OrderRecord {

@@ -124,6 +124,7 @@ pub async fn start_with_sandbox(
         trust_x_forwarded_for: opts.trust_x_forwarded_for,
         redirect_host_allowlist: opts.redirect_hosts.clone(),
         max_body_bytes: opts.max_body_bytes,
+        catalogue_path: Some(CATALOGUE.into()),
         ..Config::default()
     };
     let state = new_state(&config, &opts).await;
@@ -359,12 +360,32 @@ impl Drop for Env {
     }
 }
 
+/// The demo's catalogue, which these tests price carts from.
+pub const CATALOGUE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../demo/catalogue.json");
+
+/// Doc 000's sandbox shopper, as a shop's checkout form gives it in catalogue mode.
+pub fn shopper() -> (Value, Value) {
+    (
+        json!({"first_name": "Oemang", "last_name": "Tandra", "email": "alie@satuduatiga.com", "phone": "081513114262"}),
+        json!({"first_name": "Oemang", "last_name": "Tandra", "address": "Jalan Teknologi Indonesia No. 25",
+               "city": "Jakarta", "postal_code": "12960", "phone": "081513114262", "country_code": "IDN"}),
+    )
+}
+
+/// `body` with the sandbox shopper added (catalogue checkouts need one).
+pub fn with_shopper(mut body: Value) -> Value {
+    let (customer, address) = shopper();
+    body["customer"] = customer;
+    body["shipping_address"] = address;
+    body
+}
+
 pub fn checkout_body(cart: &[(&str, u32)], payment_type: &str, key: &str) -> Value {
-    json!({
+    with_shopper(json!({
         "cart": cart.iter().map(|(id, q)| json!({"product_id": id, "quantity": q})).collect::<Vec<_>>(),
         "payment_type": payment_type,
         "idempotency_key": key,
-    })
+    }))
 }
 
 /// Query parameter `name` of `url` (no decoding).

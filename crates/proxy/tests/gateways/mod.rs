@@ -49,6 +49,10 @@ pub async fn start(gateway: &str) -> Env {
         ("KREDIVO_BASE_URL", format!("{base}/sandbox/kredivo")),
         ("PUBLIC_BASE_URL", base.clone()),
         ("DATABASE_URL", db.url.clone()),
+        (
+            "CATALOGUE_PATH",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../demo/catalogue.json").to_owned(),
+        ),
         ("ADMIN_TOKEN", ADMIN_TOKEN.to_owned()),
         ("RATE_LIMIT_PER_MINUTE", "0".to_owned()),
         ("UPSTREAM_TIMEOUT_MS", "3000".to_owned()),
@@ -127,7 +131,10 @@ impl Env {
         let (status, body) = self
             .post(
                 "/api/kredivo/v1/checkout",
-                &json!({"cart": cart_json(cart), "payment_type": payment_type, "idempotency_key": key}),
+                &json!({"cart": cart_json(cart), "payment_type": payment_type, "idempotency_key": key,
+                        "customer": {"first_name": "Oemang", "last_name": "Tandra", "email": "alie@satuduatiga.com", "phone": "081513114262"},
+                        "shipping_address": {"first_name": "Oemang", "address": "Jalan Teknologi Indonesia No. 25", "city": "Jakarta",
+                                             "postal_code": "12960", "phone": "081513114262", "country_code": "IDN"}}),
             )
             .await;
         assert_eq!(status, 200, "checkout: {body}");
