@@ -230,12 +230,18 @@ pub async fn cancel(
             );
             // No amount: the store takes back exactly what is left, in the same
             // compare-and-set as the status.
-            store
+            let outcome = store
                 .apply_change(
                     order_id,
                     &Change::to(full, ps.transaction_id.as_deref(), &event),
                 )
-                .await?
+                .await?;
+            if !matches!(outcome, TransitionOutcome::Applied { .. }) {
+                // The provider's push of this very cancel got there first and moved the
+                // order; our call is still part of its history.
+                store.append_event(order_id, &event).await?;
+            }
+            outcome
         }
         Some(OrderStatus::Settled) => {
             let event = NewEvent::new(

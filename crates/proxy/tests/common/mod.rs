@@ -19,6 +19,8 @@ use tokio::task::JoinHandle;
 /// Not the documented sandbox key: a leak of this string anywhere is a real leak.
 pub const SERVER_KEY: &str = "sk-test-Q7vX2pLm9RtZ4wKc8NbY3hJd";
 pub const ADMIN_TOKEN: &str = "admin-token-for-tests-0123456789";
+pub const MERCHANT_KEY: &str = "merchant-key-for-tests-0123456789abcdef";
+pub const WEBHOOK_SECRET: &str = "whsec_for_tests_0123456789abcdefghijkl";
 
 /// Knobs of one test environment.
 #[derive(Clone)]
@@ -35,6 +37,10 @@ pub struct Options {
     pub redirect_hosts: Vec<String>,
     pub allowed_origins: Vec<String>,
     pub max_body_bytes: usize,
+    /// The sessions API's key (`MERCHANT_API_KEY`); `None` turns the API off.
+    pub merchant_api_key: Option<String>,
+    /// `MERCHANT_WEBHOOK_URL` (signed with [`WEBHOOK_SECRET`]); `None` sends no webhooks.
+    pub webhook_url: Option<String>,
 }
 
 impl Default for Options {
@@ -50,6 +56,8 @@ impl Default for Options {
             redirect_hosts: Vec::new(),
             allowed_origins: vec!["https://shop.example".into()],
             max_body_bytes: 64 * 1024,
+            merchant_api_key: Some(MERCHANT_KEY.into()),
+            webhook_url: None,
         }
     }
 }
@@ -125,6 +133,12 @@ pub async fn start_with_sandbox(
         redirect_host_allowlist: opts.redirect_hosts.clone(),
         max_body_bytes: opts.max_body_bytes,
         catalogue_path: Some(CATALOGUE.into()),
+        merchant_api_key: opts.merchant_api_key.clone().map(Secret::new),
+        webhook_url: opts
+            .webhook_url
+            .as_ref()
+            .map(|u| u.parse().expect("webhook url")),
+        webhook_secrets: vec![Secret::new(WEBHOOK_SECRET)],
         ..Config::default()
     };
     let state = new_state(&config, &opts).await;
@@ -237,6 +251,31 @@ impl Env {
 
     pub fn admin(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         req.bearer_auth(ADMIN_TOKEN)
+    }
+
+    /// `POST /sessions` as the merchant's server.
+    pub async fn create_session(&self, body: &Value) -> (u16, Value) {
+        self.send(
+            self.http
+                .post(self.url("/api/kredivo/v1/sessions"))
+                .bearer_auth(MERCHANT_KEY)
+                .json(body),
+        )
+        .await
+    }
+
+    /// How many rows `table` has (straight from the database).
+    pub async fn count(&self, table: &str) -> i64 {
+        use sqlx::Connection;
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(&self.config.database_url)
+            .await
+            .expect("connect");
+        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&mut conn)
+            .await
+            .expect("count");
+        n
     }
 
     /// A successful checkout of `cart` (pairs of product id and quantity).
