@@ -82,6 +82,10 @@ pub async fn app(config: DemoConfig) -> anyhow::Result<Router> {
             "MERCHANT_API_KEY".to_owned(),
             DEMO_MERCHANT_API_KEY.to_owned(),
         ),
+        // Short, so that a paid order whose pushes were all lost shows settled within
+        // seconds in the demo (production defaults: 120 s and 30 s).
+        ("RECONCILE_AFTER_SECS".to_owned(), "10".to_owned()),
+        ("RECONCILE_INTERVAL_SECS".to_owned(), "5".to_owned()),
     ];
     let lookup = |name: &str| -> Option<String> {
         std::env::var(name)

@@ -30,6 +30,7 @@ pub mod gateway;
 pub mod http;
 pub mod orders;
 pub mod ratelimit;
+pub mod reconciler;
 pub mod security;
 pub mod store;
 pub mod webhooks;
@@ -278,11 +279,12 @@ fn load_pricing(config: &Config) -> Result<String, Error> {
     serde_json::to_string(&table).map_err(Error::Pricing)
 }
 
-/// The proxy's background work: the webhook worker (when webhooks are configured). Abort
-/// the handles to stop it; the binary and the demo start it next to [`serve`], tests drive
-/// [`webhooks::deliver_due`] themselves.
+/// The proxy's background work: the reconciler and the webhook worker (when webhooks are
+/// configured). Abort the handles to stop it; the binary and the demo start it next to
+/// [`serve`], tests drive [`reconciler::reconcile_due`] and [`webhooks::deliver_due`]
+/// themselves.
 pub fn spawn_background(state: &AppState) -> Vec<tokio::task::JoinHandle<()>> {
-    let mut tasks = Vec::new();
+    let mut tasks = vec![reconciler::spawn(state.clone())];
     if state.config().webhook_url.is_some() {
         tasks.push(webhooks::spawn(state.clone()));
     }

@@ -388,6 +388,9 @@ async fn a_confirmed_push_for_a_different_amount_changes_nothing() {
         session_id: None,
         reference: None,
         shopper: None,
+        expires_at: None,
+        next_check_at: None,
+        checks: 0,
     };
     let line = LineRecord {
         product_id: "x".into(),

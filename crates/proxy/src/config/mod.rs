@@ -218,6 +218,11 @@ pub struct Config {
     /// The merchant's catalogue for catalogue-mode checkouts (`CATALOGUE_PATH`, a JSON file in
     /// the documented shape); `None` means the sessions API is the only way to check out.
     pub catalogue_path: Option<String>,
+    /// How long after its last change a live order is first checked with the provider by the
+    /// reconciler (`RECONCILE_AFTER_SECS`); later checks back off from it, doubling to an hour.
+    pub reconcile_after: Duration,
+    /// How often the reconciler looks for due orders (`RECONCILE_INTERVAL_SECS`).
+    pub reconcile_interval: Duration,
 }
 
 impl Default for Config {
@@ -252,6 +257,8 @@ impl Default for Config {
             webhook_retry_window: Duration::from_secs(72 * 3600),
             merchant_return_hosts: Vec::new(),
             catalogue_path: None,
+            reconcile_after: Duration::from_secs(120),
+            reconcile_interval: Duration::from_secs(30),
         }
     }
 }
@@ -424,6 +431,21 @@ impl Config {
                 });
             }
             c.webhook_retry_window = Duration::from_secs(hours * 3600);
+        }
+        for (name, slot) in [
+            ("RECONCILE_AFTER_SECS", &mut c.reconcile_after),
+            ("RECONCILE_INTERVAL_SECS", &mut c.reconcile_interval),
+        ] {
+            if let Some(v) = get(name) {
+                let secs: u64 = parse_num(name, &v)?;
+                if !(1..=86_400).contains(&secs) {
+                    return Err(ConfigError::Invalid {
+                        name,
+                        reason: "must be 1 to 86400 seconds".into(),
+                    });
+                }
+                *slot = Duration::from_secs(secs);
+            }
         }
         if let Some(v) = get("MERCHANT_RETURN_HOSTS") {
             c.merchant_return_hosts = split_list(&v)

@@ -291,6 +291,28 @@ impl Gateway for MidtransGateway {
         })
     }
 
+    fn expire<'a>(
+        &'a self,
+        order_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<ProviderStatus>, GatewayError>> {
+        Box::pin(async move {
+            const OP: &str = "expire";
+            let answer = self
+                .transaction(Call {
+                    operation: OP,
+                    method: Method::POST,
+                    path: midtrans::expire_path(order_id),
+                    headers: vec![self.auth()],
+                    body: None,
+                    order_id: Some(order_id),
+                    // Expiring twice is harmless: Midtrans answers the same final state.
+                    retry: RetryPolicy::SAFE_READ,
+                })
+                .await?;
+            provider_status(OP, &answer).map(Some)
+        })
+    }
+
     fn verify_notification<'a>(
         &'a self,
         _headers: &'a HeaderMap,

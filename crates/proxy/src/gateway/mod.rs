@@ -447,6 +447,17 @@ pub trait Gateway: Send + Sync + 'static {
         cancel: &'a CancelOrder,
     ) -> BoxFuture<'a, Result<ProviderStatus, GatewayError>>;
 
+    /// Expires a transaction that is still pending at the provider, where the provider has
+    /// an API for it (Midtrans' `/expire`); `Ok(None)` where it has none (Kredivo expires its
+    /// transactions itself at the `expiration_time` the proxy sent).
+    fn expire<'a>(
+        &'a self,
+        order_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<ProviderStatus>, GatewayError>> {
+        let _ = order_id;
+        Box::pin(async { Ok(None) })
+    }
+
     /// Checks a notification's origin (Kredivo: by asking `/v2/update`). `Err` means the
     /// check itself failed and the provider should retry the notification later.
     fn verify_notification<'a>(

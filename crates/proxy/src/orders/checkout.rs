@@ -128,7 +128,17 @@ fn new_record(
         session_id: None,
         reference: None,
         shopper: None,
+        expires_at: Some(now.saturating_add(DEFAULT_ORDER_TTL_MS)),
+        next_check_at: Some(now.saturating_add(reconcile_after_ms(state))),
+        checks: 0,
     }
+}
+
+/// How long a catalogue order can be paid: Kredivo's own default transaction expiry.
+const DEFAULT_ORDER_TTL_MS: i64 = 24 * 3600 * 1000;
+
+fn reconcile_after_ms(state: &AppState) -> i64 {
+    i64::try_from(state.config().reconcile_after.as_millis()).unwrap_or(i64::MAX / 4)
 }
 
 fn key_reused() -> AppError {
@@ -203,6 +213,7 @@ async fn session_order(
     let record = OrderRecord {
         session_id: Some(session.session_id.clone()),
         reference: Some(session.reference.clone()),
+        expires_at: Some(session.expires_at),
         ..new_record(
             state,
             idempotency_key,

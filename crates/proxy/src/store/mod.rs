@@ -113,6 +113,12 @@ pub struct OrderRecord {
     /// Who pays, for a catalogue-mode order (a session's order reads its session instead).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shopper: Option<ShopperDetails>,
+    /// When it can no longer be paid (Unix ms): its session's expiry, else 24 hours.
+    pub expires_at: Option<i64>,
+    /// When the reconciler next asks the provider about it (Unix ms), while live.
+    pub next_check_at: Option<i64>,
+    /// How often the reconciler has asked.
+    pub checks: i64,
 }
 
 /// The shopper of a catalogue-mode checkout, as the shop's form gave them to the widget.
@@ -639,6 +645,21 @@ pub trait Store: Send + Sync + 'static {
     ) -> BoxFuture<'a, Result<bool, StoreError>>;
     /// Undelivered webhooks: how many, and the creation time (Unix ms) of the oldest.
     fn webhook_backlog(&self) -> BoxFuture<'_, Result<(u64, Option<i64>), StoreError>>;
+
+    /// Takes up to `limit` live (created or pending) orders whose next check is due and that
+    /// no other reconciler holds, and leases them until `lease_until`.
+    fn claim_checks<'a>(
+        &'a self,
+        now: i64,
+        lease_until: i64,
+        limit: u32,
+    ) -> BoxFuture<'a, Result<Vec<OrderRecord>, StoreError>>;
+    /// Records a check: the next one at `next_at` (`None`: no more), the lease released.
+    fn schedule_check<'a>(
+        &'a self,
+        order_id: &'a str,
+        next_at: Option<i64>,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
 }
 
 /// The statuses from which an order may move to `to`; the state machine in one place.

@@ -96,6 +96,17 @@ impl SqlStore {
         self
     }
 
+    /// A transaction that will write. On SQLite it takes the write lock up front (`BEGIN
+    /// IMMEDIATE`): a deferred transaction that reads and then writes fails with
+    /// `SQLITE_BUSY_SNAPSHOT` when another writer committed in between, and no busy timeout
+    /// helps it; taking the lock first makes writers queue instead.
+    async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// Which engine this is.
     pub fn backend(&self) -> Backend {
         self.backend
@@ -232,6 +243,9 @@ fn order_from_row(row: &AnyRow) -> Result<OrderRecord, StoreError> {
         session_id: row.try_get("session_id")?,
         reference: row.try_get("reference")?,
         shopper: json_column(row, "customer")?,
+        expires_at: row.try_get("expires_at")?,
+        next_check_at: row.try_get("next_check_at")?,
+        checks: row.try_get("checks")?,
     })
 }
 
@@ -253,7 +267,8 @@ fn to_json(value: &impl serde::Serialize) -> Result<String, StoreError> {
 const ORDER_COLUMNS: &str =
     "order_id, idempotency_key, fingerprint, cart_id, payment_type, amount, \
      cancelled_amount, currency, status, gateway, transaction_id, redirect_url, last_error, \
-     lease_until, created_at, updated_at, session_id, reference, customer";
+     lease_until, created_at, updated_at, session_id, reference, customer, expires_at, \
+     next_check_at, checks";
 
 /// Appends an event with the next sequence number, inside the caller's transaction. The
 /// order's row is locked first (a no-op update), so two transactions appending to one order
@@ -445,7 +460,7 @@ impl Store for SqlStore {
         event: &'a NewEvent,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(async move {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.write_tx().await?;
             sqlx::query("UPDATE orders SET lease_until = NULL, last_error = $1, updated_at = $2 WHERE order_id = $3")
                 .bind(&event.detail)
                 .bind(event.at)
@@ -472,7 +487,7 @@ impl Store for SqlStore {
         event: &'a NewEvent,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(async move {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.write_tx().await?;
             insert_event(&mut tx, order_id, event, None, None).await?;
             tx.commit().await?;
             Ok(())
@@ -727,6 +742,23 @@ impl Store for SqlStore {
 
     fn webhook_backlog(&self) -> BoxFuture<'_, Result<(u64, Option<i64>), StoreError>> {
         Box::pin(self.webhook_backlog_inner())
+    }
+
+    fn claim_checks<'a>(
+        &'a self,
+        now: i64,
+        lease_until: i64,
+        limit: u32,
+    ) -> BoxFuture<'a, Result<Vec<OrderRecord>, StoreError>> {
+        Box::pin(self.claim_checks_inner(now, lease_until, limit))
+    }
+
+    fn schedule_check<'a>(
+        &'a self,
+        order_id: &'a str,
+        next_at: Option<i64>,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(self.schedule_check_inner(order_id, next_at))
     }
 }
 

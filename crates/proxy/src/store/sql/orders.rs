@@ -14,12 +14,14 @@ impl SqlStore {
     ) -> Result<InsertOutcome, StoreError> {
         let o = &new.order;
         let shopper = o.shopper.as_ref().map(to_json).transpose()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let inserted = sqlx::query(
             "INSERT INTO orders (order_id, idempotency_key, fingerprint, cart_id, payment_type, amount, \
              cancelled_amount, currency, status, gateway, transaction_id, redirect_url, last_error, \
-             lease_until, created_at, updated_at, session_id, reference, customer) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+             lease_until, created_at, updated_at, session_id, reference, customer, expires_at, \
+             next_check_at, checks) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
+             $20, $21, $22)",
         )
         .bind(&o.order_id)
         .bind(&o.idempotency_key)
@@ -40,6 +42,9 @@ impl SqlStore {
         .bind(&o.session_id)
         .bind(&o.reference)
         .bind(shopper)
+        .bind(o.expires_at)
+        .bind(o.next_check_at)
+        .bind(o.checks)
         .execute(&mut *tx)
         .await;
         match inserted {
@@ -119,7 +124,7 @@ impl SqlStore {
         transaction_id: Option<&str>,
         event: &NewEvent,
     ) -> Result<TransitionOutcome, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let done = sqlx::query(
             "UPDATE orders SET status = 'pending', redirect_url = $1, transaction_id = COALESCE(transaction_id, $2), \
              lease_until = NULL, last_error = NULL, updated_at = $3 WHERE order_id = $4 AND status = 'created'",
@@ -230,7 +235,7 @@ impl SqlStore {
                     .map_err(money_err)?,
                 None => order.cancelled_amount,
             };
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.write_tx().await?;
             let done = sqlx::query(
                 "UPDATE orders SET status = $1, cancelled_amount = $2, \
                  transaction_id = COALESCE(transaction_id, $3), \
@@ -283,5 +288,64 @@ impl SqlStore {
         Err(StoreError::Corrupt(format!(
             "order {order_id} kept changing under a change"
         )))
+    }
+}
+
+impl SqlStore {
+    pub(super) async fn claim_checks_inner(
+        &self,
+        now: i64,
+        lease_until: i64,
+        limit: u32,
+    ) -> Result<Vec<OrderRecord>, StoreError> {
+        let lock = match self.backend {
+            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        let mut tx = self.write_tx().await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {ORDER_COLUMNS} FROM orders WHERE status IN ('created', 'pending') \
+             AND next_check_at IS NOT NULL AND next_check_at <= $1 \
+             AND (check_lease_until IS NULL OR check_lease_until < $1) \
+             ORDER BY next_check_at, order_id LIMIT $2{lock}"
+        ))
+        .bind(now)
+        .bind(i64::from(limit.min(1000)))
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut claimed = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let order = order_from_row(row)?;
+            let taken = sqlx::query(
+                "UPDATE orders SET check_lease_until = $1 WHERE order_id = $2 \
+                 AND (check_lease_until IS NULL OR check_lease_until < $3)",
+            )
+            .bind(lease_until)
+            .bind(&order.order_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            if taken.rows_affected() == 1 {
+                claimed.push(order);
+            }
+        }
+        tx.commit().await?;
+        Ok(claimed)
+    }
+
+    pub(super) async fn schedule_check_inner(
+        &self,
+        order_id: &str,
+        next_at: Option<i64>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE orders SET next_check_at = $1, checks = checks + 1, check_lease_until = NULL \
+             WHERE order_id = $2",
+        )
+        .bind(next_at)
+        .bind(order_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 }

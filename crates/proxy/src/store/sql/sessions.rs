@@ -28,7 +28,7 @@ impl SqlStore {
         s: &SessionRecord,
         secret_hash: &str,
     ) -> Result<SessionInsert, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let inserted = sqlx::query(
             "INSERT INTO sessions (session_id, reference, idempotency_key, request_hash, amount, \
              currency, body, expires_at, order_id, created_at) \

@@ -33,6 +33,9 @@ fn order(id: &str, key: &str) -> NewOrder {
             session_id: None,
             reference: None,
             shopper: None,
+            expires_at: None,
+            next_check_at: None,
+            checks: 0,
         },
         lines: vec![LineRecord {
             product_id: "kopi-gayo-250g".into(),

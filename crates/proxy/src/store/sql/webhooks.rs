@@ -134,7 +134,7 @@ impl SqlStore {
                 .collect::<Vec<_>>()
                 .join(", "),
         );
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let rows = sqlx::query(&sql)
             .bind(now)
             .bind(i64::from(limit.min(1000)))
@@ -173,7 +173,7 @@ impl SqlStore {
             }
             r[..cut].to_owned()
         });
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query(
             "INSERT INTO webhook_attempts (event_id, attempt, at, http_status, latency_ms, error, response) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
