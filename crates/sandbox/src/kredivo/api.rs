@@ -8,15 +8,15 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use kredivo_plan::wire::kredivo::{
+use kredivo_providers::kredivo::{
     CancelRequest, CancelResponse, CheckoutRequest, CheckoutResponse, ConnectRequest,
     ConnectResponse, CreditDetailsRequest, CreditDetailsResponse, CreditLimitDetail,
     DeactivateTokenRequest, DeactivateTokenResponse, PaymentsRequest, PaymentsResponse,
     TransactionStatusRequest, TransactionStatusResponse, UpdateResponse, UserCreditDetails,
     UserDetails, WireItem, WireMerchant,
 };
-use kredivo_plan::wire::{ServerKey, WireTime};
-use kredivo_plan::{FraudStatus, Money, PaymentType};
+use kredivo_providers::kredivo::{FraudStatus, ServerKey, WireTime};
+use kredivo_plan::{Money, PaymentType};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -642,11 +642,11 @@ fn connect_inner(shared: &Shared, req: ConnectRequest) -> Result<ConnectResponse
 // ---------------------------------------------------------------------------------------
 
 /// Body of QR `init_checkout` (doc 000). Server-side only, so it lives here rather than in
-/// the plan crate; `items` reuse the plan crate's [`WireItem`].
+/// `kredivo-providers`; `items` reuse its [`WireItem`].
 #[derive(Debug, Deserialize)]
 pub(crate) struct InitCheckoutRequest {
     server_key: ServerKey,
-    #[serde(with = "kredivo_plan::wire::decimal")]
+    #[serde(with = "kredivo_plan::decimal")]
     amount: Decimal,
     #[serde(default)]
     source: Option<String>,

@@ -9,7 +9,8 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use kredivo_plan::{format_money, FraudStatus, Locale, PaymentType};
+use kredivo_plan::{format_money, Locale, PaymentType};
+use kredivo_providers::kredivo::FraudStatus;
 use serde::Deserialize;
 use serde_json::json;
 

@@ -1,7 +1,8 @@
 //! Operations on the simulator's state. Each one locks the state, changes it, builds the
 //! pushes the change calls for, unlocks, and only then hands the pushes to the push engine.
 
-use kredivo_plan::{FraudStatus, Money, PaymentType};
+use kredivo_plan::{Money, PaymentType};
+use kredivo_providers::kredivo::FraudStatus;
 use serde_json::{json, Map, Value};
 
 use super::model::{Account, Source, State, Step, Transaction, UserToken};
