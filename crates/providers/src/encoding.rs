@@ -101,6 +101,38 @@ mod tests {
     }
 
     #[test]
+    fn query_parameters_are_appended_and_encoded() {
+        assert_eq!(
+            with_query("https://m.test/r?a=1", &[("order_id", "A 1"), ("x", "y/z")]),
+            "https://m.test/r?a=1&order_id=A%201&x=y%2Fz"
+        );
+        assert_eq!(
+            with_query(
+                "https://m.test/back",
+                &[("order_id", "A 1"), ("sign_key", "a+b/c=")]
+            ),
+            "https://m.test/back?order_id=A%201&sign_key=a%2Bb%2Fc%3D"
+        );
+        assert_eq!(
+            with_query("https://m.test/back?x=1", &[("tr_status", "settlement")]),
+            "https://m.test/back?x=1&tr_status=settlement"
+        );
+    }
+
+    #[test]
+    fn amounts_are_written_with_two_decimals() {
+        assert_eq!(amount_2dp(Money::from_rupiah(1_500_100)), "1500100.00");
+        assert_eq!(amount_2dp(Money::from_rupiah(11_000)), "11000.00");
+    }
+
+    #[test]
+    fn percent_decoding_rejects_broken_escapes() {
+        assert_eq!(percent_decode("a%2Fb").as_deref(), Some("a/b"));
+        assert_eq!(percent_decode("a%2"), None);
+        assert_eq!(percent_decode("a%zz"), None);
+    }
+
+    #[test]
     fn unreserved_characters_are_left_alone() {
         let unreserved = "AZaz09-_.~";
         assert_eq!(percent_encode(unreserved), unreserved);

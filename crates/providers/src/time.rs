@@ -126,6 +126,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn timestamps_are_utc_iso_8601() {
+        assert_eq!(iso_utc(1_625_647_542), "2021-07-07T08:45:42Z");
+    }
+
+    #[test]
+    fn times_are_formatted_in_utc_and_jakarta() {
+        // 2024-01-01T00:00:00Z.
+        let t = 1_704_067_200;
+        assert_eq!(iso_utc(t), "2024-01-01T00:00:00Z");
+        assert_eq!(iso_utc_millis(t), "2024-01-01T00:00:00.000Z");
+        assert_eq!(jakarta(t), "2024-01-01 07:00:00");
+        assert_eq!(compact(t, false), "20240101070000");
+        assert_eq!(compact(t, true), "20240101000000");
+    }
+
+    #[test]
+    fn creation_dates_are_jakarta_local_time() {
+        // 1501846094 = 2017-08-04T11:28:14Z = 18:28:14 WIB, doc 000's push example.
+        assert_eq!(jakarta_iso(1_501_846_094), "2017-08-04T18:28:14");
+    }
+
+    #[test]
     fn formats_agree_at_the_epoch_and_across_a_jakarta_midnight() {
         assert_eq!(iso_utc(0), "1970-01-01T00:00:00Z");
         // 2023-12-31T17:00:00Z is midnight in Jakarta: the date rolls over there only.

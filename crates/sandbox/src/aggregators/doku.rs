@@ -29,12 +29,13 @@ use kredivo_providers::doku::{
 };
 use serde_json::{json, Value};
 
-use super::common::{
-    self, compact, header_text, is_http_url, iso_utc, parse_body, request_faults, url_path, AggTx,
-    AggregatorState, Core, Dialect, NewAggTx, Notice, Provider,
-};
+use super::engine::{Core, Dialect, Provider};
+use super::ledger::{AggTx, AggregatorState, NewAggTx, Notice};
+use super::request::{self, header_text, is_http_url, parse_body, request_faults, url_path};
+use super::routes;
 use super::{DokuSettings, DEFAULT_NOTIFICATION_PATH};
 use crate::faults::Endpoint;
+use kredivo_providers::time::{compact, iso_utc};
 
 /// DOKU's dialect.
 #[derive(Debug)]
@@ -65,8 +66,8 @@ pub(crate) fn router(p: P) -> Router {
     Router::new()
         .route(doku::GENERATE_ORDER_PATH, post(generate_order))
         .route("/orders/v1/status/{invoice_number}", get(status))
-        .route("/_return/{id}", get(common::return_from_kredivo::<Doku>))
-        .nest("/_sandbox", common::driver::<Doku>())
+        .route("/_return/{id}", get(routes::return_from_kredivo::<Doku>))
+        .nest("/_sandbox", routes::driver::<Doku>())
         .route("/{*rest}", any(not_found))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(limit))
@@ -413,7 +414,7 @@ async fn generate_order(
                 .additional_info
                 .as_ref()
                 .and_then(|a| a.kredivo_payment_type.as_deref())
-                .map(common::hint),
+                .map(request::hint),
             extra: DokuExtra {
                 request_id: signed.request_id.clone(),
                 callback_url: req.order.callback_url.clone(),

@@ -30,12 +30,13 @@ use kredivo_providers::finpay::{
 };
 use serde_json::{json, Value};
 
-use super::common::{
-    self, basic_credentials, is_http_url, jakarta, parse_body, request_faults, AggTx,
-    AggregatorState, BodyError, Core, Dialect, NewAggTx, Notice, Provider,
-};
+use super::engine::{Core, Dialect, Provider};
+use super::ledger::{AggTx, AggregatorState, NewAggTx, Notice};
+use super::request::{self, basic_credentials, is_http_url, parse_body, request_faults, BodyError};
+use super::routes;
 use super::FinpaySettings;
 use crate::faults::Endpoint;
+use kredivo_providers::time::jakarta;
 
 /// Finpay's dialect.
 #[derive(Debug)]
@@ -64,8 +65,8 @@ pub(crate) fn router(p: P) -> Router {
     Router::new()
         .route(finpay::INITIATE_PATH, post(initiate))
         .route("/pg/payment/card/check/{order_id}", get(check))
-        .route("/_return/{id}", get(common::return_from_kredivo::<Finpay>))
-        .nest("/_sandbox", common::driver::<Finpay>())
+        .route("/_return/{id}", get(routes::return_from_kredivo::<Finpay>))
+        .nest("/_sandbox", routes::driver::<Finpay>())
         .route("/{*rest}", any(not_found))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(limit))
@@ -225,7 +226,7 @@ async fn initiate(State(p): State<P>, headers: HeaderMap, body: Bytes) -> Respon
         amount: req.order.amount,
         items,
         expires_at: None,
-        payment_type: common::hint_in(req.meta.as_ref()),
+        payment_type: request::hint_in(req.meta.as_ref()),
         extra: FinpayExtra {
             callback_url: req.url.callback_url.clone(),
             success_url: req.url.success_url.clone(),

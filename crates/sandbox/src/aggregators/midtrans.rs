@@ -31,14 +31,17 @@ use kredivo_providers::midtrans::{
 };
 use serde_json::Value;
 
-use super::common::{
-    self, amount_2dp, basic_credentials, header_text, is_http_url, jakarta, parse_body,
-    request_faults, with_query, AggTx, AggregatorState, Core, Dialect, NewAggTx, Notice, Provider,
-    RefundRefusal,
+use super::engine::{Core, Dialect, Provider};
+use super::ledger::{AggTx, AggregatorState, NewAggTx, Notice, RefundRefusal};
+use super::request::{
+    self, basic_credentials, header_text, is_http_url, parse_body, request_faults,
 };
+use super::routes;
 use super::{MidtransSettings, DEFAULT_FINISH_PATH, DEFAULT_NOTIFICATION_PATH};
 use crate::faults::Endpoint;
 use crate::kredivo::Target;
+use kredivo_providers::encoding::{amount_2dp, with_query};
+use kredivo_providers::time::jakarta;
 
 /// Midtrans's dialect.
 #[derive(Debug)]
@@ -71,9 +74,9 @@ pub(crate) fn router(p: P) -> Router {
         .route("/v2/{id}/refund", post(refund))
         .route(
             "/_return/{id}",
-            get(common::return_from_kredivo::<Midtrans>),
+            get(routes::return_from_kredivo::<Midtrans>),
         )
-        .nest("/_sandbox", common::driver::<Midtrans>())
+        .nest("/_sandbox", routes::driver::<Midtrans>())
         .route("/{*rest}", any(not_found))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(limit))
@@ -273,7 +276,7 @@ async fn charge(State(p): State<P>, headers: HeaderMap, body: Bytes) -> Response
         amount: d.gross_amount,
         items,
         expires_at: None,
-        payment_type: req.custom_field1.as_deref().map(common::hint),
+        payment_type: req.custom_field1.as_deref().map(request::hint),
         extra: MidtransExtra {
             notification_urls: urls,
         },

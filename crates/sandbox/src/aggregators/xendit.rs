@@ -32,12 +32,15 @@ use kredivo_providers::xendit::{
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::common::{
-    self, basic_credentials, header_text, is_http_url, iso_utc_millis, parse_body, request_faults,
-    AggTx, AggregatorState, BodyError, Core, Dialect, NewAggTx, Notice, Provider, RefundRefusal,
+use super::engine::{Core, Dialect, Provider};
+use super::ledger::{AggTx, AggregatorState, NewAggTx, Notice, RefundRecord, RefundRefusal};
+use super::request::{
+    self, basic_credentials, header_text, is_http_url, parse_body, request_faults, BodyError,
 };
+use super::routes;
 use super::{XenditSettings, DEFAULT_NOTIFICATION_PATH};
 use crate::faults::Endpoint;
+use kredivo_providers::time::iso_utc_millis;
 
 /// Xendit's dialect, with its customers and plans.
 #[derive(Debug)]
@@ -86,8 +89,8 @@ pub(crate) fn router(p: P) -> Router {
             "/paylater/charges/{id}/refunds/{refund_id}",
             get(get_refund),
         )
-        .route("/_return/{id}", get(common::return_from_kredivo::<Xendit>))
-        .nest("/_sandbox", common::driver::<Xendit>())
+        .route("/_return/{id}", get(routes::return_from_kredivo::<Xendit>))
+        .nest("/_sandbox", routes::driver::<Xendit>())
         .route("/{*rest}", any(not_found))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(limit))
@@ -406,7 +409,7 @@ async fn create_charge(State(p): State<P>, headers: HeaderMap, body: Bytes) -> R
                 amount: plan.amount,
                 items,
                 expires_at: None,
-                payment_type: common::hint_in(req.metadata.as_ref()),
+                payment_type: request::hint_in(req.metadata.as_ref()),
                 extra: XenditExtra { template },
             })
             .map_err(validation)?;
@@ -431,11 +434,7 @@ async fn get_charge(State(p): State<P>, Path(id): Path<String>, headers: HeaderM
     }
 }
 
-fn refund_view(
-    tx: &AggTx<XenditExtra>,
-    record: &common::RefundRecord,
-    status: RefundStatus,
-) -> Refund {
+fn refund_view(tx: &AggTx<XenditExtra>, record: &RefundRecord, status: RefundStatus) -> Refund {
     Refund {
         id: format!("plr_{}", record.id),
         charge_id: tx.id.clone(),

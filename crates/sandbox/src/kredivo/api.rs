@@ -8,6 +8,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use kredivo_plan::{Money, PaymentType};
 use kredivo_providers::kredivo::{
     CancelRequest, CancelResponse, CheckoutRequest, CheckoutResponse, ConnectRequest,
     ConnectResponse, CreditDetailsRequest, CreditDetailsResponse, CreditLimitDetail,
@@ -16,7 +17,6 @@ use kredivo_providers::kredivo::{
     UserDetails, WireItem, WireMerchant,
 };
 use kredivo_providers::kredivo::{FraudStatus, ServerKey, WireTime};
-use kredivo_plan::{Money, PaymentType};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};

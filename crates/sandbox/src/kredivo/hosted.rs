@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use kredivo_plan::{format_money, Locale, PaymentType};
+use kredivo_providers::encoding::with_query;
 use kredivo_providers::kredivo::FraudStatus;
 use serde::Deserialize;
 use serde_json::json;
@@ -94,23 +95,6 @@ fn cancel_href(shared: &Shared, tk: &str) -> String {
     page_url(shared, "/v2/user_cancel", tk)
 }
 
-/// Appends query parameters to a merchant URL that may already have some.
-fn with_params(base: &str, params: &[(&str, &str)]) -> String {
-    let mut url = base.to_owned();
-    for (i, (k, v)) in params.iter().enumerate() {
-        let sep = if i == 0 && !base.contains('?') {
-            '?'
-        } else {
-            '&'
-        };
-        url.push(sep);
-        url.push_str(&service::percent_encode(k));
-        url.push('=');
-        url.push_str(&service::percent_encode(v));
-    }
-    url
-}
-
 /// Resolves a page token, expiring the transaction first if it is overdue.
 fn resolve(shared: &Shared, db: &mut Db, tk: &str) -> (Option<PageRef>, Vec<Dispatch>) {
     let Some(page) = db.by_page.get(tk).copied() else {
@@ -137,7 +121,7 @@ fn finished_tx(shared: &Shared, tx: &Transaction) -> Response {
         TxState::Pending => ("Menunggu", "Transaksi belum selesai."),
     };
     let back = tx.back_to_store_uri.as_deref().map(|uri| {
-        with_params(
+        with_query(
             uri,
             &[
                 ("order_id", &tx.order_id),
@@ -526,7 +510,7 @@ fn back_to_store(shared: &Shared, tx: &mut Transaction) -> Response {
         (Source::Qr, _) | (_, None) => finished_tx(shared, tx),
         (_, Some(uri)) => {
             let sign_key = service::new_signature_key(shared, tx);
-            let url = with_params(
+            let url = with_query(
                 &uri,
                 &[
                     ("order_id", &tx.order_id),
@@ -579,24 +563,4 @@ pub(crate) async fn user_cancel(State(shared): AppState, Query(q): Query<TokenQu
     };
     service::dispatch(&shared, pushes);
     response
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parameters_are_appended_to_urls_with_or_without_a_query() {
-        assert_eq!(
-            with_params(
-                "https://m.test/back",
-                &[("order_id", "A 1"), ("sign_key", "a+b/c=")]
-            ),
-            "https://m.test/back?order_id=A%201&sign_key=a%2Bb%2Fc%3D"
-        );
-        assert_eq!(
-            with_params("https://m.test/back?x=1", &[("tr_status", "settlement")]),
-            "https://m.test/back?x=1&tr_status=settlement"
-        );
-    }
 }

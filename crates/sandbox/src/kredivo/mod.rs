@@ -2,7 +2,9 @@
 //!
 //! Layout: `model` (state and state machine), `service` (operations on the state that
 //! produce pushes), `api` (the JSON endpoints), `hosted` + `pages` (the shopper's pages),
-//! `driver` (the `_sandbox` test endpoints), `qr`, `reply` (error shapes, JSON extractor).
+//! `driver` (the `_sandbox` test endpoints), `qr`, `reply` (error shapes, JSON extractor),
+//! `hook` (state changes reported to aggregator simulators; a leaf) and `hosting` (how an
+//! aggregator creates and follows a Kredivo transaction).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -24,6 +26,7 @@ mod api;
 mod driver;
 pub(crate) mod hook;
 mod hosted;
+pub(crate) mod hosting;
 pub mod model;
 mod pages;
 mod pricing;
