@@ -31,10 +31,11 @@ use serde_json::{json, Value};
 
 use super::engine::{Core, Dialect, Provider};
 use super::ledger::{AggTx, AggregatorState, NewAggTx, Notice};
-use super::request::{self, header_text, is_http_url, parse_body, request_faults, url_path};
+use super::request::{self, header_text, is_http_url, parse_body, url_path};
 use super::routes;
 use super::{DokuSettings, DEFAULT_NOTIFICATION_PATH};
 use crate::faults::Endpoint;
+use crate::inject::FaultPoints;
 use kredivo_providers::time::{compact, iso_utc};
 
 /// DOKU's dialect.
@@ -63,9 +64,16 @@ type P = Arc<Provider<Doku>>;
 
 pub(crate) fn router(p: P) -> Router {
     let limit = p.core.kredivo.shared().body_limit;
+    let at = FaultPoints::new(p.core.faults(), fault_error);
     Router::new()
-        .route(doku::GENERATE_ORDER_PATH, post(generate_order))
-        .route("/orders/v1/status/{invoice_number}", get(status))
+        .route(
+            doku::GENERATE_ORDER_PATH,
+            at.wrap(Endpoint::DokuGenerateOrder, post(generate_order)),
+        )
+        .route(
+            "/orders/v1/status/{invoice_number}",
+            at.wrap(Endpoint::DokuStatus, get(status)),
+        )
         .route("/_return/{id}", get(routes::return_from_kredivo::<Doku>))
         .nest("/_sandbox", routes::driver::<Doku>())
         .route("/{*rest}", any(not_found))
@@ -343,10 +351,6 @@ async fn generate_order(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Some(r) = request_faults(p.core.faults(), Endpoint::DokuGenerateOrder, fault_error).await
-    {
-        return r;
-    }
     let signed = match check_headers(
         &p.dialect,
         &headers,
@@ -522,9 +526,6 @@ async fn status(
     Path(invoice): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    if let Some(r) = request_faults(p.core.faults(), Endpoint::DokuStatus, fault_error).await {
-        return r;
-    }
     let documented = doku::status_path(&invoice);
     let signed = match check_headers(&p.dialect, &headers, &[&documented, uri.path()], None) {
         Ok(s) => s,

@@ -5,6 +5,7 @@
 
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use axum::http::StatusCode;
 use kredivo_plan::{Money, PaymentType};
@@ -41,8 +42,9 @@ impl Core {
         self.kredivo.shared().ids.uuid()
     }
 
-    pub fn faults(&self) -> &Faults {
-        &self.kredivo.shared().faults
+    /// The shared fault registry, for the routers' fault points.
+    pub fn faults(&self) -> Arc<Faults> {
+        self.kredivo.shared().faults.clone()
     }
 
     /// `{public_base}/{provider}{path}`.
@@ -246,6 +248,12 @@ impl<D: Dialect> Provider<D> {
         Ok((tx, record))
     }
 
+    /// Where the shopper goes back to the merchant now (see [`Dialect::return_url`]).
+    pub fn return_url(&self, id: &str) -> Option<String> {
+        let tx = self.get(id)?;
+        self.dialect.return_url(&self.core, &tx)
+    }
+
     /// Sends the current state's notification again.
     pub fn repush(&self, id: &str) -> Result<AggTx<D::Extra>, String> {
         let prepared = {
@@ -282,11 +290,21 @@ impl<D: Dialect> Provider<D> {
         let delivery = |n: &Notice| Delivery {
             headers: n.headers.clone(),
             any_2xx: true,
+            delay: Duration::ZERO,
         };
         match shared.faults.take_for_push() {
             Some(Fault::DropPush) => {
                 tracing::info!(%subject, "notification dropped by fault");
                 shared.pusher.record_dropped(out(&notice, Some("dropped")));
+            }
+            Some(Fault::DelayPush { ms }) => {
+                let later = Delivery {
+                    delay: Duration::from_millis(ms),
+                    ..delivery(&notice)
+                };
+                shared
+                    .pusher
+                    .send_with(out(&notice, Some("delayed")), later);
             }
             Some(Fault::DuplicatePush) => {
                 shared

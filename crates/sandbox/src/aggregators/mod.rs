@@ -221,6 +221,19 @@ impl Aggregators {
         }
     }
 
+    /// Where the shopper's browser would be sent back to the merchant now (the dialect's
+    /// success or failure URL for the transaction's state), as after Kredivo's pages; `None`
+    /// for an unknown transaction or one with nowhere to go. Lets a test play the return
+    /// without a browser.
+    pub fn return_url(&self, which: Aggregator, id: &str) -> Option<String> {
+        match which {
+            Aggregator::Doku => self.doku.return_url(id),
+            Aggregator::Midtrans => self.midtrans.return_url(id),
+            Aggregator::Xendit => self.xendit.return_url(id),
+            Aggregator::Finpay => self.finpay.return_url(id),
+        }
+    }
+
     /// One transaction by the aggregator's id or the merchant's reference.
     pub fn transaction(&self, which: Aggregator, id: &str) -> Option<AggregatorTransaction> {
         match which {

@@ -1,47 +1,10 @@
-//! Reading an aggregator request: armed request faults, JSON bodies with field paths, Basic
+//! Reading an aggregator request: JSON bodies with field paths, Basic
 //! credentials, headers, URLs, and the merchant's tenure hint.
 
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::header;
 use kredivo_plan::PaymentType;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-
-use crate::faults::{Endpoint, Fault, Faults};
-
-/// Applies armed request faults for `endpoint`: sleeps for latency, then returns the response
-/// that replaces the real one. `error` renders a `Fault::Error` in the provider's shape.
-pub(crate) async fn request_faults(
-    faults: &Faults,
-    endpoint: Endpoint,
-    error: impl FnOnce(String, Option<i64>) -> Response,
-) -> Option<Response> {
-    let got = faults.take_for_request(endpoint);
-    if !got.latency.is_zero() {
-        tokio::time::sleep(got.latency).await;
-    }
-    match got.fault? {
-        Fault::HttpStatus { status } => {
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            let reason = status.canonical_reason().unwrap_or("Error");
-            let body = format!(
-                "<html><head><title>{0} {reason}</title></head><body><center><h1>{0} {reason}</h1></center></body></html>\n",
-                status.as_u16()
-            );
-            Some((status, [(header::CONTENT_TYPE, "text/html")], body).into_response())
-        }
-        Fault::MalformedJson => Some(
-            (
-                StatusCode::OK,
-                [(header::CONTENT_TYPE, "application/json")],
-                "{\"status\":\"OK\",\"data\":{\"stat",
-            )
-                .into_response(),
-        ),
-        Fault::Error { message, code } => Some(error(message, code)),
-        _ => None,
-    }
-}
 
 /// Why a JSON body was refused, with the field path when there is one.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -70,6 +70,13 @@ async fn driver_drive<D: Dialect>(
     Path((id, target)): Path<(String, String)>,
 ) -> Response {
     let result = match target.as_str() {
+        "return" => {
+            return match p.get(&id) {
+                Some(tx) => Json(json!({ "return_url": p.dialect.return_url(&p.core, &tx) }))
+                    .into_response(),
+                None => problem(StatusCode::NOT_FOUND, format!("no transaction {id:?}")),
+            }
+        }
         "refund" => p
             .refund(&id, None, "Refunded from the sandbox driver", None)
             .map(|(tx, _)| tx)
@@ -77,7 +84,9 @@ async fn driver_drive<D: Dialect>(
         "repush" | "push" => p.repush(&id),
         other => match other.parse::<Target>() {
             Ok(target) => p.drive_kredivo(&id, target),
-            Err(msg) => return problem(StatusCode::BAD_REQUEST, format!("{msg}, or refund")),
+            Err(msg) => {
+                return problem(StatusCode::BAD_REQUEST, format!("{msg}, refund or return"))
+            }
         },
     };
     match result {

@@ -13,14 +13,12 @@ use kredivo_plan::{format_money, Locale, PaymentType};
 use kredivo_providers::encoding::with_query;
 use kredivo_providers::kredivo::FraudStatus;
 use serde::Deserialize;
-use serde_json::json;
 
-use super::model::{normalize_phone, Account, Source, State as TxState, Step, Transaction};
+use super::model::{normalize_phone, Account, State as TxState, Step, Transaction};
 use super::pages::{self, OrderSummary, TenureOption};
 use super::service::{self, Dispatch};
 use super::{pricing, Db, PageRef, Shared};
 use crate::html::error_page;
-use crate::push::{Outgoing, PushKind};
 
 type AppState = State<Arc<Shared>>;
 
@@ -393,32 +391,9 @@ pub(crate) async fn otp_submit(State(shared): AppState, Form(form): Form<OtpForm
                     see_other(&page_url(&shared, "/v2/confirm", &form.tk))
                 }
                 PageRef::Connect(idx) => {
-                    let (merchant, key, phone) = {
-                        let c = &db.connects[idx];
-                        (
-                            c.merchant,
-                            c.client_user_key.clone(),
-                            c.account.clone().unwrap_or_default(),
-                        )
-                    };
-                    let token =
-                        service::issue_token(&shared, &mut db, merchant, &phone, Some(&key));
-                    let c = &mut db.connects[idx];
-                    c.user_token = Some(token.clone());
-                    c.step = Step::Done;
-                    pushes.push(Dispatch::Send(Outgoing {
-                        kind: PushKind::ConnectCallback,
-                        subject: format!("connect:{}", c.page_token),
-                        url: c.callback_url.clone(),
-                        body: json!({
-                            "status": "OK",
-                            "user_token": token,
-                            "client_user_key": c.client_user_key,
-                            "message": "Kredivo-Connect success.",
-                        }),
-                        note: None,
-                    }));
-                    see_other(&c.redirect_url.clone())
+                    let (_, callback) = service::complete_connect(&shared, &mut db, idx);
+                    pushes.push(callback);
+                    see_other(&db.connects[idx].redirect_url.clone())
                 }
             }
         };
@@ -505,22 +480,9 @@ pub(crate) async fn confirm_submit(
 
 /// The 303 to `back_to_store_uri` with a fresh `sign_key`, or a final page (QR).
 fn back_to_store(shared: &Shared, tx: &mut Transaction) -> Response {
-    let status = tx.status().to_string();
-    match (tx.source, tx.back_to_store_uri.clone()) {
-        (Source::Qr, _) | (_, None) => finished_tx(shared, tx),
-        (_, Some(uri)) => {
-            let sign_key = service::new_signature_key(shared, tx);
-            let url = with_query(
-                &uri,
-                &[
-                    ("order_id", &tx.order_id),
-                    ("tr_id", &tx.transaction_id),
-                    ("tr_status", &status),
-                    ("sign_key", &sign_key),
-                ],
-            );
-            see_other(&url)
-        }
+    match service::back_to_store_url(shared, tx) {
+        Some(url) => see_other(&url),
+        None => finished_tx(shared, tx),
     }
 }
 

@@ -1,8 +1,10 @@
 //! Operations on the simulator's state. Each one locks the state, changes it, builds the
 //! pushes the change calls for, unlocks, and only then hands the pushes to the push engine.
 
+use std::time::Duration;
+
 use kredivo_plan::{Money, PaymentType};
-use kredivo_providers::encoding::{amount_2dp, percent_decode, percent_encode};
+use kredivo_providers::encoding::{amount_2dp, percent_decode, percent_encode, with_query};
 use kredivo_providers::kredivo::FraudStatus;
 use kredivo_providers::time::jakarta_iso;
 use serde_json::{json, Map, Value};
@@ -11,13 +13,15 @@ use super::model::{Account, Source, State, Step, Transaction, UserToken};
 use super::{Db, PageRef, Shared, Target, TransactionView};
 use crate::faults::Fault;
 use crate::ids::IdSourceExt;
-use crate::push::{Outgoing, PushKind};
+use crate::push::{Delivery, Outgoing, PushKind};
 use crate::SandboxError;
 
 /// What to do with a push once the state lock is released.
 #[derive(Debug)]
 pub(crate) enum Dispatch {
     Send(Outgoing),
+    /// Send after a `delay_push` fault's wait.
+    SendLater(Outgoing, Duration),
     Drop(Outgoing),
     /// Tell the aggregator simulator that owns the transaction (see `hook.rs`).
     Hook(super::hook::Fired),
@@ -29,6 +33,15 @@ pub(crate) fn dispatch(shared: &Shared, pushes: Vec<Dispatch>) {
         match push {
             Dispatch::Send(out) => {
                 shared.pusher.send(out);
+            }
+            Dispatch::SendLater(out, delay) => {
+                shared.pusher.send_with(
+                    out,
+                    Delivery {
+                        delay,
+                        ..Delivery::default()
+                    },
+                );
             }
             Dispatch::Drop(out) => {
                 tracing::info!(subject = %out.subject, "push dropped by fault");
@@ -306,6 +319,76 @@ pub(crate) fn signature_matches(issued: &[String], presented: &str) -> bool {
         .any(|c| !c.is_empty() && issued.iter().any(|k| k == c))
 }
 
+/// Where the shopper's browser goes back to the store now: `back_to_store_uri` with
+/// `order_id, tr_id, tr_status, sign_key`, a fresh `sign_key` issued for it (valid for
+/// `/v2/update`). `None` for QR checkouts and transactions without a store URI.
+pub(crate) fn back_to_store_url(shared: &Shared, tx: &mut Transaction) -> Option<String> {
+    let uri = tx.back_to_store_uri.clone()?;
+    if tx.source == Source::Qr {
+        return None;
+    }
+    let status = tx.status().to_string();
+    let sign_key = new_signature_key(shared, tx);
+    Some(with_query(
+        &uri,
+        &[
+            ("order_id", &tx.order_id),
+            ("tr_id", &tx.transaction_id),
+            ("tr_status", &status),
+            ("sign_key", &sign_key),
+        ],
+    ))
+}
+
+/// Finishes a Kredivo Connect as a correct OTP does: issues (or reuses) the token for the
+/// signed-in account and builds the callback to the merchant's `callback_url`. Returns the
+/// token and the callback to dispatch.
+pub(crate) fn complete_connect(shared: &Shared, db: &mut Db, idx: usize) -> (String, Dispatch) {
+    let (merchant, key, phone) = {
+        let c = &db.connects[idx];
+        (
+            c.merchant,
+            c.client_user_key.clone(),
+            c.account.clone().unwrap_or_default(),
+        )
+    };
+    let token = issue_token(shared, db, merchant, &phone, Some(&key));
+    let c = &mut db.connects[idx];
+    c.user_token = Some(token.clone());
+    c.step = Step::Done;
+    let callback = Dispatch::Send(Outgoing {
+        kind: PushKind::ConnectCallback,
+        subject: format!("connect:{}", c.page_token),
+        url: c.callback_url.clone(),
+        body: json!({
+            "status": "OK",
+            "user_token": token,
+            "client_user_key": c.client_user_key,
+            "message": "Kredivo-Connect success.",
+        }),
+        note: None,
+    });
+    (token, callback)
+}
+
+/// Deactivates `token` as the shopper does from the Kredivo app, and builds doc 000's push
+/// to the merchant's registered URL: `{"message", "client_user_key"}`.
+pub(crate) fn deactivate_from_app(db: &mut Db, token: &str, url: &str) -> Option<Dispatch> {
+    let stored = db.tokens.get_mut(token)?;
+    stored.is_active = false;
+    let client_user_key = stored.client_user_key.clone().unwrap_or_default();
+    Some(Dispatch::Send(Outgoing {
+        kind: PushKind::TokenDeactivated,
+        subject: format!("token:{token}"),
+        url: url.to_owned(),
+        body: json!({
+            "message": "User deactivated the merchant from the Kredivo app.",
+            "client_user_key": client_user_key,
+        }),
+        note: None,
+    }))
+}
+
 /// Issues a new signature key for `tx` and returns it (unencoded).
 pub(crate) fn new_signature_key(shared: &Shared, tx: &mut Transaction) -> String {
     let key = shared.ids.signature_key();
@@ -380,6 +463,10 @@ pub(crate) fn build_pushes(shared: &Shared, tx: &mut Transaction) -> Vec<Dispatc
     };
     match shared.faults.take_for_push() {
         Some(Fault::DropPush) => vec![Dispatch::Drop(out(body, Some("dropped")))],
+        Some(Fault::DelayPush { ms }) => vec![Dispatch::SendLater(
+            out(body, Some("delayed")),
+            Duration::from_millis(ms),
+        )],
         Some(Fault::DuplicatePush) => vec![
             Dispatch::Send(out(body.clone(), None)),
             Dispatch::Send(out(body, Some("duplicate"))),
