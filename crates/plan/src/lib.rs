@@ -5,12 +5,17 @@
 //! crates, so the browser, the proxy and the sandbox compute the same rupiah.
 //!
 //! - [`Money`]: a whole, non-negative rupiah amount; an invalid one cannot be built.
-//! - [`PaymentType`], [`TransactionStatus`], [`FraudStatus`]: forward-compatible provider enums.
+//! - [`PaymentType`]: Kredivo's payment types, forward compatible ([`open_enum!`]).
 //! - [`PricingTable`] → [`Plan`] → [`Plan::schedule`]: pricing as data, exact plans.
-//! - [`Cart`], [`validate_order`]: carts whose lines sum to the amount, every problem at once.
+//! - [`order`]: a whole order as stated ([`OrderDraft`]: lines, fees, customer, addresses,
+//!   sellers) validated into a [`ValidOrder`] and a [`Cart`], every problem at once with its
+//!   field path.
 //! - [`format_money`], [`Locale`]: `Rp 2.400.000` / `IDR 2,400,000`, "Bayar dalam 3 bulan".
-//! - [`wire::kredivo`]: Kredivo Checkout API v2 JSON, tolerant on input.
+//! - [`decimal`]: serde for raw decimals written as numbers or strings.
 //! - [`PlanError`]: the one error type.
+//!
+//! No provider's wire format lives here: Kredivo's and the aggregators' JSON is in
+//! `kredivo-providers`, which builds on these types.
 //!
 //! ```
 //! use kredivo_plan::{format_money, Locale, Money, PricingTable};
@@ -34,26 +39,34 @@
 #![forbid(unsafe_code)]
 
 mod cart;
+pub mod decimal;
 mod display;
 mod error;
 pub mod money;
+mod open_enum;
+pub mod order;
 mod payment_type;
 mod plan;
 mod pricing;
-mod string_enum;
-pub mod wire;
 
-pub use cart::{
-    check_phone, validate_order, Cart, FieldError, ItemKind, LineItem, Problem, ValidOrder,
-    ValidationErrors, MAX_EMAIL_CHARS, MAX_NAME_CHARS, MAX_ORDER_ID_CHARS, MAX_PHONE_DIGITS,
-    MAX_PRICE_DIGITS, MAX_QUANTITY,
-};
+pub use cart::{Cart, ItemKind, LineItem};
 pub use display::{format_money, parse_money_display, Locale};
 pub use error::PlanError;
 pub use money::Money;
-pub use payment_type::{FraudStatus, PaymentType, TransactionStatus};
+pub use order::{
+    check_phone, validate_order, AddressDraft, CustomerDraft, FieldError, LineDraft, OrderDraft,
+    OrderPaths, OrderRules, Problem, SellerDraft, ValidOrder, ValidationErrors, MAX_EMAIL_CHARS,
+    MAX_NAME_CHARS, MAX_ORDER_ID_CHARS, MAX_PHONE_DIGITS, MAX_PRICE_DIGITS, MAX_QUANTITY,
+};
+pub use payment_type::PaymentType;
 pub use plan::{CreditLimits, Installment, Installments, Plan, PlanParts};
 pub use pricing::{
     InterestModel, PricingRule, PricingTable, PromoRate, Rounding, RoundingMode, ServiceFee,
     MAX_TENURE_MONTHS,
 };
+
+/// What [`open_enum!`] expands to needs; not part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+}

@@ -299,12 +299,12 @@ impl Visitor<'_> for MoneyVisitor {
         }
         if v < 0.0 {
             return Err(E::custom(PlanError::Negative {
-                value: crate::wire::decimal_from_f64(v).unwrap_or(Decimal::NEGATIVE_ONE),
+                value: crate::decimal::from_f64(v).unwrap_or(Decimal::NEGATIVE_ONE),
             }));
         }
         if v.fract() != 0.0 {
             return Err(E::custom(PlanError::Fractional {
-                value: crate::wire::decimal_from_f64(v).unwrap_or(Decimal::ZERO),
+                value: crate::decimal::from_f64(v).unwrap_or(Decimal::ZERO),
             }));
         }
         if v >= F64_WHOLE_LIMIT {

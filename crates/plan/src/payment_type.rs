@@ -1,11 +1,10 @@
-//! Kredivo payment types (`30_days`, `3_months`, …) and provider status enums.
+//! Kredivo payment types (`30_days`, `3_months`, …).
 
 use std::borrow::Cow;
 
-use crate::string_enum::string_enum;
 use crate::Locale;
 
-string_enum! {
+crate::open_enum! {
     /// A Kredivo payment type, as sent in `payment_type` and in `/v2/payments` ids.
     ///
     /// Forward compatible: values this version does not know parse as
@@ -106,34 +105,6 @@ impl PaymentType {
     }
 }
 
-string_enum! {
-    /// Kredivo's `transaction_status`.
-    ///
-    /// A partial cancel keeps `settlement`; a full cancel moves to `cancel`.
-    pub enum TransactionStatus {
-        /// The shopper paid; the merchant may ship.
-        Settlement => "settlement",
-        /// The shopper has not finished.
-        Pending => "pending",
-        /// Kredivo refused the transaction.
-        Deny => "deny",
-        /// The merchant cancelled it.
-        Cancel => "cancel",
-        /// The shopper did not finish in time.
-        Expire => "expire",
-    }
-}
-
-string_enum! {
-    /// Kredivo's `fraud_status` (result of its fraud detection system).
-    pub enum FraudStatus {
-        /// Approved.
-        Accept => "accept",
-        /// Denied; the transaction fails automatically.
-        Deny => "deny",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,23 +170,5 @@ mod tests {
         for (p, locale, expected) in rows {
             assert_eq!(p.label(locale), expected, "{p} in {locale:?}");
         }
-    }
-
-    #[test]
-    fn statuses_parse_known_values_and_keep_unknown_ones() {
-        assert_eq!(
-            "settlement".parse::<TransactionStatus>().unwrap(),
-            TransactionStatus::Settlement
-        );
-        assert_eq!(
-            "SETTLEMENT".parse::<TransactionStatus>().unwrap(),
-            TransactionStatus::Settlement
-        );
-        assert_eq!(
-            "refund".parse::<TransactionStatus>().unwrap(),
-            TransactionStatus::Unknown("refund".into())
-        );
-        assert_eq!("deny".parse::<FraudStatus>().unwrap(), FraudStatus::Deny);
-        assert_eq!(FraudStatus::Accept.as_str(), "accept");
     }
 }

@@ -5,13 +5,12 @@ use core::fmt;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::wire::kredivo::{CreditDetailsResponse, WirePaymentType};
 use crate::{Locale, Money, PaymentType, PlanError};
 
 /// One priced payment type for one amount.
 ///
-/// Built by [`crate::PricingTable::plans`] or converted from Kredivo's `/v2/payments` entries
-/// (`Plan::try_from(&wire)`); the constructor checks that the figures are coherent
+/// Built by [`crate::PricingTable::plans`] or from a provider's figures through
+/// [`PlanParts`] (`kredivo-providers` converts Kredivo's `/v2/payments` entries); the constructor checks that the figures are coherent
 /// (tenure 1 to 60 months, down payment ≤ principal, promotion shorter than the tenure), so
 /// every `Plan` can produce a schedule.
 ///
@@ -31,7 +30,7 @@ pub struct Plan {
     service_fee: Money,
     discounted_monthly_installment: Option<Money>,
     promo_months: Option<u32>,
-    #[serde(with = "crate::wire::decimal")]
+    #[serde(with = "crate::decimal")]
     rate: Decimal,
 }
 
@@ -64,7 +63,7 @@ pub struct PlanParts {
     #[serde(default)]
     pub promo_months: Option<u32>,
     /// Kredivo's display `rate` (meaning UNCONFIRMED; kept as data).
-    #[serde(default, with = "crate::wire::decimal")]
+    #[serde(default, with = "crate::decimal")]
     pub rate: Decimal,
 }
 
@@ -357,114 +356,4 @@ impl CreditLimits {
             .find(|(p, _)| p == payment_type)
             .map(|(_, m)| *m)
     }
-}
-
-impl From<&CreditDetailsResponse> for CreditLimits {
-    /// An inactive account (`account_status` 2) gets no limits. A basic account
-    /// (`account_type` 1) gets only `30_days`, as doc 000 says, whatever else is listed.
-    fn from(response: &CreditDetailsResponse) -> CreditLimits {
-        let details = &response.user_credit_details;
-        if details.account_status != 1 {
-            return CreditLimits::default();
-        }
-        let basic = details.account_type == 1;
-        CreditLimits::new(
-            details
-                .credit_limit_details
-                .iter()
-                .filter(|d| !basic || d.payment_type == PaymentType::ThirtyDays)
-                .map(|d| (d.payment_type.clone(), d.remaining_user_limit)),
-        )
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// Wire conversions
-// ---------------------------------------------------------------------------------------
-
-impl TryFrom<&WirePaymentType> for Plan {
-    type Error = PlanError;
-
-    /// Normalises a `/v2/payments` entry. The promotion is kept only when both
-    /// `discounted_monthly_installment` and `interest_rate_transition_term` (read as a number
-    /// of months — UNCONFIRMED) are positive. Interest is derived as
-    /// `installment_amount + down_payment − amount − service_fee`; a provider discount can make
-    /// that negative, which is shown as zero interest.
-    fn try_from(wire: &WirePaymentType) -> Result<Plan, PlanError> {
-        let invalid = |reason| PlanError::InvalidPlan {
-            payment_type: wire.id.clone(),
-            reason,
-        };
-        let tenure_months =
-            u32::try_from(wire.tenure).map_err(|_| invalid("tenure out of range"))?;
-        let service_fee = wire.service_fee.unwrap_or(Money::ZERO);
-        let promo_months = wire
-            .interest_rate_transition_term
-            .and_then(whole_u32)
-            .filter(|m| *m > 0);
-        let discounted = Some(wire.discounted_monthly_installment).filter(|m| !m.is_zero());
-        let (discounted, promo_months) = match (discounted, promo_months) {
-            (Some(d), Some(m)) if m < tenure_months => (Some(d), Some(m)),
-            _ => (None, None),
-        };
-        let repaid = wire.installment_amount.checked_add(wire.down_payment)?;
-        let interest = repaid
-            .checked_sub(wire.amount)
-            .and_then(|i| i.checked_sub(service_fee))
-            .unwrap_or(Money::ZERO);
-        Plan::try_from(PlanParts {
-            payment_type: wire.id.clone(),
-            tenure_months,
-            principal: wire.amount,
-            down_payment: wire.down_payment,
-            monthly_installment: wire.monthly_installment,
-            total: wire.installment_amount,
-            interest,
-            service_fee,
-            discounted_monthly_installment: discounted,
-            promo_months,
-            rate: wire.rate,
-        })
-    }
-}
-
-impl From<&Plan> for WirePaymentType {
-    /// The entry the sandbox serves for this plan, shaped like doc 000: installment types
-    /// carry `interest_rate_transition_term` (0 without a promotion), `30_days` does not;
-    /// `service_fee` appears only when there is one. The name is Indonesian, like Kredivo's.
-    /// A promotion whose installment is Rp 0 is indistinguishable from none on the wire.
-    fn from(plan: &Plan) -> WirePaymentType {
-        WirePaymentType {
-            id: plan.payment_type.clone(),
-            name: plan.payment_type.label(Locale::Id).into_owned(),
-            tenure: i64::from(plan.tenure_months),
-            amount: plan.principal,
-            installment_amount: plan.total,
-            monthly_installment: plan.monthly_installment,
-            rate: plan.rate,
-            down_payment: plan.down_payment,
-            discounted_monthly_installment: plan
-                .discounted_monthly_installment
-                .unwrap_or(Money::ZERO),
-            interest_rate_transition_term: (plan.tenure_months > 1)
-                .then(|| Decimal::from(plan.promo_months.unwrap_or(0))),
-            raw_amount: None,
-            raw_monthly_installment: None,
-            service_fee: (!plan.service_fee.is_zero()).then_some(plan.service_fee),
-            service_fee_percentage: None,
-            interest_rate: None,
-            discount_interest_rate: None,
-            mdr: None,
-        }
-    }
-}
-
-/// A non-negative whole `Decimal` as `u32`.
-fn whole_u32(value: Decimal) -> Option<u32> {
-    if value.is_sign_negative() || !value.fract().is_zero() {
-        return None;
-    }
-    let mut whole = value.trunc();
-    whole.rescale(0);
-    u32::try_from(whole.mantissa()).ok()
 }

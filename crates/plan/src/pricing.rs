@@ -926,7 +926,7 @@ mod percent {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
-        deserializer.deserialize_any(crate::wire::DecimalVisitor)
+        deserializer.deserialize_any(crate::decimal::DecimalVisitor)
     }
 
     /// The same for an optional percentage (`null` or absent is `None`).
@@ -946,7 +946,9 @@ mod percent {
         pub fn deserialize<'de, D: Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Option<Decimal>, D::Error> {
-            deserializer.deserialize_option(crate::wire::OptionVisitor(crate::wire::DecimalVisitor))
+            deserializer.deserialize_option(crate::decimal::OptionVisitor(
+                crate::decimal::DecimalVisitor,
+            ))
         }
     }
 }

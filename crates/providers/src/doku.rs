@@ -161,7 +161,7 @@ pub fn is_valid_timestamp(ts: &str) -> bool {
     shape && fraction_ok
 }
 
-open_enum! {
+kredivo_plan::open_enum! {
     /// DOKU's `payment.status` and `transaction.status`.
     pub enum DokuStatus {
         /// Waiting for the shopper (`payment.url` is valid).

@@ -95,7 +95,7 @@ pub fn sign_callback(merchant_key: &str, mut body: serde_json::Value) -> serde_j
     body
 }
 
-open_enum! {
+kredivo_plan::open_enum! {
     /// `result.payment.status`.
     pub enum PaymentStatus {
         /// Created; the shopper has not started.

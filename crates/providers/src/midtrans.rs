@@ -91,7 +91,7 @@ pub fn verify_signature(tx: &Transaction, server_key: &str) -> Result<(), Provid
     }
 }
 
-open_enum! {
+kredivo_plan::open_enum! {
     /// Midtrans `transaction_status`.
     pub enum TransactionStatus {
         /// Card authorised, not captured.
@@ -121,7 +121,7 @@ open_enum! {
     }
 }
 
-open_enum! {
+kredivo_plan::open_enum! {
     /// Midtrans `fraud_status`.
     pub enum FraudStatus {
         /// Passed.
@@ -150,7 +150,7 @@ pub struct ItemDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Price of one; negative for a discount.
-    #[serde(with = "crate::serde_text::signed_amount")]
+    #[serde(with = "crate::serde_text::integer")]
     pub price: i64,
     /// How many.
     pub quantity: u32,

@@ -1,6 +1,7 @@
 //! Serde helpers for the numbers aggregators send sometimes as JSON numbers and sometimes as
-//! strings. Money itself goes through [`kredivo_plan::Money`] (which already accepts both);
-//! these cover the rest: counts, signed line prices, and free-form scalars.
+//! strings. Money itself goes through [`kredivo_plan::Money`] (which already accepts both) and
+//! raw decimals through [`kredivo_plan::decimal`]; these cover the rest: counts, signed line
+//! prices, quantities, and free-form scalars.
 
 use serde::de::{self, Deserializer, Visitor};
 use serde::Serializer;
@@ -22,9 +23,11 @@ pub mod u32_str {
     }
 }
 
-/// A signed whole amount (`-5000` for a Midtrans discount line), written as a JSON integer,
-/// read from an integer, a whole float or a string such as `"-5000"` / `"11000.00"`.
-pub mod signed_amount {
+/// A signed whole number (`-5000` for a Midtrans discount line, Kredivo's quantities and
+/// tenures), written as a JSON integer, read from an integer, a whole float or a string such
+/// as `"-5000"` / `"11000.00"`. Odd but whole input is accepted so that it reaches
+/// validation, which names the field, instead of failing the whole body.
+pub mod integer {
     use super::*;
 
     /// Writes `-5000`.
@@ -35,6 +38,27 @@ pub mod signed_amount {
     /// Reads a number or a string.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
         d.deserialize_any(IntVisitor)
+    }
+
+    /// The same for `Option<i64>` (`null` allowed); pair it with `#[serde(default)]`.
+    pub mod option {
+        use super::*;
+
+        /// Writes an integer or `null`.
+        pub fn serialize<S: Serializer>(value: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
+            match value {
+                Some(v) => s.serialize_i64(*v),
+                None => s.serialize_none(),
+            }
+        }
+
+        /// Reads an integer, a whole float, a string of digits or `null`.
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+            #[derive(serde::Deserialize)]
+            struct Whole(#[serde(with = "super")] i64);
+            let value: Option<Whole> = serde::Deserialize::deserialize(d)?;
+            Ok(value.map(|Whole(v)| v))
+        }
     }
 }
 
@@ -83,7 +107,7 @@ impl Visitor<'_> for IntVisitor {
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<i64, E> {
-        // Whole values only, and only where an f64 is exact.
+        // Whole values only, and only where an f64 is exact (NaN and infinities fail both).
         if v.fract() == 0.0 && v.abs() < 9.0e15 {
             Ok(v as i64)
         } else {
@@ -121,7 +145,7 @@ mod tests {
     struct Probe {
         #[serde(with = "super::u32_str")]
         quantity: u32,
-        #[serde(with = "super::signed_amount")]
+        #[serde(with = "super::integer")]
         price: i64,
         #[serde(default, with = "super::lenient_string")]
         note: Option<String>,

@@ -46,7 +46,7 @@ pub fn callback_token_matches(expected: &str, presented: &str) -> bool {
     !expected.is_empty() && constant_time_eq(expected.as_bytes(), presented.trim().as_bytes())
 }
 
-open_enum! {
+kredivo_plan::open_enum! {
     /// A PayLater charge's `status`.
     pub enum ChargeStatus {
         /// Waiting for the shopper.
@@ -62,7 +62,7 @@ open_enum! {
     }
 }
 
-open_enum! {
+kredivo_plan::open_enum! {
     /// A refund's `status`.
     pub enum RefundStatus {
         /// Accepted, not yet done.
@@ -206,7 +206,7 @@ pub struct PlanOption {
     /// Number of installments (1 for 30 days).
     pub total_recurrence: u32,
     /// Interest rate as Xendit shows it.
-    #[serde(default, with = "kredivo_plan::wire::decimal::option")]
+    #[serde(default, with = "kredivo_plan::decimal::option")]
     pub interest_rate: Option<Decimal>,
     /// `Bayar dalam 30 hari`.
     #[serde(default)]

@@ -1,5 +1,7 @@
-//! Fault injection: make an endpoint slow, fail, lie or misbehave for the next N requests
-//! (or until cleared), and make push deliveries drop, repeat or arrive out of order.
+//! Fault injection: make an endpoint slow, fail, lie, misbehave or lose its answer for the
+//! next N requests (or until cleared), and make push deliveries drop, repeat, arrive late or
+//! out of order. This is the registry; `inject.rs` applies request faults around handlers,
+//! and the push engines apply push faults.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -78,13 +80,35 @@ pub enum Fault {
     },
     /// Answer HTTP 200 with a body that is not valid JSON (a truncated OK response).
     MalformedJson,
-    /// Answer HTTP 200 with Kredivo's error shape carrying this message and code.
+    /// Answer with this status and body, whatever it is (valid JSON of the wrong shape,
+    /// an HTML page with 200, an empty body…), instead of the real answer.
+    Raw {
+        /// HTTP status; default 200.
+        #[serde(default = "ok_status")]
+        status: u16,
+        /// The body, sent as is.
+        #[serde(default)]
+        body: String,
+        /// `Content-Type`; default `application/json`.
+        #[serde(default)]
+        content_type: Option<String>,
+    },
+    /// Answer in the simulator's own error shape carrying this message and code (Kredivo:
+    /// HTTP 200 `{"status":"ERROR",…}`; each aggregator: its error body and status).
     Error {
         /// `error.message`.
         message: String,
         /// `error.code` (`null` when absent).
         #[serde(default)]
         code: Option<i64>,
+    },
+    /// Do the work in full (create the transaction, record the cancel…), then lose the
+    /// answer: HTTP 502 from "the load balancer", or with `hang_ms` the real answer held that
+    /// long, past the caller's timeout. The work happens even if the caller disconnects.
+    LostResponse {
+        /// Hold the real answer this long instead of answering 502.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        hang_ms: Option<u64>,
     },
     /// Record the push but never send it.
     DropPush,
@@ -93,6 +117,17 @@ pub enum Fault {
     /// After this push, re-send the transaction's previous push (or a `pending` one) with a
     /// fresh signature key, so a stale status arrives last.
     OutOfOrderPush,
+    /// Hold the push this long before its first attempt (later pushes of the same
+    /// transaction wait behind it, as they do at Kredivo): the shopper's return, a status
+    /// call or the reconciler get there first.
+    DelayPush {
+        /// Delay in milliseconds.
+        ms: u64,
+    },
+}
+
+fn ok_status() -> u16 {
+    200
 }
 
 impl Fault {
@@ -100,7 +135,10 @@ impl Fault {
     pub fn is_push_fault(&self) -> bool {
         matches!(
             self,
-            Fault::DropPush | Fault::DuplicatePush | Fault::OutOfOrderPush
+            Fault::DropPush
+                | Fault::DuplicatePush
+                | Fault::OutOfOrderPush
+                | Fault::DelayPush { .. }
         )
     }
 }
@@ -170,6 +208,12 @@ impl Faults {
     /// Disarms every rule.
     pub fn clear(&self) {
         self.lock().clear();
+    }
+
+    /// Disarms the rules filed under `endpoint` (push faults are filed under
+    /// [`Endpoint::Push`]); the others stay armed.
+    pub fn clear_endpoint(&self, endpoint: Endpoint) {
+        self.lock().retain(|rule| rule.endpoint != endpoint);
     }
 
     /// The rules still armed.
@@ -260,6 +304,57 @@ mod tests {
         );
         assert_eq!(faults.take_for_push(), Some(Fault::DropPush));
         assert_eq!(faults.take_for_push(), None);
+    }
+
+    #[test]
+    fn clearing_one_endpoint_leaves_the_others_armed() {
+        let faults = Faults::new();
+        faults.add(FaultRule::new(
+            Endpoint::Update,
+            Fault::HttpStatus { status: 503 },
+        ));
+        faults.add(FaultRule::new(Endpoint::Push, Fault::DropPush));
+        faults.add(FaultRule::new(Endpoint::Update, Fault::MalformedJson));
+        faults.clear_endpoint(Endpoint::Update);
+        assert_eq!(faults.take_for_request(Endpoint::Update).fault, None);
+        assert_eq!(faults.take_for_push(), Some(Fault::DropPush));
+    }
+
+    #[test]
+    fn the_new_fault_kinds_parse_from_their_documented_json() {
+        let rows = [
+            (
+                r#"{"kind":"lost_response"}"#,
+                Fault::LostResponse { hang_ms: None },
+            ),
+            (
+                r#"{"kind":"lost_response","hang_ms":2500}"#,
+                Fault::LostResponse {
+                    hang_ms: Some(2500),
+                },
+            ),
+            (
+                r#"{"kind":"delay_push","ms":800}"#,
+                Fault::DelayPush { ms: 800 },
+            ),
+            (
+                r#"{"kind":"raw","body":"<html>ok</html>","content_type":"text/html"}"#,
+                Fault::Raw {
+                    status: 200,
+                    body: "<html>ok</html>".into(),
+                    content_type: Some("text/html".into()),
+                },
+            ),
+        ];
+        for (json, fault) in rows {
+            assert_eq!(
+                serde_json::from_str::<Fault>(json).expect(json),
+                fault,
+                "{json}"
+            );
+        }
+        assert!(Fault::DelayPush { ms: 1 }.is_push_fault());
+        assert!(!Fault::LostResponse { hang_ms: None }.is_push_fault());
     }
 
     #[test]

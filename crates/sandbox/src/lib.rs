@@ -28,6 +28,7 @@ pub mod clock;
 pub mod faults;
 mod html;
 pub mod ids;
+mod inject;
 pub mod kredivo;
 pub mod push;
 
@@ -65,6 +66,15 @@ pub enum SandboxError {
     /// No account has this phone.
     #[error("no sandbox account with phone {0:?}")]
     UnknownAccount(String),
+    /// No user token is this one.
+    #[error("no user token {0:?}")]
+    UnknownToken(String),
+    /// No Kredivo Connect request has this page token or client user key.
+    #[error("no connect request with page token or client_user_key {0:?}")]
+    UnknownConnect(String),
+    /// A push needs a URL that was neither given nor configured.
+    #[error("no URL to push to: {0}")]
+    NoPushUrl(&'static str),
     /// Money arithmetic failed (overflow).
     #[error(transparent)]
     Plan(#[from] kredivo_plan::PlanError),

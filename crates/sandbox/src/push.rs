@@ -57,6 +57,8 @@ pub enum PushKind {
     Notification,
     /// A Kredivo Connect callback to `callback_url`.
     ConnectCallback,
+    /// Doc 000's "Deactive From Kredivo App" push to the merchant's registered URL.
+    TokenDeactivated,
 }
 
 /// Where a push stands.
@@ -105,7 +107,8 @@ pub struct PushRecord {
     pub url: String,
     /// The JSON body sent.
     pub body: Value,
-    /// Why this push exists beyond a plain state change (`"duplicate"`, `"out_of_order"`).
+    /// Why this push exists or is odd (`"duplicate"`, `"out_of_order"`, `"dropped"`,
+    /// `"delayed"`).
     pub note: Option<String>,
     /// Where it stands.
     pub outcome: PushOutcome,
@@ -132,6 +135,9 @@ pub(crate) struct Delivery {
     /// Any 2xx acknowledges (Midtrans, Xendit, DOKU, Finpay) instead of Kredivo's
     /// `{"status":"OK"}`.
     pub any_2xx: bool,
+    /// Wait this long before the first attempt (a `delay_push` fault); the transaction's
+    /// later pushes wait behind it.
+    pub delay: Duration,
 }
 
 struct Job {
@@ -254,6 +260,10 @@ impl Pusher {
     }
 
     async fn deliver(&self, job: Job) {
+        if !job.delivery.delay.is_zero() {
+            tracing::debug!(push = job.id, delay = ?job.delivery.delay, "push delayed by fault");
+            tokio::time::sleep(job.delivery.delay).await;
+        }
         let max = self.config.max_attempts.max(1);
         for attempt in 1..=max {
             let mut request = self.client.post(&job.url).json(&job.body);

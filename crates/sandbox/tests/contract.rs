@@ -10,7 +10,7 @@
 mod common;
 
 use common::*;
-use kredivo_plan::wire::kredivo as wire;
+use kredivo_providers::kredivo as wire;
 use kredivo_sandbox::Target;
 use serde_json::{json, Value};
 

@@ -453,3 +453,138 @@ async fn an_armed_fault_answers_in_dokus_error_shape_once() {
     .await;
     assert_eq!(s, 200);
 }
+
+#[tokio::test]
+async fn a_lost_generate_order_response_keeps_the_order_and_a_retry_replays_it() {
+    let app = common::spawn().await;
+    let merchant = Merchant::start().await;
+    let body = order("INV-LOST", 150_000, &merchant.notify_url);
+    let faults = app.sandbox.faults();
+    faults.add(
+        FaultRule::new(
+            Endpoint::DokuGenerateOrder,
+            Fault::LostResponse { hang_ms: None },
+        )
+        .times(1),
+    );
+    faults.add(FaultRule::new(Endpoint::DokuStatus, Fault::HttpStatus { status: 503 }).times(2));
+    let path = doku::GENERATE_ORDER_PATH;
+    let (status, _, _) = send(&app, "POST", path, "req-lost", Some(&body), DOKU_SECRET_KEY).await;
+    assert_eq!(status, 502);
+    let stored = app.sandbox.aggregators().transactions(Aggregator::Doku);
+    assert_eq!(stored.len(), 1, "DOKU created the order");
+
+    // The same Request-Id and body replay the first answer (409): still one order.
+    let (status, _, again) =
+        send(&app, "POST", path, "req-lost", Some(&body), DOKU_SECRET_KEY).await;
+    assert_eq!(status, 409);
+    assert_eq!(again["payment"]["url"], stored[0].checkout_url.as_str());
+    assert_eq!(
+        app.sandbox
+            .aggregators()
+            .transactions(Aggregator::Doku)
+            .len(),
+        1
+    );
+
+    // The status endpoint is down twice, then tells the truth, paid once the shopper pays.
+    let status_path = doku::status_path("INV-LOST");
+    let mut seen = Vec::new();
+    for i in 0..3 {
+        let (s, _, body) = send(
+            &app,
+            "GET",
+            &status_path,
+            &format!("st-{i}"),
+            None,
+            DOKU_SECRET_KEY,
+        )
+        .await;
+        seen.push((s, body["transaction"]["status"].clone()));
+    }
+    assert_eq!(
+        seen,
+        [
+            (503, Value::Null),
+            (503, Value::Null),
+            (200, json!("PENDING"))
+        ]
+    );
+    agg::drive(&app, "doku", "INV-LOST", "settle").await;
+    let (_, _, paid) = send(&app, "GET", &status_path, "st-9", None, DOKU_SECRET_KEY).await;
+    assert_eq!(paid["transaction"]["status"], "SUCCESS");
+}
+
+#[tokio::test]
+async fn notifications_carry_a_request_id_to_dedupe_and_a_timestamp_to_window() {
+    use kredivo_sandbox::Clock;
+    let app = common::spawn().await;
+    let merchant = Merchant::start().await;
+    let body = order("INV-HDR", 150_000, &merchant.notify_url);
+    let path = doku::GENERATE_ORDER_PATH;
+    let (status, _, _) = send(&app, "POST", path, "req-hdr", Some(&body), DOKU_SECRET_KEY).await;
+    assert_eq!(status, 200);
+
+    app.sandbox
+        .faults()
+        .add(FaultRule::new(Endpoint::Push, Fault::DuplicatePush).times(1));
+    agg::drive(&app, "doku", "INV-HDR", "settle").await;
+    let seen = merchant.wait_for(2).await;
+    let first_id = seen[0].header("Request-Id");
+    assert!(!first_id.is_empty());
+    assert_eq!(
+        seen[1].header("Request-Id"),
+        first_id,
+        "a duplicate repeats its id"
+    );
+    let now = app.clock.unix_secs();
+    let stamp = seen[0].header("Request-Timestamp");
+    assert_eq!(kredivo_providers::time::parse_iso_utc(&stamp), Some(now));
+
+    app.clock.advance(std::time::Duration::from_secs(90));
+    agg::drive(&app, "doku", "INV-HDR", "repush").await;
+    let seen = merchant.wait_for(3).await;
+    assert_ne!(
+        seen[2].header("Request-Id"),
+        first_id,
+        "a new notification, a new id"
+    );
+    let stamp = seen[2].header("Request-Timestamp");
+    assert_eq!(
+        kredivo_providers::time::parse_iso_utc(&stamp),
+        Some(now + 90)
+    );
+    for s in &seen {
+        let verified = doku::verify(
+            DOKU_SECRET_KEY,
+            &SignatureInput {
+                client_id: &s.header("Client-Id"),
+                request_id: &s.header("Request-Id"),
+                timestamp: &s.header("Request-Timestamp"),
+                target: "/merchant/notify",
+                body: Some(&s.body),
+            },
+            &s.header("Signature"),
+        );
+        assert!(verified.is_ok(), "{verified:?}");
+    }
+}
+
+#[tokio::test]
+async fn dropped_duplicated_delayed_and_stale_notifications_reach_the_merchant_as_armed() {
+    let app = common::spawn().await;
+    let merchant = Merchant::start().await;
+    let body = order("INV-PF", 150_000, &merchant.notify_url);
+    let path = doku::GENERATE_ORDER_PATH;
+    let (status, _, _) = send(&app, "POST", path, "req-pf", Some(&body), DOKU_SECRET_KEY).await;
+    assert_eq!(status, 200);
+    agg::push_faults_reach_the_merchant_as_armed(
+        &app,
+        &merchant,
+        "doku",
+        "INV-PF",
+        "/transaction/status",
+        ("SUCCESS", "REFUNDED"),
+    )
+    .await;
+}

@@ -230,3 +230,80 @@ async fn a_denied_payment_is_called_back_signed_as_failure_and_the_shopper_lands
     );
     assert!(url.contains("tk="));
 }
+
+#[tokio::test]
+async fn a_lost_initiate_response_keeps_the_payment_and_a_retry_is_told_it_exists() {
+    use kredivo_sandbox::{Aggregator, Endpoint, Fault, FaultRule};
+    let app = common::spawn().await;
+    let faults = app.sandbox.faults();
+    faults.add(
+        FaultRule::new(
+            Endpoint::FinpayInitiate,
+            Fault::LostResponse { hang_ms: None },
+        )
+        .times(1),
+    );
+    let outage = Fault::Error {
+        message: "Service unavailable".into(),
+        code: Some(5_030_000),
+    };
+    faults.add(FaultRule::new(Endpoint::FinpayCheck, outage).times(1));
+    let body = initiate_body("FP-LOST", 100_000, "https://merchant.test/cb");
+    let path = "/pg/payment/card/initiate";
+    let (status, _) = call(&app, "POST", path, Some(&body), FINPAY_MERCHANT_KEY).await;
+    assert_eq!(status, 502);
+    assert_eq!(
+        app.sandbox
+            .aggregators()
+            .transactions(Aggregator::Finpay)
+            .len(),
+        1,
+        "Finpay created the payment"
+    );
+
+    let (status, dup) = call(&app, "POST", path, Some(&body), FINPAY_MERCHANT_KEY).await;
+    assert_eq!(
+        (status, dup["responseCode"].as_str()),
+        (409, Some("4090001"))
+    );
+    let check = "/pg/payment/card/check/FP-LOST";
+    let (status, down) = call(&app, "GET", check, None, FINPAY_MERCHANT_KEY).await;
+    assert_eq!(
+        (status, down["responseCode"].as_str()),
+        (503, Some("5030000"))
+    );
+    let (_, truth) = call(&app, "GET", check, None, FINPAY_MERCHANT_KEY).await;
+    assert_eq!(truth["data"]["result"]["payment"]["status"], "PENDING");
+    assert_eq!(
+        app.sandbox
+            .aggregators()
+            .transactions(Aggregator::Finpay)
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn dropped_duplicated_delayed_and_stale_notifications_reach_the_merchant_as_armed() {
+    let app = common::spawn().await;
+    let merchant = Merchant::start().await;
+    let body = initiate_body("FP-PF", 100_000, &merchant.notify_url);
+    let (status, _) = call(
+        &app,
+        "POST",
+        "/pg/payment/card/initiate",
+        Some(&body),
+        FINPAY_MERCHANT_KEY,
+    )
+    .await;
+    assert_eq!(status, 200);
+    agg::push_faults_reach_the_merchant_as_armed(
+        &app,
+        &merchant,
+        "finpay",
+        "FP-PF",
+        "/result/payment/status",
+        ("PAID", "REFUNDED"),
+    )
+    .await;
+}

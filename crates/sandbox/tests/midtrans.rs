@@ -238,3 +238,65 @@ async fn refunds_go_partial_then_full_and_a_repeated_refund_key_replays() {
         Ok(())
     );
 }
+
+#[tokio::test]
+async fn a_lost_charge_response_keeps_the_charge_and_a_retry_with_its_key_replays_it() {
+    use kredivo_sandbox::{Aggregator, Endpoint, Fault, FaultRule};
+    let app = common::spawn().await;
+    let faults = app.sandbox.faults();
+    faults.add(
+        FaultRule::new(
+            Endpoint::MidtransCharge,
+            Fault::LostResponse { hang_ms: None },
+        )
+        .times(1),
+    );
+    let garbage = Fault::Raw {
+        status: 200,
+        body: "<html>upstream maintenance</html>".into(),
+        content_type: Some("text/html".into()),
+    };
+    faults.add(FaultRule::new(Endpoint::MidtransStatus, garbage).times(1));
+    faults
+        .add(FaultRule::new(Endpoint::MidtransStatus, Fault::HttpStatus { status: 503 }).times(1));
+    let key = [("Idempotency-Key", "idem-lost")];
+    let body = charge_body("o-lost", 100_000);
+    let (status, _) = call(&app, "POST", "/v2/charge", Some(&body), &key).await;
+    assert_eq!(status, 502);
+    let stored = app.sandbox.aggregators().transactions(Aggregator::Midtrans);
+    assert_eq!(stored.len(), 1, "Midtrans created the charge");
+
+    let (_, again) = call(&app, "POST", "/v2/charge", Some(&body), &key).await;
+    assert_eq!(again["status_code"], "201", "{again}");
+    assert_eq!(again["transaction_id"], stored[0].id.as_str());
+    assert_eq!(
+        app.sandbox
+            .aggregators()
+            .transactions(Aggregator::Midtrans)
+            .len(),
+        1
+    );
+
+    let (s, garbled) = call(&app, "GET", "/v2/o-lost/status", None, &[]).await;
+    assert_eq!((s, garbled), (200, Value::Null), "not JSON at all");
+    let (s, _) = call(&app, "GET", "/v2/o-lost/status", None, &[]).await;
+    assert_eq!(s, 503);
+    let (_, truth) = call(&app, "GET", "/v2/o-lost/status", None, &[]).await;
+    assert_eq!(truth["transaction_status"], "pending");
+}
+
+#[tokio::test]
+async fn dropped_duplicated_delayed_and_stale_notifications_reach_the_merchant_as_armed() {
+    let app = common::spawn().await;
+    let merchant = Merchant::start().await;
+    charge(&app, "o-pf", 100_000, &merchant.notify_url).await;
+    agg::push_faults_reach_the_merchant_as_armed(
+        &app,
+        &merchant,
+        "midtrans",
+        "o-pf",
+        "/transaction_status",
+        ("settlement", "refund"),
+    )
+    .await;
+}

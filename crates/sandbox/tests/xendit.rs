@@ -63,6 +63,14 @@ fn items(amount: u64) -> Value {
 
 /// Customer, plan and charge; returns the charge.
 async fn checkout(app: &common::App, reference: &str, amount: u64) -> Value {
+    let plan = plan(app, reference, amount).await;
+    let (s, charge) = charge(app, &plan, reference).await;
+    assert_eq!(s, 201, "{charge}");
+    charge
+}
+
+/// Customer and plan; returns the plan.
+async fn plan(app: &common::App, reference: &str, amount: u64) -> Value {
     let (s, customer) = call(
         app,
         "POST",
@@ -88,7 +96,12 @@ async fn checkout(app: &common::App, reference: &str, amount: u64) -> Value {
     .await;
     assert_eq!(s, 200, "{plan}");
     assert!(plan["id"].as_str().unwrap_or("").starts_with("plp_"));
-    let (s, charge) = call(
+    plan
+}
+
+/// The charge of `plan`, with the idempotency key `charge-{reference}`.
+async fn charge(app: &common::App, plan: &Value, reference: &str) -> (u16, Value) {
+    call(
         app,
         "POST",
         "/paylater/charges",
@@ -98,9 +111,7 @@ async fn checkout(app: &common::App, reference: &str, amount: u64) -> Value {
                      "failure_redirect_url": "https://merchant.test/failed"})),
         Some(&format!("charge-{reference}")),
     )
-    .await;
-    assert_eq!(s, 201, "{charge}");
-    charge
+    .await
 }
 
 #[tokio::test]
@@ -335,4 +346,66 @@ async fn a_shopper_who_gives_up_fails_the_charge_and_lands_on_the_failure_url() 
     let seen = merchant.wait_for(1).await;
     let cb: Callback = serde_json::from_slice(&seen[0].body).expect("callback");
     assert_eq!(cb.data.status, ChargeStatus::Failed);
+}
+
+#[tokio::test]
+async fn a_lost_charge_response_keeps_the_charge_and_a_retry_with_its_key_replays_it() {
+    use kredivo_sandbox::{Aggregator, Endpoint, Fault, FaultRule};
+    let app = spawn("https://merchant.test/cb").await;
+    let plan = plan(&app, "ref-lost", 1_000_000).await;
+    let faults = app.sandbox.faults();
+    faults.add(
+        FaultRule::new(
+            Endpoint::XenditCharges,
+            Fault::LostResponse { hang_ms: None },
+        )
+        .times(1),
+    );
+    let outage = Fault::Error {
+        message: "Xendit is down".into(),
+        code: Some(503),
+    };
+    faults.add(FaultRule::new(Endpoint::XenditChargeStatus, outage).times(2));
+    let (status, _) = charge(&app, &plan, "ref-lost").await;
+    assert_eq!(status, 502);
+    let stored = app.sandbox.aggregators().transactions(Aggregator::Xendit);
+    assert_eq!(stored.len(), 1, "Xendit created the charge");
+
+    let (status, again) = charge(&app, &plan, "ref-lost").await;
+    assert_eq!(status, 201, "{again}");
+    assert_eq!(again["id"], stored[0].id.as_str());
+    assert_eq!(
+        app.sandbox
+            .aggregators()
+            .transactions(Aggregator::Xendit)
+            .len(),
+        1
+    );
+
+    let path = format!("/paylater/charges/{}", stored[0].id);
+    for _ in 0..2 {
+        let (s, down) = call(&app, "GET", &path, None, None).await;
+        assert_eq!(
+            (s, down["error_code"].as_str()),
+            (503, Some("SANDBOX_FAULT"))
+        );
+    }
+    let (_, truth) = call(&app, "GET", &path, None, None).await;
+    assert_eq!(truth["status"], "PENDING");
+}
+
+#[tokio::test]
+async fn dropped_duplicated_delayed_and_stale_notifications_reach_the_merchant_as_armed() {
+    let merchant = Merchant::start().await;
+    let app = spawn(&merchant.notify_url).await;
+    checkout(&app, "ref-pf", 1_000_000).await;
+    agg::push_faults_reach_the_merchant_as_armed(
+        &app,
+        &merchant,
+        "xendit",
+        "ref-pf",
+        "/data/status",
+        ("SUCCEEDED", "REFUNDED"),
+    )
+    .await;
 }

@@ -66,7 +66,7 @@ impl DokuGateway {
         target: &str,
         body: Option<&[u8]>,
     ) -> Vec<(&'static str, String)> {
-        let timestamp = upstream::iso_utc(self.up.now_secs());
+        let timestamp = kredivo_providers::time::iso_utc(self.up.now_secs());
         let signature = doku::sign(
             self.secret_key.expose(),
             &SignatureInput {

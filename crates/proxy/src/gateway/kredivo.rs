@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use axum::http::{HeaderMap, StatusCode};
 use kredivo_api::OrderStatus;
-use kredivo_plan::wire::kredivo as wire;
-use kredivo_plan::wire::{ServerKey, WireTime};
-use kredivo_plan::{FraudStatus, Plan, TransactionStatus};
+use kredivo_plan::Plan;
+use kredivo_providers::kredivo as wire;
+use kredivo_providers::kredivo::{FraudStatus, ServerKey, TransactionStatus, WireTime};
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde::Serialize;

@@ -303,28 +303,6 @@ pub(crate) fn with_order_id(url: &str, order_id: &str) -> String {
     }
 }
 
-/// `2024-01-01T00:00:00Z` (DOKU's `Request-Timestamp`).
-pub(crate) fn iso_utc(unix: i64) -> String {
-    let days = unix.div_euclid(86_400);
-    let rem = unix.rem_euclid(86_400);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
 /// A header's value as text.
 pub(crate) fn header(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
     headers
@@ -369,11 +347,6 @@ mod tests {
             with_order_id("https://shop.example/r?x=1", "KD-1"),
             "https://shop.example/r?x=1&order_id=KD-1"
         );
-    }
-
-    #[test]
-    fn timestamps_are_utc_iso_8601() {
-        assert_eq!(iso_utc(1_625_647_542), "2021-07-07T08:45:42Z");
     }
 
     struct NoRecorder;

@@ -152,7 +152,7 @@ pub fn check_kredivo_limits(priced: &PricedCart) -> Result<(), AppError> {
     if let Err(errors) = validate_order(
         "validation",
         cart_total.as_decimal(),
-        &cart.to_wire_items(),
+        &cart.to_drafts(),
         &[],
     ) {
         return Err(AppError::InvalidCart {

@@ -29,12 +29,14 @@ use kredivo_providers::doku::{
 };
 use serde_json::{json, Value};
 
-use super::common::{
-    self, compact, header_text, is_http_url, iso_utc, parse_body, request_faults, url_path, AggTx,
-    AggregatorState, Core, Dialect, NewAggTx, Notice, Provider,
-};
+use super::engine::{Core, Dialect, Provider};
+use super::ledger::{AggTx, AggregatorState, NewAggTx, Notice};
+use super::request::{self, header_text, is_http_url, parse_body, url_path};
+use super::routes;
 use super::{DokuSettings, DEFAULT_NOTIFICATION_PATH};
 use crate::faults::Endpoint;
+use crate::inject::FaultPoints;
+use kredivo_providers::time::{compact, iso_utc};
 
 /// DOKU's dialect.
 #[derive(Debug)]
@@ -62,11 +64,18 @@ type P = Arc<Provider<Doku>>;
 
 pub(crate) fn router(p: P) -> Router {
     let limit = p.core.kredivo.shared().body_limit;
+    let at = FaultPoints::new(p.core.faults(), fault_error);
     Router::new()
-        .route(doku::GENERATE_ORDER_PATH, post(generate_order))
-        .route("/orders/v1/status/{invoice_number}", get(status))
-        .route("/_return/{id}", get(common::return_from_kredivo::<Doku>))
-        .nest("/_sandbox", common::driver::<Doku>())
+        .route(
+            doku::GENERATE_ORDER_PATH,
+            at.wrap(Endpoint::DokuGenerateOrder, post(generate_order)),
+        )
+        .route(
+            "/orders/v1/status/{invoice_number}",
+            at.wrap(Endpoint::DokuStatus, get(status)),
+        )
+        .route("/_return/{id}", get(routes::return_from_kredivo::<Doku>))
+        .nest("/_sandbox", routes::driver::<Doku>())
         .route("/{*rest}", any(not_found))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(limit))
@@ -342,10 +351,6 @@ async fn generate_order(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Some(r) = request_faults(p.core.faults(), Endpoint::DokuGenerateOrder, fault_error).await
-    {
-        return r;
-    }
     let signed = match check_headers(
         &p.dialect,
         &headers,
@@ -413,7 +418,7 @@ async fn generate_order(
                 .additional_info
                 .as_ref()
                 .and_then(|a| a.kredivo_payment_type.as_deref())
-                .map(common::hint),
+                .map(request::hint),
             extra: DokuExtra {
                 request_id: signed.request_id.clone(),
                 callback_url: req.order.callback_url.clone(),
@@ -521,9 +526,6 @@ async fn status(
     Path(invoice): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    if let Some(r) = request_faults(p.core.faults(), Endpoint::DokuStatus, fault_error).await {
-        return r;
-    }
     let documented = doku::status_path(&invoice);
     let signed = match check_headers(&p.dialect, &headers, &[&documented, uri.path()], None) {
         Ok(s) => s,

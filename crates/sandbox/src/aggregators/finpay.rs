@@ -30,12 +30,14 @@ use kredivo_providers::finpay::{
 };
 use serde_json::{json, Value};
 
-use super::common::{
-    self, basic_credentials, is_http_url, jakarta, parse_body, request_faults, AggTx,
-    AggregatorState, BodyError, Core, Dialect, NewAggTx, Notice, Provider,
-};
+use super::engine::{Core, Dialect, Provider};
+use super::ledger::{AggTx, AggregatorState, NewAggTx, Notice};
+use super::request::{self, basic_credentials, is_http_url, parse_body, BodyError};
+use super::routes;
 use super::FinpaySettings;
 use crate::faults::Endpoint;
+use crate::inject::FaultPoints;
+use kredivo_providers::time::jakarta;
 
 /// Finpay's dialect.
 #[derive(Debug)]
@@ -61,11 +63,18 @@ type P = Arc<Provider<Finpay>>;
 
 pub(crate) fn router(p: P) -> Router {
     let limit = p.core.kredivo.shared().body_limit;
+    let at = FaultPoints::new(p.core.faults(), fault_error);
     Router::new()
-        .route(finpay::INITIATE_PATH, post(initiate))
-        .route("/pg/payment/card/check/{order_id}", get(check))
-        .route("/_return/{id}", get(common::return_from_kredivo::<Finpay>))
-        .nest("/_sandbox", common::driver::<Finpay>())
+        .route(
+            finpay::INITIATE_PATH,
+            at.wrap(Endpoint::FinpayInitiate, post(initiate)),
+        )
+        .route(
+            "/pg/payment/card/check/{order_id}",
+            at.wrap(Endpoint::FinpayCheck, get(check)),
+        )
+        .route("/_return/{id}", get(routes::return_from_kredivo::<Finpay>))
+        .nest("/_sandbox", routes::driver::<Finpay>())
         .route("/{*rest}", any(not_found))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(limit))
@@ -112,24 +121,19 @@ async fn not_found() -> Response {
     error(StatusCode::NOT_FOUND, "4040000", "Not Found")
 }
 
-async fn guard(
-    p: &Provider<Finpay>,
-    endpoint: Endpoint,
-    headers: &HeaderMap,
-) -> Result<(), Response> {
-    if let Some(r) = request_faults(p.core.faults(), endpoint, |message, code| {
-        let code = code.map_or_else(|| "5000000".to_owned(), |c| c.to_string());
-        let status = code
-            .get(..3)
-            .and_then(|s| s.parse::<u16>().ok())
-            .and_then(|s| StatusCode::from_u16(s).ok())
-            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        error(status, &code, message)
-    })
-    .await
-    {
-        return Err(r);
-    }
+/// An armed `error` fault as Finpay words errors: the code as `responseCode`, its first
+/// three digits as the HTTP status.
+fn fault_error(message: String, code: Option<i64>) -> Response {
+    let code = code.map_or_else(|| "5000000".to_owned(), |c| c.to_string());
+    let status = code
+        .get(..3)
+        .and_then(|s| s.parse::<u16>().ok())
+        .and_then(|s| StatusCode::from_u16(s).ok())
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    error(status, &code, message)
+}
+
+fn authorised(p: &Provider<Finpay>, headers: &HeaderMap) -> Result<(), Response> {
     let s = &p.dialect.settings;
     match basic_credentials(headers) {
         Some((id, key)) if id == s.merchant_id && key == s.merchant_key => Ok(()),
@@ -199,7 +203,7 @@ fn validate(req: &InitiateRequest) -> Result<(), Response> {
 }
 
 async fn initiate(State(p): State<P>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(r) = guard(&p, Endpoint::FinpayInitiate, &headers).await {
+    if let Err(r) = authorised(&p, &headers) {
         return r;
     }
     let req: InitiateRequest = match parse_body(&body) {
@@ -225,7 +229,7 @@ async fn initiate(State(p): State<P>, headers: HeaderMap, body: Bytes) -> Respon
         amount: req.order.amount,
         items,
         expires_at: None,
-        payment_type: common::hint_in(req.meta.as_ref()),
+        payment_type: request::hint_in(req.meta.as_ref()),
         extra: FinpayExtra {
             callback_url: req.url.callback_url.clone(),
             success_url: req.url.success_url.clone(),
@@ -274,7 +278,7 @@ fn payment(tx: &AggTx<FinpayExtra>) -> PaymentResultWrapper {
 }
 
 async fn check(State(p): State<P>, Path(order_id): Path<String>, headers: HeaderMap) -> Response {
-    if let Err(r) = guard(&p, Endpoint::FinpayCheck, &headers).await {
+    if let Err(r) = authorised(&p, &headers) {
         return r;
     }
     match p.get(&order_id) {

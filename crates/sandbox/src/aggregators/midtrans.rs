@@ -31,14 +31,16 @@ use kredivo_providers::midtrans::{
 };
 use serde_json::Value;
 
-use super::common::{
-    self, amount_2dp, basic_credentials, header_text, is_http_url, jakarta, parse_body,
-    request_faults, with_query, AggTx, AggregatorState, Core, Dialect, NewAggTx, Notice, Provider,
-    RefundRefusal,
-};
+use super::engine::{Core, Dialect, Provider};
+use super::ledger::{AggTx, AggregatorState, NewAggTx, Notice, RefundRefusal};
+use super::request::{self, basic_credentials, header_text, is_http_url, parse_body};
+use super::routes;
 use super::{MidtransSettings, DEFAULT_FINISH_PATH, DEFAULT_NOTIFICATION_PATH};
 use crate::faults::Endpoint;
+use crate::inject::FaultPoints;
 use crate::kredivo::Target;
+use kredivo_providers::encoding::{amount_2dp, with_query};
+use kredivo_providers::time::jakarta;
 
 /// Midtrans's dialect.
 #[derive(Debug)]
@@ -62,18 +64,37 @@ type P = Arc<Provider<Midtrans>>;
 
 pub(crate) fn router(p: P) -> Router {
     let limit = p.core.kredivo.shared().body_limit;
+    let words = p.clone();
+    let at = FaultPoints::new(p.core.faults(), move |message, code| {
+        fault_error(&words, message, code)
+    });
     Router::new()
-        .route(midtrans::CHARGE_PATH, post(charge))
+        .route(
+            midtrans::CHARGE_PATH,
+            at.wrap(Endpoint::MidtransCharge, post(charge)),
+        )
         .route("/v2/kredivo/redirect/{id}", get(redirect))
-        .route("/v2/{id}/status", get(status))
-        .route("/v2/{id}/cancel", post(cancel))
-        .route("/v2/{id}/expire", post(expire))
-        .route("/v2/{id}/refund", post(refund))
+        .route(
+            "/v2/{id}/status",
+            at.wrap(Endpoint::MidtransStatus, get(status)),
+        )
+        .route(
+            "/v2/{id}/cancel",
+            at.wrap(Endpoint::MidtransModify, post(cancel)),
+        )
+        .route(
+            "/v2/{id}/expire",
+            at.wrap(Endpoint::MidtransModify, post(expire)),
+        )
+        .route(
+            "/v2/{id}/refund",
+            at.wrap(Endpoint::MidtransModify, post(refund)),
+        )
         .route(
             "/_return/{id}",
-            get(common::return_from_kredivo::<Midtrans>),
+            get(routes::return_from_kredivo::<Midtrans>),
         )
-        .nest("/_sandbox", common::driver::<Midtrans>())
+        .nest("/_sandbox", routes::driver::<Midtrans>())
         .route("/{*rest}", any(not_found))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(limit))
@@ -134,19 +155,16 @@ fn authorised(p: &Provider<Midtrans>, headers: &HeaderMap) -> Result<(), Respons
     }
 }
 
-async fn faults(p: &Provider<Midtrans>, endpoint: Endpoint) -> Option<Response> {
-    let id = p.core.uuid();
-    request_faults(p.core.faults(), endpoint, move |message, code| {
-        let code = code.and_then(|c| u16::try_from(c).ok()).unwrap_or(500);
-        let body = Transaction {
-            status_code: code.to_string(),
-            status_message: Some(message),
-            id: Some(id),
-            ..Transaction::default()
-        };
-        (StatusCode::OK, Json(body)).into_response()
-    })
-    .await
+/// An armed `error` fault as Midtrans words errors: HTTP 200 with the code in `status_code`.
+fn fault_error(p: &Provider<Midtrans>, message: String, code: Option<i64>) -> Response {
+    let code = code.and_then(|c| u16::try_from(c).ok()).unwrap_or(500);
+    let body = Transaction {
+        status_code: code.to_string(),
+        status_message: Some(message),
+        id: Some(p.core.uuid()),
+        ..Transaction::default()
+    };
+    (StatusCode::OK, Json(body)).into_response()
 }
 
 fn valid_order_id(id: &str) -> bool {
@@ -194,9 +212,6 @@ fn notification_urls(p: &Provider<Midtrans>, headers: &HeaderMap) -> Result<Vec<
 }
 
 async fn charge(State(p): State<P>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Some(r) = faults(&p, Endpoint::MidtransCharge).await {
-        return r;
-    }
     if let Err(r) = authorised(&p, &headers) {
         return r;
     }
@@ -273,7 +288,7 @@ async fn charge(State(p): State<P>, headers: HeaderMap, body: Bytes) -> Response
         amount: d.gross_amount,
         items,
         expires_at: None,
-        payment_type: req.custom_field1.as_deref().map(common::hint),
+        payment_type: req.custom_field1.as_deref().map(request::hint),
         extra: MidtransExtra {
             notification_urls: urls,
         },
@@ -320,9 +335,6 @@ fn find(p: &Provider<Midtrans>, id: &str) -> Result<AggTx<MidtransExtra>, Respon
 }
 
 async fn status(State(p): State<P>, Path(id): Path<String>, headers: HeaderMap) -> Response {
-    if let Some(r) = faults(&p, Endpoint::MidtransStatus).await {
-        return r;
-    }
     if let Err(r) = authorised(&p, &headers) {
         return r;
     }
@@ -368,9 +380,6 @@ async fn expire(State(p): State<P>, Path(id): Path<String>, headers: HeaderMap) 
 }
 
 async fn modify(p: P, id: String, headers: HeaderMap, target: Target, message: &str) -> Response {
-    if let Some(r) = faults(&p, Endpoint::MidtransModify).await {
-        return r;
-    }
     if let Err(r) = authorised(&p, &headers) {
         return r;
     }
@@ -397,9 +406,6 @@ async fn refund(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Some(r) = faults(&p, Endpoint::MidtransModify).await {
-        return r;
-    }
     if let Err(r) = authorised(&p, &headers) {
         return r;
     }

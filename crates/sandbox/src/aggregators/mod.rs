@@ -11,6 +11,14 @@
 //! the shared registry with the aggregator [`crate::Endpoint`]s; push faults apply to
 //! notifications as they do to Kredivo's pushes.
 //!
+//! | module | job |
+//! |---|---|
+//! | `ledger` | what is stored: transactions, refunds, idempotent replays, the driver's view |
+//! | `engine` | `Provider<D: Dialect>`: create, follow Kredivo's transitions, refund, notify |
+//! | `request` | reading a request: faults, JSON bodies with paths, credentials, headers |
+//! | `routes` | the return from Kredivo's pages and the `_sandbox` driver |
+//! | `doku`, `midtrans`, `xendit`, `finpay` | one dialect each |
+//!
 //! The wire types and signatures come from `kredivo-providers`, which the proxy's gateways
 //! use too.
 
@@ -25,13 +33,16 @@ use kredivo_providers::sandbox_defaults as defaults;
 
 use crate::kredivo::Kredivo;
 
-mod common;
 mod doku;
+mod engine;
 mod finpay;
+mod ledger;
 mod midtrans;
+mod request;
+mod routes;
 mod xendit;
 
-pub use common::{AggregatorState, AggregatorTransaction};
+pub use ledger::{AggregatorState, AggregatorTransaction};
 
 /// The proxy's notification route, the default of every "dashboard" notification URL.
 const DEFAULT_NOTIFICATION_PATH: &str = "/api/kredivo/v1/push";
@@ -151,10 +162,10 @@ impl Default for AggregatorSettings {
 /// The four simulators. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Aggregators {
-    doku: Arc<common::Provider<doku::Doku>>,
-    midtrans: Arc<common::Provider<midtrans::Midtrans>>,
-    xendit: Arc<common::Provider<xendit::Xendit>>,
-    finpay: Arc<common::Provider<finpay::Finpay>>,
+    doku: Arc<engine::Provider<doku::Doku>>,
+    midtrans: Arc<engine::Provider<midtrans::Midtrans>>,
+    xendit: Arc<engine::Provider<xendit::Xendit>>,
+    finpay: Arc<engine::Provider<finpay::Finpay>>,
 }
 
 impl Aggregators {
@@ -165,25 +176,25 @@ impl Aggregators {
             .clone()
             .map(|u| u.trim_end_matches('/').to_owned())
             .unwrap_or_else(|| derive_merchant_base(&public_base));
-        let core = Arc::new(common::Core {
+        let core = Arc::new(engine::Core {
             kredivo,
             public_base,
             merchant_base,
         });
         Self {
-            doku: Arc::new(common::Provider::new(
+            doku: Arc::new(engine::Provider::new(
                 core.clone(),
                 doku::Doku::new(settings.doku),
             )),
-            midtrans: Arc::new(common::Provider::new(
+            midtrans: Arc::new(engine::Provider::new(
                 core.clone(),
                 midtrans::Midtrans::new(settings.midtrans),
             )),
-            xendit: Arc::new(common::Provider::new(
+            xendit: Arc::new(engine::Provider::new(
                 core.clone(),
                 xendit::Xendit::new(settings.xendit),
             )),
-            finpay: Arc::new(common::Provider::new(
+            finpay: Arc::new(engine::Provider::new(
                 core,
                 finpay::Finpay::new(settings.finpay),
             )),
@@ -207,6 +218,19 @@ impl Aggregators {
             Aggregator::Midtrans => self.midtrans.snapshots(),
             Aggregator::Xendit => self.xendit.snapshots(),
             Aggregator::Finpay => self.finpay.snapshots(),
+        }
+    }
+
+    /// Where the shopper's browser would be sent back to the merchant now (the dialect's
+    /// success or failure URL for the transaction's state), as after Kredivo's pages; `None`
+    /// for an unknown transaction or one with nowhere to go. Lets a test play the return
+    /// without a browser.
+    pub fn return_url(&self, which: Aggregator, id: &str) -> Option<String> {
+        match which {
+            Aggregator::Doku => self.doku.return_url(id),
+            Aggregator::Midtrans => self.midtrans.return_url(id),
+            Aggregator::Xendit => self.xendit.return_url(id),
+            Aggregator::Finpay => self.finpay.return_url(id),
         }
     }
 

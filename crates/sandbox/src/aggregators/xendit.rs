@@ -32,12 +32,14 @@ use kredivo_providers::xendit::{
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::common::{
-    self, basic_credentials, header_text, is_http_url, iso_utc_millis, parse_body, request_faults,
-    AggTx, AggregatorState, BodyError, Core, Dialect, NewAggTx, Notice, Provider, RefundRefusal,
-};
+use super::engine::{Core, Dialect, Provider};
+use super::ledger::{AggTx, AggregatorState, NewAggTx, Notice, RefundRecord, RefundRefusal};
+use super::request::{self, basic_credentials, header_text, is_http_url, parse_body, BodyError};
+use super::routes;
 use super::{XenditSettings, DEFAULT_NOTIFICATION_PATH};
 use crate::faults::Endpoint;
+use crate::inject::FaultPoints;
+use kredivo_providers::time::iso_utc_millis;
 
 /// Xendit's dialect, with its customers and plans.
 #[derive(Debug)]
@@ -76,18 +78,34 @@ type P = Arc<Provider<Xendit>>;
 
 pub(crate) fn router(p: P) -> Router {
     let limit = p.core.kredivo.shared().body_limit;
+    let at = FaultPoints::new(p.core.faults(), fault_error);
     Router::new()
-        .route(xendit::CUSTOMERS_PATH, post(create_customer))
-        .route(xendit::PLANS_PATH, post(create_plan))
-        .route(xendit::CHARGES_PATH, post(create_charge))
-        .route("/paylater/charges/{id}", get(get_charge))
-        .route("/paylater/charges/{id}/refunds", post(create_refund))
+        .route(
+            xendit::CUSTOMERS_PATH,
+            at.wrap(Endpoint::XenditCustomers, post(create_customer)),
+        )
+        .route(
+            xendit::PLANS_PATH,
+            at.wrap(Endpoint::XenditPlans, post(create_plan)),
+        )
+        .route(
+            xendit::CHARGES_PATH,
+            at.wrap(Endpoint::XenditCharges, post(create_charge)),
+        )
+        .route(
+            "/paylater/charges/{id}",
+            at.wrap(Endpoint::XenditChargeStatus, get(get_charge)),
+        )
+        .route(
+            "/paylater/charges/{id}/refunds",
+            at.wrap(Endpoint::XenditRefunds, post(create_refund)),
+        )
         .route(
             "/paylater/charges/{id}/refunds/{refund_id}",
-            get(get_refund),
+            at.wrap(Endpoint::XenditChargeStatus, get(get_refund)),
         )
-        .route("/_return/{id}", get(common::return_from_kredivo::<Xendit>))
-        .nest("/_sandbox", common::driver::<Xendit>())
+        .route("/_return/{id}", get(routes::return_from_kredivo::<Xendit>))
+        .nest("/_sandbox", routes::driver::<Xendit>())
         .route("/{*rest}", any(not_found))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(limit))
@@ -146,24 +164,15 @@ fn authorised(p: &Provider<Xendit>, headers: &HeaderMap) -> Result<(), Response>
     }
 }
 
-async fn guard(
-    p: &Provider<Xendit>,
-    endpoint: Endpoint,
-    headers: &HeaderMap,
-) -> Result<(), Response> {
-    if let Some(r) = request_faults(p.core.faults(), endpoint, |message, code| {
-        let status = code
-            .and_then(|c| u16::try_from(c).ok())
-            .and_then(|c| StatusCode::from_u16(c).ok())
-            .filter(|s| s.is_client_error() || s.is_server_error())
-            .unwrap_or(StatusCode::BAD_REQUEST);
-        error(status, "SANDBOX_FAULT", message)
-    })
-    .await
-    {
-        return Err(r);
-    }
-    authorised(p, headers)
+/// An armed `error` fault as Xendit words errors: its code as the HTTP status (400 when it
+/// is not an error status).
+fn fault_error(message: String, code: Option<i64>) -> Response {
+    let status = code
+        .and_then(|c| u16::try_from(c).ok())
+        .and_then(|c| StatusCode::from_u16(c).ok())
+        .filter(|s| s.is_client_error() || s.is_server_error())
+        .unwrap_or(StatusCode::BAD_REQUEST);
+    error(status, "SANDBOX_FAULT", message)
 }
 
 /// Runs `create` at most once per `x-idempotency-key` and body; answers with its result.
@@ -204,7 +213,7 @@ fn to_value<T: Serialize>(value: &T) -> Value {
 }
 
 async fn create_customer(State(p): State<P>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(r) = guard(&p, Endpoint::XenditCustomers, &headers).await {
+    if let Err(r) = authorised(&p, &headers) {
         return r;
     }
     idempotent(&p, "customers", &headers, &body, || {
@@ -268,7 +277,7 @@ fn plan_options(p: &Provider<Xendit>, amount: Money) -> Vec<PlanOption> {
 }
 
 async fn create_plan(State(p): State<P>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(r) = guard(&p, Endpoint::XenditPlans, &headers).await {
+    if let Err(r) = authorised(&p, &headers) {
         return r;
     }
     idempotent(&p, "plans", &headers, &body, || {
@@ -332,7 +341,7 @@ async fn create_plan(State(p): State<P>, headers: HeaderMap, body: Bytes) -> Res
 }
 
 async fn create_charge(State(p): State<P>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(r) = guard(&p, Endpoint::XenditCharges, &headers).await {
+    if let Err(r) = authorised(&p, &headers) {
         return r;
     }
     idempotent(&p, "charges", &headers, &body, || {
@@ -406,7 +415,7 @@ async fn create_charge(State(p): State<P>, headers: HeaderMap, body: Bytes) -> R
                 amount: plan.amount,
                 items,
                 expires_at: None,
-                payment_type: common::hint_in(req.metadata.as_ref()),
+                payment_type: request::hint_in(req.metadata.as_ref()),
                 extra: XenditExtra { template },
             })
             .map_err(validation)?;
@@ -422,7 +431,7 @@ fn find(p: &Provider<Xendit>, id: &str) -> Result<AggTx<XenditExtra>, Response> 
 }
 
 async fn get_charge(State(p): State<P>, Path(id): Path<String>, headers: HeaderMap) -> Response {
-    if let Err(r) = guard(&p, Endpoint::XenditChargeStatus, &headers).await {
+    if let Err(r) = authorised(&p, &headers) {
         return r;
     }
     match find(&p, &id) {
@@ -431,11 +440,7 @@ async fn get_charge(State(p): State<P>, Path(id): Path<String>, headers: HeaderM
     }
 }
 
-fn refund_view(
-    tx: &AggTx<XenditExtra>,
-    record: &common::RefundRecord,
-    status: RefundStatus,
-) -> Refund {
+fn refund_view(tx: &AggTx<XenditExtra>, record: &RefundRecord, status: RefundStatus) -> Refund {
     Refund {
         id: format!("plr_{}", record.id),
         charge_id: tx.id.clone(),
@@ -454,7 +459,7 @@ async fn create_refund(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(r) = guard(&p, Endpoint::XenditRefunds, &headers).await {
+    if let Err(r) = authorised(&p, &headers) {
         return r;
     }
     let scope = format!("refunds:{id}");
@@ -488,7 +493,7 @@ async fn get_refund(
     Path((id, refund_id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(r) = guard(&p, Endpoint::XenditChargeStatus, &headers).await {
+    if let Err(r) = authorised(&p, &headers) {
         return r;
     }
     let tx = match find(&p, &id) {

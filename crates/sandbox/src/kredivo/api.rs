@@ -1,5 +1,6 @@
-//! Kredivo's JSON endpoints. Each handler applies armed faults, parses its body with
-//! [`KJson`], and answers with the plan crate's wire types or Kredivo's error shape.
+//! Kredivo's JSON endpoints. Each handler parses its body with [`KJson`] and answers with
+//! `kredivo-providers`' wire types or Kredivo's error shape; armed request faults are applied
+//! around it by the router (`inject.rs`).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -8,24 +9,23 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use kredivo_plan::wire::kredivo::{
+use kredivo_plan::{Money, PaymentType};
+use kredivo_providers::kredivo::{
     CancelRequest, CancelResponse, CheckoutRequest, CheckoutResponse, ConnectRequest,
     ConnectResponse, CreditDetailsRequest, CreditDetailsResponse, CreditLimitDetail,
     DeactivateTokenRequest, DeactivateTokenResponse, PaymentsRequest, PaymentsResponse,
     TransactionStatusRequest, TransactionStatusResponse, UpdateResponse, UserCreditDetails,
     UserDetails, WireItem, WireMerchant,
 };
-use kredivo_plan::wire::{ServerKey, WireTime};
-use kredivo_plan::{FraudStatus, Money, PaymentType};
+use kredivo_providers::kredivo::{FraudStatus, ServerKey, WireTime};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::model::{Cancellation, ConnectRequest as StoredConnect, Source, State as TxState, Step};
-use super::reply::{request_faults, ApiError, KJson, Shape};
+use super::reply::{ApiError, KJson, Shape};
 use super::service::{self, NewTransaction};
 use super::{pricing, PageRef, Shared};
-use crate::faults::Endpoint;
 use crate::ids::IdSourceExt;
 
 type AppState = State<Arc<Shared>>;
@@ -39,16 +39,12 @@ fn reply<T: Serialize>(result: Result<T, ApiError>) -> Response {
     }
 }
 
-/// Runs faults, then the body parser, then `f`.
-async fn handle<T, R: Serialize>(
+/// Runs the body parser, then `f`.
+fn handle<T, R: Serialize>(
     shared: &Shared,
-    endpoint: Endpoint,
     body: Body<T>,
     f: impl FnOnce(&Shared, T) -> Result<R, ApiError>,
 ) -> Response {
-    if let Some(response) = request_faults(&shared.faults, endpoint).await {
-        return response;
-    }
     reply(body.and_then(|KJson(req)| f(shared, req)))
 }
 
@@ -81,7 +77,7 @@ fn http_url(value: &str, path: &str) -> Result<(), ApiError> {
 // ---------------------------------------------------------------------------------------
 
 pub(crate) async fn payments(State(shared): AppState, body: Body<PaymentsRequest>) -> Response {
-    handle(&shared, Endpoint::Payments, body, payments_inner).await
+    handle(&shared, body, payments_inner)
 }
 
 fn payments_inner(shared: &Shared, req: PaymentsRequest) -> Result<PaymentsResponse, ApiError> {
@@ -112,9 +108,6 @@ fn payments_inner(shared: &Shared, req: PaymentsRequest) -> Result<PaymentsRespo
 // ---------------------------------------------------------------------------------------
 
 pub(crate) async fn checkout_url(State(shared): AppState, body: Body<CheckoutRequest>) -> Response {
-    if let Some(response) = request_faults(&shared.faults, Endpoint::CheckoutUrl).await {
-        return response;
-    }
     reply(body.and_then(|KJson(req)| checkout_inner(&shared, req)))
 }
 
@@ -258,9 +251,6 @@ pub(crate) async fn update(
     State(shared): AppState,
     query: Result<Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    if let Some(response) = request_faults(&shared.faults, Endpoint::Update).await {
-        return response;
-    }
     let query = match query {
         Ok(Query(q)) => q,
         Err(_) => return ApiError::new("Query string is malformed.").into_response(),
@@ -324,7 +314,7 @@ pub(crate) async fn transaction_status(
     State(shared): AppState,
     body: Body<TransactionStatusRequest>,
 ) -> Response {
-    handle(&shared, Endpoint::TransactionStatus, body, status_inner).await
+    handle(&shared, body, status_inner)
 }
 
 fn status_inner(
@@ -394,9 +384,6 @@ pub(crate) async fn cancel_transaction(
     State(shared): AppState,
     body: Body<CancelRequest>,
 ) -> Response {
-    if let Some(response) = request_faults(&shared.faults, Endpoint::CancelTransaction).await {
-        return response;
-    }
     match body.and_then(|KJson(req)| cancel_inner(&shared, req)) {
         Ok(value) => Json(value).into_response(),
         Err(err) => err.into_response(),
@@ -530,7 +517,7 @@ pub(crate) async fn deactive_user_token(
     State(shared): AppState,
     body: Body<DeactivateTokenRequest>,
 ) -> Response {
-    handle(&shared, Endpoint::DeactiveUserToken, body, |shared, req| {
+    handle(&shared, body, |shared, req| {
         let merchant = merchant(shared, &req.server_key)?;
         let mut db = shared.db();
         let token = db
@@ -546,46 +533,39 @@ pub(crate) async fn deactive_user_token(
             remarks: Some("deactive user successful".into()),
         })
     })
-    .await
 }
 
 pub(crate) async fn get_user_credit_details(
     State(shared): AppState,
     body: Body<CreditDetailsRequest>,
 ) -> Response {
-    handle(
-        &shared,
-        Endpoint::GetUserCreditDetails,
-        body,
-        |shared, req| {
-            let merchant = merchant(shared, &req.server_key)?;
-            let db = shared.db();
-            let account = service::active_token(&db, merchant, &req.user_token)
-                .and_then(|t| db.account_index(&t.account))
-                .map(|i| &db.accounts[i])
-                .ok_or_else(|| ApiError::incorrect("user_token"))?;
-            Ok(CreditDetailsResponse {
-                status: "OK".into(),
-                user_details: Some(UserDetails {
-                    legal_name: account.legal_name.clone(),
-                    mobile_number: masked_mobile(&account.phone),
-                }),
-                user_credit_details: UserCreditDetails {
-                    account_status: 1,
-                    account_type: i64::from(account.account_type),
-                    credit_limit_details: account
-                        .limits
-                        .iter()
-                        .map(|(payment_type, left)| CreditLimitDetail {
-                            payment_type: PaymentType::from(payment_type.as_str()),
-                            remaining_user_limit: *left,
-                        })
-                        .collect(),
-                },
-            })
-        },
-    )
-    .await
+    handle(&shared, body, |shared, req| {
+        let merchant = merchant(shared, &req.server_key)?;
+        let db = shared.db();
+        let account = service::active_token(&db, merchant, &req.user_token)
+            .and_then(|t| db.account_index(&t.account))
+            .map(|i| &db.accounts[i])
+            .ok_or_else(|| ApiError::incorrect("user_token"))?;
+        Ok(CreditDetailsResponse {
+            status: "OK".into(),
+            user_details: Some(UserDetails {
+                legal_name: account.legal_name.clone(),
+                mobile_number: masked_mobile(&account.phone),
+            }),
+            user_credit_details: UserCreditDetails {
+                account_status: 1,
+                account_type: i64::from(account.account_type),
+                credit_limit_details: account
+                    .limits
+                    .iter()
+                    .map(|(payment_type, left)| CreditLimitDetail {
+                        payment_type: PaymentType::from(payment_type.as_str()),
+                        remaining_user_limit: *left,
+                    })
+                    .collect(),
+            },
+        })
+    })
 }
 
 /// `62812xxxx0581`, the doc's masking.
@@ -599,9 +579,6 @@ fn masked_mobile(phone: &str) -> String {
 }
 
 pub(crate) async fn connect(State(shared): AppState, body: Body<ConnectRequest>) -> Response {
-    if let Some(response) = request_faults(&shared.faults, Endpoint::Connect).await {
-        return response;
-    }
     // Doc 000 shows connect errors flat: {"status":"ERROR","message":…}.
     match body.and_then(|KJson(req)| connect_inner(&shared, req)) {
         Ok(ok) => Json(ok).into_response(),
@@ -642,11 +619,11 @@ fn connect_inner(shared: &Shared, req: ConnectRequest) -> Result<ConnectResponse
 // ---------------------------------------------------------------------------------------
 
 /// Body of QR `init_checkout` (doc 000). Server-side only, so it lives here rather than in
-/// the plan crate; `items` reuse the plan crate's [`WireItem`].
+/// `kredivo-providers`; `items` reuse its [`WireItem`].
 #[derive(Debug, Deserialize)]
 pub(crate) struct InitCheckoutRequest {
     server_key: ServerKey,
-    #[serde(with = "kredivo_plan::wire::decimal")]
+    #[serde(with = "kredivo_plan::decimal")]
     amount: Decimal,
     #[serde(default)]
     source: Option<String>,
@@ -661,7 +638,7 @@ pub(crate) async fn init_checkout(
     State(shared): AppState,
     body: Body<InitCheckoutRequest>,
 ) -> Response {
-    handle(&shared, Endpoint::InitCheckout, body, init_checkout_inner).await
+    handle(&shared, body, init_checkout_inner)
 }
 
 fn init_checkout_inner(shared: &Shared, req: InitCheckoutRequest) -> Result<Value, ApiError> {

@@ -1,12 +1,14 @@
 //! The sandbox-only driver under `/kredivo/_sandbox/...`: move transactions to any state,
-//! inspect transactions and pushes, arm faults, move the clock. Plain JSON, not Kredivo's
+//! play the shopper's return, inspect transactions and pushes, arm faults, move the clock,
+//! fire the token-deactivation push and finish a Kredivo Connect. Plain JSON, not Kredivo's
 //! shapes: nothing here exists in production.
 
+use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -17,7 +19,7 @@ use serde_json::json;
 use super::model::normalize_phone;
 use super::reply::parse_json;
 use super::{service, Kredivo, Shared};
-use crate::faults::FaultRule;
+use crate::faults::{Endpoint, FaultRule};
 use crate::SandboxError;
 
 /// Where the driver moves a transaction.
@@ -62,9 +64,11 @@ fn problem(status: StatusCode, message: impl Into<String>) -> Response {
 
 fn handle_error(err: SandboxError) -> Response {
     let status = match err {
-        SandboxError::UnknownTransaction(_) | SandboxError::UnknownAccount(_) => {
-            StatusCode::NOT_FOUND
-        }
+        SandboxError::UnknownTransaction(_)
+        | SandboxError::UnknownAccount(_)
+        | SandboxError::UnknownToken(_)
+        | SandboxError::UnknownConnect(_) => StatusCode::NOT_FOUND,
+        SandboxError::NoPushUrl(_) => StatusCode::BAD_REQUEST,
         SandboxError::InvalidTransition { .. } => StatusCode::CONFLICT,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
@@ -88,6 +92,9 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/clock/advance", post(advance))
         .route("/accounts", get(accounts))
         .route("/user_tokens", post(user_token))
+        .route("/user_tokens/{token}/deactivate", post(deactivate_token))
+        .route("/connects", get(connects))
+        .route("/connects/{id}/complete", post(complete_connect))
         .fallback(|| async { problem(StatusCode::NOT_FOUND, "no such driver endpoint") })
 }
 
@@ -103,6 +110,12 @@ async fn one(State(shared): AppState, Path(id): Path<String>) -> Response {
 }
 
 async fn drive(State(shared): AppState, Path((id, target)): Path<(String, String)>) -> Response {
+    if target.eq_ignore_ascii_case("return") {
+        return match kredivo(&shared).return_url(&id) {
+            Ok(url) => Json(json!({ "return_url": url })).into_response(),
+            Err(err) => handle_error(err),
+        };
+    }
     let target = match Target::from_str(&target) {
         Ok(t) => t,
         Err(msg) => return problem(StatusCode::BAD_REQUEST, msg),
@@ -140,8 +153,24 @@ async fn add_fault(State(shared): AppState, body: axum::body::Bytes) -> Response
     Json(shared.faults.list()).into_response()
 }
 
-async fn clear_faults(State(shared): AppState) -> Response {
-    shared.faults.clear();
+/// `DELETE /faults` disarms everything; `DELETE /faults?endpoint=update` only that endpoint's
+/// rules (`push` for the push faults).
+async fn clear_faults(
+    State(shared): AppState,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    match query.get("endpoint") {
+        None => shared.faults.clear(),
+        Some(name) => match serde_json::from_value::<Endpoint>(json!(name)) {
+            Ok(endpoint) => shared.faults.clear_endpoint(endpoint),
+            Err(_) => {
+                return problem(
+                    StatusCode::BAD_REQUEST,
+                    format!("unknown endpoint {name:?}"),
+                )
+            }
+        },
+    }
     Json(shared.faults.list()).into_response()
 }
 
@@ -190,6 +219,69 @@ async fn user_token(State(shared): AppState, body: axum::body::Bytes) -> Respons
         &req.client_user_key,
     ) {
         Ok(token) => Json(json!({ "user_token": token })).into_response(),
+        Err(err) => handle_error(err),
+    }
+}
+
+/// Optional body of the token and connect driver calls.
+#[derive(Deserialize, Default)]
+struct Options {
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    phone: Option<String>,
+}
+
+/// An empty body means no options; a bad one is the message to answer 400 with.
+fn options(body: &[u8]) -> Result<Options, String> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Options::default());
+    }
+    parse_json(body).map_err(|err| err.message)
+}
+
+async fn deactivate_token(
+    State(shared): AppState,
+    Path(token): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let options = match options(&body) {
+        Ok(o) => o,
+        Err(message) => return problem(StatusCode::BAD_REQUEST, message),
+    };
+    match kredivo(&shared).deactivate_from_app(&token, options.url.as_deref()) {
+        Ok(()) => Json(json!({ "user_token": token, "is_active": false })).into_response(),
+        Err(err) => handle_error(err),
+    }
+}
+
+async fn connects(State(shared): AppState) -> Response {
+    Json(kredivo(&shared).connects()).into_response()
+}
+
+async fn complete_connect(
+    State(shared): AppState,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let options = match options(&body) {
+        Ok(o) => o,
+        Err(message) => return problem(StatusCode::BAD_REQUEST, message),
+    };
+    let kredivo = kredivo(&shared);
+    match kredivo.complete_connect(&id, options.phone.as_deref()) {
+        Ok(token) => {
+            let connect = kredivo
+                .connects()
+                .into_iter()
+                .rfind(|c| c.user_token.as_deref() == Some(token.as_str()));
+            Json(json!({
+                "user_token": token,
+                "client_user_key": connect.as_ref().map(|c| c.client_user_key.clone()),
+                "redirect_url": connect.map(|c| c.redirect_url),
+            }))
+            .into_response()
+        }
         Err(err) => handle_error(err),
     }
 }

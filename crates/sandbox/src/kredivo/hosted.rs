@@ -9,16 +9,16 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use kredivo_plan::{format_money, FraudStatus, Locale, PaymentType};
+use kredivo_plan::{format_money, Locale, PaymentType};
+use kredivo_providers::encoding::with_query;
+use kredivo_providers::kredivo::FraudStatus;
 use serde::Deserialize;
-use serde_json::json;
 
-use super::model::{normalize_phone, Account, Source, State as TxState, Step, Transaction};
+use super::model::{normalize_phone, Account, State as TxState, Step, Transaction};
 use super::pages::{self, OrderSummary, TenureOption};
 use super::service::{self, Dispatch};
 use super::{pricing, Db, PageRef, Shared};
 use crate::html::error_page;
-use crate::push::{Outgoing, PushKind};
 
 type AppState = State<Arc<Shared>>;
 
@@ -93,23 +93,6 @@ fn cancel_href(shared: &Shared, tk: &str) -> String {
     page_url(shared, "/v2/user_cancel", tk)
 }
 
-/// Appends query parameters to a merchant URL that may already have some.
-fn with_params(base: &str, params: &[(&str, &str)]) -> String {
-    let mut url = base.to_owned();
-    for (i, (k, v)) in params.iter().enumerate() {
-        let sep = if i == 0 && !base.contains('?') {
-            '?'
-        } else {
-            '&'
-        };
-        url.push(sep);
-        url.push_str(&service::percent_encode(k));
-        url.push('=');
-        url.push_str(&service::percent_encode(v));
-    }
-    url
-}
-
 /// Resolves a page token, expiring the transaction first if it is overdue.
 fn resolve(shared: &Shared, db: &mut Db, tk: &str) -> (Option<PageRef>, Vec<Dispatch>) {
     let Some(page) = db.by_page.get(tk).copied() else {
@@ -136,7 +119,7 @@ fn finished_tx(shared: &Shared, tx: &Transaction) -> Response {
         TxState::Pending => ("Menunggu", "Transaksi belum selesai."),
     };
     let back = tx.back_to_store_uri.as_deref().map(|uri| {
-        with_params(
+        with_query(
             uri,
             &[
                 ("order_id", &tx.order_id),
@@ -408,32 +391,9 @@ pub(crate) async fn otp_submit(State(shared): AppState, Form(form): Form<OtpForm
                     see_other(&page_url(&shared, "/v2/confirm", &form.tk))
                 }
                 PageRef::Connect(idx) => {
-                    let (merchant, key, phone) = {
-                        let c = &db.connects[idx];
-                        (
-                            c.merchant,
-                            c.client_user_key.clone(),
-                            c.account.clone().unwrap_or_default(),
-                        )
-                    };
-                    let token =
-                        service::issue_token(&shared, &mut db, merchant, &phone, Some(&key));
-                    let c = &mut db.connects[idx];
-                    c.user_token = Some(token.clone());
-                    c.step = Step::Done;
-                    pushes.push(Dispatch::Send(Outgoing {
-                        kind: PushKind::ConnectCallback,
-                        subject: format!("connect:{}", c.page_token),
-                        url: c.callback_url.clone(),
-                        body: json!({
-                            "status": "OK",
-                            "user_token": token,
-                            "client_user_key": c.client_user_key,
-                            "message": "Kredivo-Connect success.",
-                        }),
-                        note: None,
-                    }));
-                    see_other(&c.redirect_url.clone())
+                    let (_, callback) = service::complete_connect(&shared, &mut db, idx);
+                    pushes.push(callback);
+                    see_other(&db.connects[idx].redirect_url.clone())
                 }
             }
         };
@@ -520,22 +480,9 @@ pub(crate) async fn confirm_submit(
 
 /// The 303 to `back_to_store_uri` with a fresh `sign_key`, or a final page (QR).
 fn back_to_store(shared: &Shared, tx: &mut Transaction) -> Response {
-    let status = tx.status().to_string();
-    match (tx.source, tx.back_to_store_uri.clone()) {
-        (Source::Qr, _) | (_, None) => finished_tx(shared, tx),
-        (_, Some(uri)) => {
-            let sign_key = service::new_signature_key(shared, tx);
-            let url = with_params(
-                &uri,
-                &[
-                    ("order_id", &tx.order_id),
-                    ("tr_id", &tx.transaction_id),
-                    ("tr_status", &status),
-                    ("sign_key", &sign_key),
-                ],
-            );
-            see_other(&url)
-        }
+    match service::back_to_store_url(shared, tx) {
+        Some(url) => see_other(&url),
+        None => finished_tx(shared, tx),
     }
 }
 
@@ -578,24 +525,4 @@ pub(crate) async fn user_cancel(State(shared): AppState, Query(q): Query<TokenQu
     };
     service::dispatch(&shared, pushes);
     response
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parameters_are_appended_to_urls_with_or_without_a_query() {
-        assert_eq!(
-            with_params(
-                "https://m.test/back",
-                &[("order_id", "A 1"), ("sign_key", "a+b/c=")]
-            ),
-            "https://m.test/back?order_id=A%201&sign_key=a%2Bb%2Fc%3D"
-        );
-        assert_eq!(
-            with_params("https://m.test/back?x=1", &[("tr_status", "settlement")]),
-            "https://m.test/back?x=1&tr_status=settlement"
-        );
-    }
 }

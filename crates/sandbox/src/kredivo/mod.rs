@@ -2,7 +2,9 @@
 //!
 //! Layout: `model` (state and state machine), `service` (operations on the state that
 //! produce pushes), `api` (the JSON endpoints), `hosted` + `pages` (the shopper's pages),
-//! `driver` (the `_sandbox` test endpoints), `qr`, `reply` (error shapes, JSON extractor).
+//! `driver` (the `_sandbox` test endpoints), `qr`, `reply` (error shapes, JSON extractor),
+//! `hook` (state changes reported to aggregator simulators; a leaf) and `hosting` (how an
+//! aggregator creates and follows a Kredivo transaction).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -15,8 +17,9 @@ use kredivo_plan::{Money, PricingTable};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Clock;
-use crate::faults::Faults;
+use crate::faults::{Endpoint, Faults};
 use crate::ids::IdSource;
+use crate::inject::FaultPoints;
 use crate::push::{PushRecord, Pusher};
 use crate::{SandboxConfig, SandboxError};
 
@@ -24,6 +27,7 @@ mod api;
 mod driver;
 pub(crate) mod hook;
 mod hosted;
+pub(crate) mod hosting;
 pub mod model;
 mod pages;
 mod pricing;
@@ -53,6 +57,9 @@ pub struct KredivoSettings {
     pub cancel_window: Duration,
     /// Cancellations after this long are recorded as charged a fee (doc 000: 14 days).
     pub cancel_fee_after: Duration,
+    /// The merchant's "push notif endpoint url" registered with Kredivo for doc 000's
+    /// "Deactive From Kredivo App" push; the driver can name another per call.
+    pub token_push_url: Option<String>,
 }
 
 impl Default for KredivoSettings {
@@ -65,6 +72,7 @@ impl Default for KredivoSettings {
             risk_threshold: Some(Money::from_rupiah(10_000_000)),
             cancel_window: Duration::from_secs(30 * 86_400),
             cancel_fee_after: Duration::from_secs(14 * 86_400),
+            token_push_url: None,
         }
     }
 }
@@ -241,20 +249,51 @@ impl Kredivo {
     /// The simulator's routes, relative to Kredivo's base URL (`…/kredivo`).
     pub fn router(&self) -> Router {
         let state = self.shared.clone();
+        // Request faults wrap the JSON endpoints only: hosted pages and the driver stay
+        // reachable whatever is armed.
+        let at = FaultPoints::new(self.shared.faults.clone(), reply::fault_error);
         Router::new()
-            .route("/v2/payments", post(api::payments))
-            .route("/v2/checkout_url", post(api::checkout_url))
-            .route("/v2/update", get(api::update))
-            .route("/transaction/status", post(api::transaction_status))
-            .route("/v2/transaction/status", post(api::transaction_status))
-            .route("/v2/cancel_transaction", post(api::cancel_transaction))
-            .route("/v2/deactive_user_token", post(api::deactive_user_token))
+            .route(
+                "/v2/payments",
+                at.wrap(Endpoint::Payments, post(api::payments)),
+            )
+            .route(
+                "/v2/checkout_url",
+                at.wrap(Endpoint::CheckoutUrl, post(api::checkout_url)),
+            )
+            .route("/v2/update", at.wrap(Endpoint::Update, get(api::update)))
+            .route(
+                "/transaction/status",
+                at.wrap(Endpoint::TransactionStatus, post(api::transaction_status)),
+            )
+            .route(
+                "/v2/transaction/status",
+                at.wrap(Endpoint::TransactionStatus, post(api::transaction_status)),
+            )
+            .route(
+                "/v2/cancel_transaction",
+                at.wrap(Endpoint::CancelTransaction, post(api::cancel_transaction)),
+            )
+            .route(
+                "/v2/deactive_user_token",
+                at.wrap(Endpoint::DeactiveUserToken, post(api::deactive_user_token)),
+            )
             .route(
                 "/v2/get_user_credit_details",
-                post(api::get_user_credit_details),
+                at.wrap(
+                    Endpoint::GetUserCreditDetails,
+                    post(api::get_user_credit_details),
+                ),
             )
-            .route("/v2/connect", post(api::connect).get(hosted::signin_page))
-            .route("/offline/v1/init_checkout", post(api::init_checkout))
+            .route(
+                "/v2/connect",
+                at.wrap(Endpoint::Connect, post(api::connect))
+                    .get(hosted::signin_page),
+            )
+            .route(
+                "/offline/v1/init_checkout",
+                at.wrap(Endpoint::InitCheckout, post(api::init_checkout)),
+            )
             .route("/offline/v1/qr/{transaction_id}", get(qr::qr_image))
             .route("/offline/v1/qr/{transaction_id}/pay", get(qr::qr_pay))
             .route(
@@ -326,6 +365,83 @@ impl Kredivo {
             &phone,
             Some(client_user_key),
         ))
+    }
+
+    /// Where the shopper's browser would land back on the store now (`back_to_store_uri`
+    /// with `order_id, tr_id, tr_status` and a freshly issued `sign_key`), as the hosted pages
+    /// send it after paying, being denied or cancelling. `None` for QR checkouts and
+    /// transactions without a store URI. Lets a test play the return without a browser.
+    pub fn return_url(&self, id: &str) -> Result<Option<String>, SandboxError> {
+        let (url, pushes) = {
+            let mut db = self.shared.db();
+            let idx = db
+                .find(id)
+                .ok_or_else(|| SandboxError::UnknownTransaction(id.to_owned()))?;
+            let pushes = service::touch(&self.shared, &mut db, idx);
+            (
+                service::back_to_store_url(&self.shared, &mut db.txs[idx]),
+                pushes,
+            )
+        };
+        service::dispatch(&self.shared, pushes);
+        Ok(url)
+    }
+
+    /// Deactivates `token` as the shopper does from the Kredivo app, and pushes doc 000's
+    /// `{"message", "client_user_key"}` to `url`, or else to
+    /// [`KredivoSettings::token_push_url`].
+    pub fn deactivate_from_app(&self, token: &str, url: Option<&str>) -> Result<(), SandboxError> {
+        let url = url
+            .map(str::to_owned)
+            .or_else(|| self.shared.settings.token_push_url.clone())
+            .ok_or(SandboxError::NoPushUrl(
+                "pass one or set KredivoSettings::token_push_url",
+            ))?;
+        let push = service::deactivate_from_app(&mut self.shared.db(), token, &url)
+            .ok_or_else(|| SandboxError::UnknownToken(token.to_owned()))?;
+        service::dispatch(&self.shared, vec![push]);
+        Ok(())
+    }
+
+    /// Every Kredivo Connect request, oldest first.
+    pub fn connects(&self) -> Vec<model::ConnectRequest> {
+        self.shared.db().connects.clone()
+    }
+
+    /// Finishes a pending Kredivo Connect (by page token or `client_user_key`, the latest
+    /// one) as a shopper signing in and entering the OTP would: a token is issued for the
+    /// account of `phone`, else of the request's `mobile_number`, else the first account, and
+    /// the callback is POSTed to the merchant's `callback_url`. Returns the token.
+    pub fn complete_connect(&self, id: &str, phone: Option<&str>) -> Result<String, SandboxError> {
+        let (token, callback) = {
+            let mut db = self.shared.db();
+            let idx = match db.by_page.get(id) {
+                Some(PageRef::Connect(idx)) => Some(*idx),
+                _ => db.connects.iter().rposition(|c| c.client_user_key == id),
+            }
+            .ok_or_else(|| SandboxError::UnknownConnect(id.to_owned()))?;
+            let account = match phone.map(model::normalize_phone) {
+                Some(asked) => db
+                    .account_index(&asked)
+                    .ok_or(SandboxError::UnknownAccount(asked))?,
+                None => {
+                    let stated = db.connects[idx]
+                        .account
+                        .clone()
+                        .unwrap_or_else(|| model::normalize_phone(&db.connects[idx].mobile_number));
+                    db.account_index(&stated).unwrap_or(0)
+                }
+            };
+            let phone = db
+                .accounts
+                .get(account)
+                .map(|a| a.phone.clone())
+                .ok_or_else(|| SandboxError::UnknownAccount(String::new()))?;
+            db.connects[idx].account = Some(phone);
+            service::complete_connect(&self.shared, &mut db, idx)
+        };
+        service::dispatch(&self.shared, vec![callback]);
+        Ok(token)
     }
 
     /// Current accounts and their remaining limits.

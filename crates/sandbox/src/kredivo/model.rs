@@ -4,7 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use kredivo_plan::{FraudStatus, Money, PaymentType, TransactionStatus};
+use kredivo_plan::{Money, PaymentType};
+use kredivo_providers::kredivo::{FraudStatus, TransactionStatus};
 use serde::Serialize;
 use serde_json::Value;
 

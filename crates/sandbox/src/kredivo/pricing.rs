@@ -1,8 +1,8 @@
-//! The only place the simulator touches the plan crate's calculator and cart validation,
+//! The only place the simulator touches the plan crate's calculator and order validation,
 //! so a change in their API is a change here.
 
-use kredivo_plan::wire::kredivo::{WireItem, WirePaymentType};
 use kredivo_plan::{Money, PaymentType, PricingTable, Problem, ValidationErrors};
+use kredivo_providers::kredivo::{validate_cart, WireItem, WirePaymentType};
 use rust_decimal::Decimal;
 
 use super::reply::ApiError;
@@ -45,14 +45,14 @@ pub(crate) fn validation_error(errors: &ValidationErrors, strip: &str) -> ApiErr
     }
 }
 
-/// Validates a QR checkout's cart with the plan crate (`validate_order`) and returns the
-/// amount.
+/// Validates a QR checkout's cart with the plan crate's rules (through
+/// `kredivo_providers::kredivo::validate_cart`) and returns the amount.
 pub(crate) fn validate_qr_cart(
     order_id: &str,
     amount: Decimal,
     items: &[WireItem],
 ) -> Result<Money, ApiError> {
-    kredivo_plan::validate_order(order_id, amount, items, &[])
+    validate_cart(order_id, amount, items, &[])
         .map(|order| order.amount())
         .map_err(|errors| validation_error(&errors, "transaction_details."))
 }

@@ -1,5 +1,5 @@
 //! Kredivo's answers: the error shapes, the JSON extractor that turns every bad body into
-//! one of them, and the request-fault hook.
+//! one of them, and how an armed `error` fault is worded.
 
 use axum::body::{Bytes, HttpBody as _};
 use axum::extract::{FromRequest, Request};
@@ -7,8 +7,6 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Map, Value};
-
-use crate::faults::{Endpoint, Fault, Faults};
 
 /// How an error body is laid out. Doc 000 shows both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,40 +178,11 @@ pub(crate) async fn fill_empty_error(response: Response) -> Response {
     replaced
 }
 
-/// Applies armed request faults for `endpoint`: sleeps for latency, then returns the
-/// response that replaces the real one, if any.
-pub(crate) async fn request_faults(faults: &Faults, endpoint: Endpoint) -> Option<Response> {
-    let got = faults.take_for_request(endpoint);
-    if !got.latency.is_zero() {
-        tokio::time::sleep(got.latency).await;
-    }
-    match got.fault? {
-        Fault::HttpStatus { status } => {
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            let reason = status.canonical_reason().unwrap_or("Error");
-            let body = format!(
-                "<html><head><title>{} {reason}</title></head><body><center><h1>{} {reason}</h1></center></body></html>\n",
-                status.as_u16(),
-                status.as_u16()
-            );
-            Some((status, [(header::CONTENT_TYPE, "text/html")], body).into_response())
-        }
-        Fault::MalformedJson => Some(
-            (
-                StatusCode::OK,
-                [(header::CONTENT_TYPE, "application/json")],
-                "{\"status\":\"OK\",\"message\":\"Available payment ty",
-            )
-                .into_response(),
-        ),
-        Fault::Error { message, code } => {
-            let mut err = ApiError::new(message);
-            err.code = code;
-            Some(err.into_response())
-        }
-        // Latency was applied above; push faults never reach here.
-        _ => None,
-    }
+/// An armed `error` fault in Kredivo's shape: HTTP 200, `{"status":"ERROR","error":{…}}`.
+pub(crate) fn fault_error(message: String, code: Option<i64>) -> Response {
+    let mut err = ApiError::new(message);
+    err.code = code;
+    err.into_response()
 }
 
 #[cfg(test)]

@@ -1,20 +1,27 @@
 //! Operations on the simulator's state. Each one locks the state, changes it, builds the
 //! pushes the change calls for, unlocks, and only then hands the pushes to the push engine.
 
-use kredivo_plan::{FraudStatus, Money, PaymentType};
+use std::time::Duration;
+
+use kredivo_plan::{Money, PaymentType};
+use kredivo_providers::encoding::{amount_2dp, percent_decode, percent_encode, with_query};
+use kredivo_providers::kredivo::FraudStatus;
+use kredivo_providers::time::jakarta_iso;
 use serde_json::{json, Map, Value};
 
 use super::model::{Account, Source, State, Step, Transaction, UserToken};
 use super::{Db, PageRef, Shared, Target, TransactionView};
 use crate::faults::Fault;
 use crate::ids::IdSourceExt;
-use crate::push::{Outgoing, PushKind};
+use crate::push::{Delivery, Outgoing, PushKind};
 use crate::SandboxError;
 
 /// What to do with a push once the state lock is released.
 #[derive(Debug)]
 pub(crate) enum Dispatch {
     Send(Outgoing),
+    /// Send after a `delay_push` fault's wait.
+    SendLater(Outgoing, Duration),
     Drop(Outgoing),
     /// Tell the aggregator simulator that owns the transaction (see `hook.rs`).
     Hook(super::hook::Fired),
@@ -26,6 +33,15 @@ pub(crate) fn dispatch(shared: &Shared, pushes: Vec<Dispatch>) {
         match push {
             Dispatch::Send(out) => {
                 shared.pusher.send(out);
+            }
+            Dispatch::SendLater(out, delay) => {
+                shared.pusher.send_with(
+                    out,
+                    Delivery {
+                        delay,
+                        ..Delivery::default()
+                    },
+                );
             }
             Dispatch::Drop(out) => {
                 tracing::info!(subject = %out.subject, "push dropped by fault");
@@ -203,7 +219,7 @@ pub(crate) fn transition(
     }
     tracing::info!(transaction_id = %tx.transaction_id, from = %from.wire(), to = %to.wire(), "transition");
     let mut pushes = build_pushes(shared, tx);
-    pushes.extend(super::hook::fire(shared, tx, from));
+    pushes.extend(super::hook::fire(shared, tx, from).map(Dispatch::Hook));
     Ok(pushes)
 }
 
@@ -282,44 +298,6 @@ pub(crate) fn active_token<'a>(db: &'a Db, merchant: usize, token: &str) -> Opti
         .filter(|t| t.is_active && t.merchant == merchant)
 }
 
-/// Money as Kredivo's responses spell it: `"1500100.00"`.
-pub(crate) fn amount_2dp(money: Money) -> String {
-    format!("{money}.00")
-}
-
-/// Percent-encodes everything but RFC 3986 unreserved characters.
-pub(crate) fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 3 / 2);
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// Decodes `%XX` escapes (and nothing else); `None` when an escape is malformed or the
-/// result is not UTF-8.
-pub(crate) fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let hex = std::str::from_utf8(hex).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
 /// Whether `presented` is one of `issued`, allowing for the ways clients mangle it: sent
 /// as received (URL-encoded once), encoded again, or decoded with `+` turned into a space.
 pub(crate) fn signature_matches(issued: &[String], presented: &str) -> bool {
@@ -339,6 +317,76 @@ pub(crate) fn signature_matches(issued: &[String], presented: &str) -> bool {
     candidates
         .iter()
         .any(|c| !c.is_empty() && issued.iter().any(|k| k == c))
+}
+
+/// Where the shopper's browser goes back to the store now: `back_to_store_uri` with
+/// `order_id, tr_id, tr_status, sign_key`, a fresh `sign_key` issued for it (valid for
+/// `/v2/update`). `None` for QR checkouts and transactions without a store URI.
+pub(crate) fn back_to_store_url(shared: &Shared, tx: &mut Transaction) -> Option<String> {
+    let uri = tx.back_to_store_uri.clone()?;
+    if tx.source == Source::Qr {
+        return None;
+    }
+    let status = tx.status().to_string();
+    let sign_key = new_signature_key(shared, tx);
+    Some(with_query(
+        &uri,
+        &[
+            ("order_id", &tx.order_id),
+            ("tr_id", &tx.transaction_id),
+            ("tr_status", &status),
+            ("sign_key", &sign_key),
+        ],
+    ))
+}
+
+/// Finishes a Kredivo Connect as a correct OTP does: issues (or reuses) the token for the
+/// signed-in account and builds the callback to the merchant's `callback_url`. Returns the
+/// token and the callback to dispatch.
+pub(crate) fn complete_connect(shared: &Shared, db: &mut Db, idx: usize) -> (String, Dispatch) {
+    let (merchant, key, phone) = {
+        let c = &db.connects[idx];
+        (
+            c.merchant,
+            c.client_user_key.clone(),
+            c.account.clone().unwrap_or_default(),
+        )
+    };
+    let token = issue_token(shared, db, merchant, &phone, Some(&key));
+    let c = &mut db.connects[idx];
+    c.user_token = Some(token.clone());
+    c.step = Step::Done;
+    let callback = Dispatch::Send(Outgoing {
+        kind: PushKind::ConnectCallback,
+        subject: format!("connect:{}", c.page_token),
+        url: c.callback_url.clone(),
+        body: json!({
+            "status": "OK",
+            "user_token": token,
+            "client_user_key": c.client_user_key,
+            "message": "Kredivo-Connect success.",
+        }),
+        note: None,
+    });
+    (token, callback)
+}
+
+/// Deactivates `token` as the shopper does from the Kredivo app, and builds doc 000's push
+/// to the merchant's registered URL: `{"message", "client_user_key"}`.
+pub(crate) fn deactivate_from_app(db: &mut Db, token: &str, url: &str) -> Option<Dispatch> {
+    let stored = db.tokens.get_mut(token)?;
+    stored.is_active = false;
+    let client_user_key = stored.client_user_key.clone().unwrap_or_default();
+    Some(Dispatch::Send(Outgoing {
+        kind: PushKind::TokenDeactivated,
+        subject: format!("token:{token}"),
+        url: url.to_owned(),
+        body: json!({
+            "message": "User deactivated the merchant from the Kredivo app.",
+            "client_user_key": client_user_key,
+        }),
+        note: None,
+    }))
 }
 
 /// Issues a new signature key for `tx` and returns it (unencoded).
@@ -388,36 +436,13 @@ fn push_address(addr: &Value, tx: &Transaction) -> Value {
         "first_name": text("first_name"),
         "last_name": text("last_name"),
         "countrycode": text("country_code"),
-        "creation_date": iso_local(tx.transaction_time),
+        "creation_date": jakarta_iso(tx.transaction_time),
         "phone": text("phone"),
         "state": "",
         "transaction": 1_000_000 + tx.transaction_time.rem_euclid(1_000_000),
         "postcode": text("postal_code"),
         "location_details": text("address"),
     })
-}
-
-/// `2017-08-04T18:28:14` in Jakarta time (UTC+7), for `creation_date`.
-pub(crate) fn iso_local(unix: i64) -> String {
-    let secs = unix + 7 * 3600;
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
 }
 
 /// The pushes for `tx`'s current state, with push faults applied.
@@ -438,6 +463,10 @@ pub(crate) fn build_pushes(shared: &Shared, tx: &mut Transaction) -> Vec<Dispatc
     };
     match shared.faults.take_for_push() {
         Some(Fault::DropPush) => vec![Dispatch::Drop(out(body, Some("dropped")))],
+        Some(Fault::DelayPush { ms }) => vec![Dispatch::SendLater(
+            out(body, Some("delayed")),
+            Duration::from_millis(ms),
+        )],
         Some(Fault::DuplicatePush) => vec![
             Dispatch::Send(out(body.clone(), None)),
             Dispatch::Send(out(body, Some("duplicate"))),
@@ -554,23 +583,5 @@ mod tests {
         );
         assert!(!signature_matches(&issued, "ab+c/d"));
         assert!(!signature_matches(&issued, ""));
-    }
-
-    #[test]
-    fn percent_decoding_rejects_broken_escapes() {
-        assert_eq!(percent_decode("a%2Fb").as_deref(), Some("a/b"));
-        assert_eq!(percent_decode("a%2"), None);
-        assert_eq!(percent_decode("a%zz"), None);
-    }
-
-    #[test]
-    fn creation_dates_are_jakarta_local_time() {
-        // 1501846094 = 2017-08-04T11:28:14Z = 18:28:14 WIB, doc 000's push example.
-        assert_eq!(iso_local(1_501_846_094), "2017-08-04T18:28:14");
-    }
-
-    #[test]
-    fn amounts_are_written_with_two_decimals() {
-        assert_eq!(amount_2dp(Money::from_rupiah(1_500_100)), "1500100.00");
     }
 }

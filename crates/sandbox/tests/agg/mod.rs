@@ -131,3 +131,74 @@ pub async fn give_up(app: &App, redirect_url: &str) -> String {
     let back = follow_once(app, &cancel).await;
     follow_once(app, &back).await
 }
+
+/// POSTs to a provider's `_sandbox` driver (`…/{provider}/_sandbox/transactions/{id}/{target}`)
+/// and returns the answer, which must be 200.
+pub async fn drive(app: &App, provider: &str, id: &str, target: &str) -> Value {
+    let url = url(
+        app,
+        provider,
+        &format!("/_sandbox/transactions/{id}/{target}"),
+    );
+    let resp = app.http.post(&url).send().await.expect("driver");
+    assert_eq!(resp.status().as_u16(), 200, "{provider} {target} {id}");
+    resp.json().await.expect("driver JSON")
+}
+
+/// Arms each push fault in turn on a paid-then-refunded transaction and checks what the
+/// merchant receives: nothing for `drop_push`, the same notification twice for
+/// `duplicate_push`, a late one for `delay_push`, and after a refund the stale paid one last
+/// for `out_of_order_push`. `status` points at the status word in a notification body.
+pub async fn push_faults_reach_the_merchant_as_armed(
+    app: &App,
+    merchant: &Merchant,
+    provider: &str,
+    id: &str,
+    status: &str,
+    (paid, refunded): (&str, &str),
+) {
+    use kredivo_sandbox::{Endpoint, Fault, FaultRule, PushOutcome};
+    let arm = |fault| {
+        app.sandbox
+            .faults()
+            .add(FaultRule::new(Endpoint::Push, fault).times(1))
+    };
+    let word = |seen: &Seen| seen.json().pointer(status).cloned().unwrap_or_default();
+
+    arm(Fault::DropPush);
+    drive(app, provider, id, "settle").await;
+    let dropped = app
+        .sandbox
+        .push_log()
+        .iter()
+        .filter(|r| r.outcome == PushOutcome::Dropped && r.subject.starts_with(provider))
+        .count();
+    assert_eq!(dropped, 1, "{provider}: the paid notification was dropped");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(merchant.seen().is_empty(), "{provider}: nothing arrived");
+
+    arm(Fault::DuplicatePush);
+    drive(app, provider, id, "repush").await;
+    let seen = merchant.wait_for(2).await;
+    assert_eq!(
+        seen[0].body, seen[1].body,
+        "{provider}: the same body twice"
+    );
+    assert_eq!(word(&seen[0]), paid, "{provider}");
+
+    arm(Fault::DelayPush { ms: 400 });
+    let sent = std::time::Instant::now();
+    drive(app, provider, id, "repush").await;
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    assert_eq!(merchant.seen().len(), 2, "{provider}: the repush is held");
+    merchant.wait_for(3).await;
+    assert!(sent.elapsed() >= Duration::from_millis(400), "{provider}");
+
+    arm(Fault::OutOfOrderPush);
+    drive(app, provider, id, "refund").await;
+    let seen = merchant.wait_for(5).await;
+    assert_eq!(word(&seen[3]), refunded, "{provider}: the refund first");
+    assert_eq!(word(&seen[4]), paid, "{provider}: then the stale paid one");
+    let truth = drive(app, provider, id, "return").await;
+    assert!(truth["return_url"].is_string(), "{provider}: {truth}");
+}

@@ -186,35 +186,14 @@ pub fn query_param(url: &str, name: &str) -> Option<String> {
     })
 }
 
+/// `%XX` decoded once; the text as it was when it is not well-formed.
 pub fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_default()
+    kredivo_providers::encoding::percent_decode(s).unwrap_or_else(|| s.to_owned())
 }
 
-pub fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
+// Not every test file that includes this module encodes.
+#[allow(unused_imports)]
+pub use kredivo_providers::encoding::percent_encode;
 
 /// A merchant push endpoint that records every body and answers from a script.
 #[derive(Clone)]

@@ -1,7 +1,11 @@
-//! Carts and order validation against doc 000's checkout example.
+//! Carts and order validation against doc 000's checkout example: Kredivo's bodies through
+//! the plan crate's validation, with Kredivo's field paths.
 
-use kredivo_plan::wire::kredivo::{CheckoutRequest, PaymentsRequest, WireItem, WireSeller};
-use kredivo_plan::{validate_order, Cart, ItemKind, LineItem, Money, Problem};
+use kredivo_plan::{Cart, ItemKind, LineItem, Money, Problem};
+use kredivo_providers::kredivo::{
+    validate_cart as validate_order, wire_items, CheckoutRequest, PaymentsRequest, WireItem,
+    WireSeller,
+};
 use rust_decimal::Decimal;
 
 const CHECKOUT_REQUEST: &str = include_str!("fixtures/checkout_request.json");
@@ -337,7 +341,7 @@ fn reserved_ids_map_to_kinds_and_back() {
 fn a_cart_converts_to_wire_items_that_validate_back_to_it() {
     let (order_id, amount, items, sellers) = doc_parts();
     let order = validate_order(&order_id, amount, &items, &sellers).unwrap();
-    assert_eq!(order.cart().to_wire_items(), items);
+    assert_eq!(wire_items(order.cart()), items);
 }
 
 #[test]

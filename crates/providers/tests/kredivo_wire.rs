@@ -6,9 +6,8 @@
 //! `"message": {short, long}"Cancelled the transaction!"`); they are reproduced with the
 //! smallest fix that makes them JSON, and each fix is noted beside it.
 
-use kredivo_plan::wire::kredivo::*;
-use kredivo_plan::wire::{ServerKey, WireTime};
 use kredivo_plan::{Money, PaymentType};
+use kredivo_providers::kredivo::*;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
