@@ -4,6 +4,8 @@
 //! the exact version in Cargo.lock, wasm-pack, Chromium and chromedriver), so the README's
 //! two commands are all a newcomer needs.
 
+mod bench;
+mod demo;
 mod dist;
 mod names;
 mod setup;
@@ -28,6 +30,7 @@ commands:
 ";
 
 fn main() -> ExitCode {
+    util::ensure_cargo_bin_on_path();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(cmd) = args.first() else {
         eprint!("{USAGE}");
@@ -35,10 +38,10 @@ fn main() -> ExitCode {
     };
     let rest = &args[1..];
     let result = match cmd.as_str() {
-        "demo" => dist::demo(rest),
+        "demo" => demo::run(rest),
         "test" => test::run(rest),
         "dist" => dist::dist().map(|_| ()),
-        "bench" => test::bench(rest),
+        "bench" => bench::run(rest),
         "size" => size::size(),
         "setup" => setup::setup(rest.iter().any(|a| a == "--browser")),
         "-h" | "--help" | "help" => {

@@ -16,7 +16,6 @@ pub fn setup(browser: bool) -> Res {
 
 /// wasm32 target + the wasm-bindgen CLI matching Cargo.lock.
 pub fn wasm_toolchain() -> Res {
-    util::ensure_cargo_bin_on_path();
     wasm_target()?;
     wasm_bindgen_cli()
 }
@@ -111,7 +110,6 @@ pub fn node_tools() -> Option<std::path::PathBuf> {
 
 /// wasm-pack, for the widget's browser tests.
 pub fn wasm_pack() -> Res {
-    util::ensure_cargo_bin_on_path();
     if output_line("wasm-pack", &["--version"]).is_some() {
         return Ok(());
     }

@@ -1,4 +1,4 @@
-//! `cargo xtask test` and `cargo xtask bench`.
+//! `cargo xtask test`: every check and test, then a summary line.
 
 use crate::util::{self, run_capture, Res};
 use crate::{dist, setup};
@@ -182,26 +182,6 @@ pub fn run(args: &[String]) -> Res {
         return Err(format!("test: unknown option `{a}`"));
     }
     run_all()
-}
-
-/// `cargo xtask bench`: criterion for the plan calculator (native), then the browser
-/// benchmark page in headless Chromium (wasm plans/s, time to plans, 200 badges).
-pub fn bench(args: &[String]) -> Res {
-    if let Some(a) = args.first() {
-        return Err(format!("bench: unknown option `{a}`"));
-    }
-    util::run(util::cargo().args(["bench", "--package", "kredivo-plan"]))?;
-    setup::setup(true)?;
-    dist::dist()?;
-    let chromedriver = util::which("chromedriver").ok_or("chromedriver is not on PATH")?;
-    util::run(util::cargo().env("CHROMEDRIVER", &chromedriver).args([
-        "run",
-        "--release",
-        "--package",
-        "kredivo-e2e",
-        "--bin",
-        "browser-bench",
-    ]))
 }
 
 #[cfg(test)]

@@ -121,7 +121,7 @@ pub fn which(program: &str) -> Option<PathBuf> {
 }
 
 /// Prepends `~/.cargo/bin` to PATH for child processes, so tools `cargo install` just put
-/// there are found even when the calling shell's PATH lacks it.
+/// there are found even when the calling shell's PATH lacks it. `main` calls it first.
 pub fn ensure_cargo_bin_on_path() {
     let Some(home) = std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
@@ -137,13 +137,8 @@ pub fn ensure_cargo_bin_on_path() {
     let mut parts = vec![bin];
     parts.extend(std::env::split_paths(&path));
     if let Ok(joined) = std::env::join_paths(parts) {
-        // SAFETY-free: xtask is single-threaded at this point (called first thing).
-        unsafe_set_path(joined);
+        // Changing the environment races with threads that read it (which is why edition 2024
+        // makes `set_var` unsafe); `main` calls this before xtask starts any thread.
+        std::env::set_var("PATH", joined);
     }
-}
-
-#[allow(unused_unsafe)]
-fn unsafe_set_path(value: std::ffi::OsString) {
-    // `set_var` is safe on edition 2021; the wrapper keeps the call in one place.
-    std::env::set_var("PATH", value);
 }
