@@ -12,6 +12,7 @@ mod setup;
 mod size;
 mod test;
 mod util;
+mod vendor;
 
 use std::process::ExitCode;
 
@@ -25,6 +26,10 @@ commands:
   dist              write the deployable widget to dist/ and print its sizes
   bench             plan-calculator benchmarks: criterion (native) and headless Chromium (wasm)
   size              what each crate costs in each wasm bundle (twiggy; installs it once)
+  vendor check      each vendor/<crate> is its published crate plus vendor/patches/<crate>-<version>.diff
+  vendor diff       rewrite vendor/patches from the copies (after changing a copy on purpose)
+  vendor upgrade <crate> <version>
+                    replace a copy with another published version, its diff re-applied
   setup [--browser] install what is missing (wasm32 target, wasm-bindgen CLI, wasm-pack,
                     and with --browser Chromium + chromedriver)
 ";
@@ -43,6 +48,7 @@ fn main() -> ExitCode {
         "dist" => dist::dist().map(|_| ()),
         "bench" => bench::run(rest),
         "size" => size::size(),
+        "vendor" => vendor::run(rest),
         "setup" => setup::setup(rest.iter().any(|a| a == "--browser")),
         "-h" | "--help" | "help" => {
             print!("{USAGE}");

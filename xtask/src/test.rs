@@ -1,7 +1,7 @@
 //! `cargo xtask test`: every check and test, then a summary line.
 
 use crate::util::{self, run_capture, Res};
-use crate::{dist, setup};
+use crate::{dist, setup, vendor};
 use std::process::Command;
 use std::time::Instant;
 
@@ -82,6 +82,11 @@ pub fn run_all() -> Res {
         &mut steps,
         "rustfmt",
         util::cargo().args(["fmt", "--all", "--check"]),
+    );
+    plain_step(
+        &mut steps,
+        "vendor/ is crates.io's source plus vendor/patches",
+        vendor::check,
     );
     step(
         &mut steps,
