@@ -1,13 +1,22 @@
 //! `cargo xtask …`: the project's build, demo, dist, test and bench orchestration.
 //!
 //! Everything a fresh machine lacks is set up here (wasm32 target, the wasm-bindgen CLI at
-//! the exact version in Cargo.lock, wasm-pack, Chromium and chromedriver), so the README's
-//! two commands are all a newcomer needs.
+//! the exact version in Cargo.lock, wasm-pack, and as root Debian's Chromium, chromedriver,
+//! PHP, nginx and PostgreSQL), so the README's two commands are all a newcomer needs.
+//!
+//! Modules: one per command (`demo`, `test`, `dist`, `bench`, `size`, `vendor`, `setup`,
+//! `selfcheck`), and the pieces they share: `postgres` (a throwaway cluster), `nginx` (a
+//! load balancer over loopback replicas), `interrupt` (Ctrl-C stops them cleanly), `names`
+//! (dist's short wasm names) and `util`.
 
 mod bench;
 mod demo;
 mod dist;
+mod interrupt;
 mod names;
+mod nginx;
+mod postgres;
+mod selfcheck;
 mod setup;
 mod size;
 mod test;
@@ -22,7 +31,9 @@ usage: cargo xtask <command> [options]
 commands:
   demo [--port N]   build the widget and start the demo store, proxy and sandbox
                     on http://127.0.0.1:8080 (or N; also PORT=N)
-  test              fmt, clippy, native tests, browser tests (wasm-pack), end-to-end tests
+  test              fmt, clippy, native tests, browser tests (wasm-pack), end-to-end tests,
+                    with a throwaway PostgreSQL (KREDIVO_TEST_POSTGRES_URL for every step)
+  selfcheck         start the throwaway PostgreSQL and nginx helpers and check them
   dist              write the deployable widget to dist/ and print its sizes
   bench             plan-calculator benchmarks: criterion (native) and headless Chromium (wasm)
   size              what each crate costs in each wasm bundle (twiggy; installs it once)
@@ -30,8 +41,10 @@ commands:
   vendor diff       rewrite vendor/patches from the copies (after changing a copy on purpose)
   vendor upgrade <crate> <version>
                     replace a copy with another published version, its diff re-applied
-  setup [--browser] install what is missing (wasm32 target, wasm-bindgen CLI, wasm-pack,
-                    and with --browser Chromium + chromedriver)
+  setup [--browser | --test]
+                    install what is missing: the wasm32 target and wasm-bindgen CLI; with
+                    --browser also wasm-pack, Chromium and chromedriver; with --test
+                    everything `test` needs (as root also php-cli, nginx, postgresql)
 ";
 
 fn main() -> ExitCode {
@@ -45,11 +58,12 @@ fn main() -> ExitCode {
     let result = match cmd.as_str() {
         "demo" => demo::run(rest),
         "test" => test::run(rest),
+        "selfcheck" => selfcheck::run(rest),
         "dist" => dist::dist().map(|_| ()),
         "bench" => bench::run(rest),
         "size" => size::size(),
         "vendor" => vendor::run(rest),
-        "setup" => setup::setup(rest.iter().any(|a| a == "--browser")),
+        "setup" => setup::run(rest),
         "-h" | "--help" | "help" => {
             print!("{USAGE}");
             Ok(())

@@ -142,3 +142,23 @@ pub fn ensure_cargo_bin_on_path() {
         std::env::set_var("PATH", joined);
     }
 }
+
+/// Whether xtask runs as root (it may then install Debian packages).
+pub fn is_root() -> bool {
+    output_line("id", &["-u"]).as_deref() == Some("0")
+}
+
+/// The user and group ids of an OS user, if it exists.
+pub fn os_user(name: &str) -> Option<(u32, u32)> {
+    let uid = output_line("id", &["-u", name])?.parse().ok()?;
+    let gid = output_line("id", &["-g", name])?.parse().ok()?;
+    Some((uid, gid))
+}
+
+/// A loopback port that was free a moment ago. Another process may take it before the
+/// caller binds it, so callers that hand it to a server retry with another when it is taken.
+pub fn free_loopback_port() -> std::io::Result<u16> {
+    Ok(std::net::TcpListener::bind(("127.0.0.1", 0))?
+        .local_addr()?
+        .port())
+}
