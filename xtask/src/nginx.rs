@@ -18,7 +18,7 @@
 //! The binary is Debian's (`/usr/sbin/nginx`) or any on PATH; `crate::setup` installs
 //! Debian's `nginx` when xtask runs as root.
 
-use crate::util;
+use crate::util::{self, io_error, IoError};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -35,27 +35,12 @@ pub enum Error {
     /// A load balancer needs something to balance.
     #[error("nginx needs at least one upstream port")]
     NoUpstreams,
-    /// A file or directory operation failed.
-    #[error("{what}: {source}")]
-    Io {
-        what: String,
-        #[source]
-        source: std::io::Error,
-    },
+    /// A file, directory, port or process operation failed.
+    #[error(transparent)]
+    Io(#[from] IoError),
     /// nginx exited or did not accept connections in time; `error_log` is its error log.
     #[error("nginx did not start on port {port}:\n{error_log}")]
     Start { port: u16, error_log: String },
-}
-
-impl From<Error> for String {
-    fn from(e: Error) -> String {
-        e.to_string()
-    }
-}
-
-fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> Error {
-    let what = what.into();
-    move |source| Error::Io { what, source }
 }
 
 /// Where nginx listens.
@@ -96,12 +81,11 @@ impl Nginx {
         let dir = tempfile::Builder::new()
             .prefix("kredivo-nginx-")
             .tempdir()
-            .map_err(io("cannot create a temporary directory"))?;
+            .map_err(io_error("cannot create a temporary directory"))?;
         if let Some((uid, gid)) = user {
-            std::os::unix::fs::chown(dir.path(), Some(uid), Some(gid)).map_err(io(format!(
-                "cannot hand {} to nobody",
-                dir.path().display()
-            )))?;
+            std::os::unix::fs::chown(dir.path(), Some(uid), Some(gid)).map_err(io_error(
+                format!("cannot hand {} to nobody", dir.path().display()),
+            ))?;
         }
         let mut attempts = 0;
         loop {
@@ -109,14 +93,14 @@ impl Nginx {
             let port = match listen {
                 Listen::Port(port) => port,
                 Listen::FreePort => {
-                    util::free_loopback_port().map_err(io("cannot find a free port"))?
+                    util::free_loopback_port().map_err(io_error("cannot find a free port"))?
                 }
             };
             // Each attempt's log starts empty, so a failure reads only its own cause.
             let _ = std::fs::remove_file(dir.path().join(ERROR_LOG));
             let conf = dir.path().join("nginx.conf");
             std::fs::write(&conf, config(port, upstreams, dir.path()))
-                .map_err(io(format!("cannot write {}", conf.display())))?;
+                .map_err(io_error(format!("cannot write {}", conf.display())))?;
             let mut cmd = Command::new(&binary);
             // -e: the error log from the first line on; without it nginx opens the one it
             // was built with (/var/log/nginx/error.log) before reading the configuration.
@@ -136,7 +120,7 @@ impl Nginx {
             }
             let mut process = cmd
                 .spawn()
-                .map_err(io(format!("cannot start `{}`", util::describe(&cmd))))?;
+                .map_err(io_error(format!("cannot start `{}`", util::describe(&cmd))))?;
             match wait_until_listening(&mut process, port, dir.path()) {
                 Ok(()) => {
                     return Ok(Nginx {

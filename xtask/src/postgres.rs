@@ -18,7 +18,7 @@
 //! The binaries are Debian's (`/usr/lib/postgresql/<version>/bin`) or any on PATH;
 //! `crate::setup` installs Debian's `postgresql` when xtask runs as root.
 
-use crate::util;
+use crate::util::{self, io_error, IoError};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -39,30 +39,15 @@ pub enum Error {
     /// Running as root, but there is no `postgres` OS user to run the server as.
     #[error("running as root and there is no `postgres` OS user to run PostgreSQL as")]
     NoPostgresUser,
-    /// A file or directory operation failed.
-    #[error("{what}: {source}")]
-    Io {
-        what: String,
-        #[source]
-        source: std::io::Error,
-    },
+    /// A file, directory, port or process operation failed.
+    #[error(transparent)]
+    Io(#[from] IoError),
     /// A PostgreSQL program exited with an error; `output` is what it printed.
     #[error("`{command}` failed: {output}")]
     Command { command: String, output: String },
     /// The server exited or did not accept connections in time; `log` is its log.
     #[error("the PostgreSQL server did not start on port {port}:\n{log}")]
     Start { port: u16, log: String },
-}
-
-impl From<Error> for String {
-    fn from(e: Error) -> String {
-        e.to_string()
-    }
-}
-
-fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> Error {
-    let what = what.into();
-    move |source| Error::Io { what, source }
 }
 
 /// How long a fresh cluster may take to accept connections (a few hundred ms when the
@@ -91,12 +76,11 @@ impl Postgres {
         let dir = tempfile::Builder::new()
             .prefix("kredivo-pg-")
             .tempdir()
-            .map_err(io("cannot create a temporary directory"))?;
+            .map_err(io_error("cannot create a temporary directory"))?;
         if let Some((uid, gid)) = user {
-            std::os::unix::fs::chown(dir.path(), Some(uid), Some(gid)).map_err(io(format!(
-                "cannot hand {} to postgres",
-                dir.path().display()
-            )))?;
+            std::os::unix::fs::chown(dir.path(), Some(uid), Some(gid)).map_err(io_error(
+                format!("cannot hand {} to postgres", dir.path().display()),
+            ))?;
         }
         let cluster = Cluster {
             bin: &bin,
@@ -109,7 +93,7 @@ impl Postgres {
         let mut attempts = 0;
         let (server, port) = loop {
             attempts += 1;
-            let port = util::free_loopback_port().map_err(io("cannot find a free port"))?;
+            let port = util::free_loopback_port().map_err(io_error("cannot find a free port"))?;
             match cluster.serve(port) {
                 Ok(server) => break (server, port),
                 Err(Error::Start { log, .. }) if attempts < 3 && log.contains("could not bind") => {
@@ -247,15 +231,18 @@ impl Cluster<'_> {
     fn serve(&self, port: u16) -> Result<Child, Error> {
         let socket_dir = self.socket_dir();
         if !socket_dir.exists() {
-            std::fs::create_dir(&socket_dir).map_err(io("cannot create the socket directory"))?;
+            std::fs::create_dir(&socket_dir)
+                .map_err(io_error("cannot create the socket directory"))?;
             if let Some((uid, gid)) = self.user {
                 std::os::unix::fs::chown(&socket_dir, Some(uid), Some(gid))
-                    .map_err(io("cannot hand the socket directory to postgres"))?;
+                    .map_err(io_error("cannot hand the socket directory to postgres"))?;
             }
         }
         let log_path = self.dir.join(LOG);
-        let log = File::create(&log_path).map_err(io("cannot create the server log"))?;
-        let log_err = log.try_clone().map_err(io("cannot share the server log"))?;
+        let log = File::create(&log_path).map_err(io_error("cannot create the server log"))?;
+        let log_err = log
+            .try_clone()
+            .map_err(io_error("cannot share the server log"))?;
         let mut cmd = self.program("postgres");
         cmd.arg("-D")
             .arg(self.data())
@@ -268,7 +255,7 @@ impl Cluster<'_> {
             .stderr(log_err);
         let mut server = cmd
             .spawn()
-            .map_err(io(format!("cannot start `{}`", util::describe(&cmd))))?;
+            .map_err(io_error(format!("cannot start `{}`", util::describe(&cmd))))?;
         let deadline = Instant::now() + START_TIMEOUT;
         loop {
             if let Ok(Some(_)) = server.try_wait() {
@@ -314,7 +301,7 @@ const SETTINGS: [&str; 6] = [
 fn output(cmd: &mut Command) -> Result<String, Error> {
     let out = cmd
         .output()
-        .map_err(io(format!("cannot run `{}`", util::describe(cmd))))?;
+        .map_err(io_error(format!("cannot run `{}`", util::describe(cmd))))?;
     if out.status.success() {
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     } else {

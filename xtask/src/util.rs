@@ -6,6 +6,22 @@ use std::process::{Command, Stdio};
 /// Result type of every xtask step: the error is a sentence for the terminal.
 pub type Res<T = ()> = Result<T, String>;
 
+/// An I/O error and what was being done, for the typed errors of the reusable helpers
+/// (`postgres`, `nginx`).
+#[derive(Debug, thiserror::Error)]
+#[error("{what}: {source}")]
+pub struct IoError {
+    what: String,
+    #[source]
+    source: std::io::Error,
+}
+
+/// `.map_err(io_error("cannot create …"))?`
+pub fn io_error(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> IoError {
+    let what = what.into();
+    move |source| IoError { what, source }
+}
+
 /// The workspace root (the parent of `xtask/`).
 pub fn root() -> PathBuf {
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
