@@ -78,15 +78,7 @@ impl Nginx {
         } else {
             None
         };
-        let dir = tempfile::Builder::new()
-            .prefix("kredivo-nginx-")
-            .tempdir()
-            .map_err(io_error("cannot create a temporary directory"))?;
-        if let Some((uid, gid)) = user {
-            std::os::unix::fs::chown(dir.path(), Some(uid), Some(gid)).map_err(io_error(
-                format!("cannot hand {} to nobody", dir.path().display()),
-            ))?;
-        }
+        let dir = util::temp_dir_owned_by("kredivo-nginx-", user)?;
         let mut attempts = 0;
         loop {
             attempts += 1;

@@ -73,15 +73,7 @@ impl Postgres {
         } else {
             None
         };
-        let dir = tempfile::Builder::new()
-            .prefix("kredivo-pg-")
-            .tempdir()
-            .map_err(io_error("cannot create a temporary directory"))?;
-        if let Some((uid, gid)) = user {
-            std::os::unix::fs::chown(dir.path(), Some(uid), Some(gid)).map_err(io_error(
-                format!("cannot hand {} to postgres", dir.path().display()),
-            ))?;
-        }
+        let dir = util::temp_dir_owned_by("kredivo-pg-", user)?;
         let cluster = Cluster {
             bin: &bin,
             user,

@@ -171,6 +171,25 @@ pub fn os_user(name: &str) -> Option<(u32, u32)> {
     Some((uid, gid))
 }
 
+/// A new temporary directory (deleted when dropped), handed to `owner` when given: a
+/// server that xtask, as root, starts as another user writes its files there.
+pub fn temp_dir_owned_by(
+    prefix: &str,
+    owner: Option<(u32, u32)>,
+) -> Result<tempfile::TempDir, IoError> {
+    let dir = tempfile::Builder::new()
+        .prefix(prefix)
+        .tempdir()
+        .map_err(io_error("cannot create a temporary directory"))?;
+    if let Some((uid, gid)) = owner {
+        std::os::unix::fs::chown(dir.path(), Some(uid), Some(gid)).map_err(io_error(format!(
+            "cannot hand {} to uid {uid}",
+            dir.path().display()
+        )))?;
+    }
+    Ok(dir)
+}
+
 /// A loopback port that was free a moment ago. Another process may take it before the
 /// caller binds it, so callers that hand it to a server retry with another when it is taken.
 pub fn free_loopback_port() -> std::io::Result<u16> {
