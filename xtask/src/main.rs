@@ -1,15 +1,27 @@
 //! `cargo xtask …`: the project's build, demo, dist, test and bench orchestration.
 //!
 //! Everything a fresh machine lacks is set up here (wasm32 target, the wasm-bindgen CLI at
-//! the exact version in Cargo.lock, wasm-pack, Chromium and chromedriver), so the README's
-//! two commands are all a newcomer needs.
+//! the exact version in Cargo.lock, wasm-pack, and as root Debian's Chromium, chromedriver,
+//! PHP, nginx and PostgreSQL), so the README's two commands are all a newcomer needs.
+//!
+//! Modules: one per command (`demo`, `test`, `dist`, `bench`, `size`, `vendor`, `setup`,
+//! `selfcheck`), and the pieces they share: `postgres` (a throwaway cluster), `nginx` (a
+//! load balancer over loopback replicas), `interrupt` (Ctrl-C stops them cleanly), `names`
+//! (dist's short wasm names) and `util`.
 
+mod bench;
+mod demo;
 mod dist;
+mod interrupt;
 mod names;
+mod nginx;
+mod postgres;
+mod selfcheck;
 mod setup;
 mod size;
 mod test;
 mod util;
+mod vendor;
 
 use std::process::ExitCode;
 
@@ -19,15 +31,24 @@ usage: cargo xtask <command> [options]
 commands:
   demo [--port N]   build the widget and start the demo store, proxy and sandbox
                     on http://127.0.0.1:8080 (or N; also PORT=N)
-  test              fmt, clippy, native tests, browser tests (wasm-pack), end-to-end tests
+  test              fmt, clippy, native tests, browser tests (wasm-pack), end-to-end tests,
+                    with a throwaway PostgreSQL (KREDIVO_TEST_POSTGRES_URL for every step)
+  selfcheck         start the throwaway PostgreSQL and nginx helpers and check them
   dist              write the deployable widget to dist/ and print its sizes
   bench             plan-calculator benchmarks: criterion (native) and headless Chromium (wasm)
   size              what each crate costs in each wasm bundle (twiggy; installs it once)
-  setup [--browser] install what is missing (wasm32 target, wasm-bindgen CLI, wasm-pack,
-                    and with --browser Chromium + chromedriver)
+  vendor check      each vendor/<crate> is its published crate plus vendor/patches/<crate>-<version>.diff
+  vendor diff       rewrite vendor/patches from the copies (after changing a copy on purpose)
+  vendor upgrade <crate> <version>
+                    replace a copy with another published version, its diff re-applied
+  setup [--browser | --test]
+                    install what is missing: the wasm32 target and wasm-bindgen CLI; with
+                    --browser also wasm-pack, Chromium and chromedriver; with --test
+                    everything `test` needs (as root also php-cli, nginx, postgresql)
 ";
 
 fn main() -> ExitCode {
+    util::ensure_cargo_bin_on_path();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(cmd) = args.first() else {
         eprint!("{USAGE}");
@@ -35,12 +56,14 @@ fn main() -> ExitCode {
     };
     let rest = &args[1..];
     let result = match cmd.as_str() {
-        "demo" => dist::demo(rest),
+        "demo" => demo::run(rest),
         "test" => test::run(rest),
+        "selfcheck" => selfcheck::run(rest),
         "dist" => dist::dist().map(|_| ()),
-        "bench" => test::bench(rest),
+        "bench" => bench::run(rest),
         "size" => size::size(),
-        "setup" => setup::setup(rest.iter().any(|a| a == "--browser")),
+        "vendor" => vendor::run(rest),
+        "setup" => setup::run(rest),
         "-h" | "--help" | "help" => {
             print!("{USAGE}");
             Ok(())

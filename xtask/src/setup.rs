@@ -1,10 +1,26 @@
 //! Installs what a fresh machine lacks. Every tool comes from a package registry (crates.io,
-//! Debian or npm); nothing downloads a prebuilt binary of its own.
+//! Debian or npm); nothing downloads a prebuilt binary of its own. Debian packages are
+//! installed only when xtask runs as root (CI); otherwise the message says what to run.
 
-use crate::util::{self, output_line, run, which, Res};
+use crate::util::{self, output_line, which, Res};
 use std::process::Command;
 
-/// `cargo xtask setup [--browser]`.
+/// `cargo xtask setup [--browser | --test]`.
+pub fn run(args: &[String]) -> Res {
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        [] => wasm_toolchain(),
+        ["--browser"] => setup(true),
+        ["--test"] => for_tests(),
+        _ => Err("usage: cargo xtask setup [--browser | --test]".into()),
+    }
+}
+
+/// The wasm toolchain, and with `browser` wasm-pack, Chromium and chromedriver.
 pub fn setup(browser: bool) -> Res {
     wasm_toolchain()?;
     if browser {
@@ -16,7 +32,6 @@ pub fn setup(browser: bool) -> Res {
 
 /// wasm32 target + the wasm-bindgen CLI matching Cargo.lock.
 pub fn wasm_toolchain() -> Res {
-    util::ensure_cargo_bin_on_path();
     wasm_target()?;
     wasm_bindgen_cli()
 }
@@ -37,7 +52,7 @@ fn wasm_target() -> Res {
                 .into(),
         );
     }
-    run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+    util::run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
 }
 
 /// The wasm-bindgen version Cargo.lock resolved; the CLI must be exactly this.
@@ -69,7 +84,7 @@ fn wasm_bindgen_cli() -> Res {
         have.as_deref().unwrap_or("none")
     );
     // No --locked: the CLI's own lockfile names a yanked transitive version.
-    run(util::cargo().args(["install", "wasm-bindgen-cli", "--version", &want, "--force"]))
+    util::run(util::cargo().args(["install", "wasm-bindgen-cli", "--version", &want, "--force"]))
 }
 
 /// The pinned npm build tools of `dist` (`xtask/minify/package-lock.json`): terser, csso and
@@ -111,34 +126,109 @@ pub fn node_tools() -> Option<std::path::PathBuf> {
 
 /// wasm-pack, for the widget's browser tests.
 pub fn wasm_pack() -> Res {
-    util::ensure_cargo_bin_on_path();
     if output_line("wasm-pack", &["--version"]).is_some() {
         return Ok(());
     }
     eprintln!("xtask: installing wasm-pack from crates.io (a few minutes, once)");
-    run(util::cargo().args(["install", "wasm-pack", "--locked"]))
+    util::run(util::cargo().args(["install", "wasm-pack", "--locked"]))
+}
+
+/// A Debian package a command needs, and how to tell that it is installed.
+pub struct DebianPackage {
+    pub name: &'static str,
+    installed: fn() -> bool,
+}
+
+/// The browser tests' Chromium and its WebDriver.
+const BROWSER: [DebianPackage; 2] = [
+    DebianPackage {
+        name: "chromium",
+        installed: || browser_path().is_some(),
+    },
+    DebianPackage {
+        name: "chromium-driver",
+        installed: || which("chromedriver").is_some(),
+    },
+];
+
+/// Besides the browser, what the tests start: PHP (the PHP webhook verifier), nginx (in front
+/// of proxy replicas) and PostgreSQL (the second order store).
+const SERVICES: [DebianPackage; 3] = [
+    DebianPackage {
+        name: "php-cli",
+        installed: || which("php").is_some(),
+    },
+    DebianPackage {
+        name: "nginx",
+        installed: || crate::nginx::binary().is_some(),
+    },
+    DebianPackage {
+        name: "postgresql",
+        installed: || crate::postgres::bin_dir().is_some(),
+    },
+];
+
+/// Installs the missing `packages` with apt-get, in one transaction, when xtask runs as
+/// root on a machine with apt; returns the names of the packages still missing.
+pub fn debian(packages: &[&DebianPackage]) -> Res<Vec<&'static str>> {
+    let missing: Vec<&'static str> = packages
+        .iter()
+        .filter(|p| !(p.installed)())
+        .map(|p| p.name)
+        .collect();
+    if missing.is_empty() || !util::is_root() || which("apt-get").is_none() {
+        return Ok(missing);
+    }
+    eprintln!("xtask: installing from Debian: {}", missing.join(" "));
+    util::run(Command::new("apt-get").args(["update", "-qq"]))?;
+    util::run(
+        Command::new("apt-get")
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .args(["install", "-y", "-qq"])
+            .args(&missing),
+    )?;
+    Ok(packages
+        .iter()
+        .filter(|p| !(p.installed)())
+        .map(|p| p.name)
+        .collect())
 }
 
 /// Chromium and chromedriver from Debian. Installs them when running as root; otherwise
 /// says exactly what to run.
 pub fn chromium() -> Res {
-    let browser = browser_path();
-    let driver = which("chromedriver");
-    if browser.is_some() && driver.is_some() {
-        return Ok(());
-    }
-    let is_root = output_line("id", &["-u"]).as_deref() == Some("0");
-    if !is_root || which("apt-get").is_none() {
+    browser_or_advice(&debian(&BROWSER.iter().collect::<Vec<_>>())?)
+}
+
+fn browser_or_advice(missing: &[&str]) -> Res {
+    if BROWSER.iter().any(|p| missing.contains(&p.name)) {
         return Err(
             "Chromium and chromedriver are needed for the browser tests. On Debian or \
              Ubuntu run: sudo apt-get update && sudo apt-get install -y chromium chromium-driver"
                 .into(),
         );
     }
-    run(Command::new("apt-get").args(["update", "-qq"]))?;
-    run(Command::new("apt-get")
-        .env("DEBIAN_FRONTEND", "noninteractive")
-        .args(["install", "-y", "-qq", "chromium", "chromium-driver"]))
+    Ok(())
+}
+
+/// What `cargo xtask test` needs: the wasm toolchain, wasm-pack, Chromium, and, installed
+/// when possible (root and apt) in the same apt transaction as Chromium, PHP, nginx and
+/// PostgreSQL. Without those three the run goes on: the tests that need them skip, and the
+/// test run says so.
+pub fn for_tests() -> Res {
+    wasm_toolchain()?;
+    wasm_pack()?;
+    let missing = debian(&BROWSER.iter().chain(&SERVICES).collect::<Vec<_>>())?;
+    browser_or_advice(&missing)?;
+    if !missing.is_empty() {
+        eprintln!(
+            "xtask: WARNING: not installed: {} (xtask installs them when run as root on \
+             Debian: apt-get install {})",
+            missing.join(", "),
+            missing.join(" ")
+        );
+    }
+    Ok(())
 }
 
 /// The Chromium binary, if any.

@@ -91,7 +91,6 @@ struct Item {
 }
 
 fn twiggy() -> Res {
-    util::ensure_cargo_bin_on_path();
     if output_line("twiggy", &["--version"]).is_some() {
         return Ok(());
     }

@@ -6,6 +6,22 @@ use std::process::{Command, Stdio};
 /// Result type of every xtask step: the error is a sentence for the terminal.
 pub type Res<T = ()> = Result<T, String>;
 
+/// An I/O error and what was being done, for the typed errors of the reusable helpers
+/// (`postgres`, `nginx`).
+#[derive(Debug, thiserror::Error)]
+#[error("{what}: {source}")]
+pub struct IoError {
+    what: String,
+    #[source]
+    source: std::io::Error,
+}
+
+/// `.map_err(io_error("cannot create …"))?`
+pub fn io_error(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> IoError {
+    let what = what.into();
+    move |source| IoError { what, source }
+}
+
 /// The workspace root (the parent of `xtask/`).
 pub fn root() -> PathBuf {
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -121,7 +137,7 @@ pub fn which(program: &str) -> Option<PathBuf> {
 }
 
 /// Prepends `~/.cargo/bin` to PATH for child processes, so tools `cargo install` just put
-/// there are found even when the calling shell's PATH lacks it.
+/// there are found even when the calling shell's PATH lacks it. `main` calls it first.
 pub fn ensure_cargo_bin_on_path() {
     let Some(home) = std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
@@ -137,13 +153,47 @@ pub fn ensure_cargo_bin_on_path() {
     let mut parts = vec![bin];
     parts.extend(std::env::split_paths(&path));
     if let Ok(joined) = std::env::join_paths(parts) {
-        // SAFETY-free: xtask is single-threaded at this point (called first thing).
-        unsafe_set_path(joined);
+        // Changing the environment races with threads that read it (which is why edition 2024
+        // makes `set_var` unsafe); `main` calls this before xtask starts any thread.
+        std::env::set_var("PATH", joined);
     }
 }
 
-#[allow(unused_unsafe)]
-fn unsafe_set_path(value: std::ffi::OsString) {
-    // `set_var` is safe on edition 2021; the wrapper keeps the call in one place.
-    std::env::set_var("PATH", value);
+/// Whether xtask runs as root (it may then install Debian packages).
+pub fn is_root() -> bool {
+    output_line("id", &["-u"]).as_deref() == Some("0")
+}
+
+/// The user and group ids of an OS user, if it exists.
+pub fn os_user(name: &str) -> Option<(u32, u32)> {
+    let uid = output_line("id", &["-u", name])?.parse().ok()?;
+    let gid = output_line("id", &["-g", name])?.parse().ok()?;
+    Some((uid, gid))
+}
+
+/// A new temporary directory (deleted when dropped), handed to `owner` when given: a
+/// server that xtask, as root, starts as another user writes its files there.
+pub fn temp_dir_owned_by(
+    prefix: &str,
+    owner: Option<(u32, u32)>,
+) -> Result<tempfile::TempDir, IoError> {
+    let dir = tempfile::Builder::new()
+        .prefix(prefix)
+        .tempdir()
+        .map_err(io_error("cannot create a temporary directory"))?;
+    if let Some((uid, gid)) = owner {
+        std::os::unix::fs::chown(dir.path(), Some(uid), Some(gid)).map_err(io_error(format!(
+            "cannot hand {} to uid {uid}",
+            dir.path().display()
+        )))?;
+    }
+    Ok(dir)
+}
+
+/// A loopback port that was free a moment ago. Another process may take it before the
+/// caller binds it, so callers that hand it to a server retry with another when it is taken.
+pub fn free_loopback_port() -> std::io::Result<u16> {
+    Ok(std::net::TcpListener::bind(("127.0.0.1", 0))?
+        .local_addr()?
+        .port())
 }

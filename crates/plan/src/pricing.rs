@@ -849,7 +849,7 @@ impl CompiledRule {
 /// `Some(k)` when `n == 10^k` with `k ≥ 1`.
 fn power_of_ten(mut n: u64) -> Option<u32> {
     let mut k = 0;
-    while n >= 10 && n % 10 == 0 {
+    while n >= 10 && n.is_multiple_of(10) {
         n /= 10;
         k += 1;
     }

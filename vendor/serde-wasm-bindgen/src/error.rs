@@ -22,7 +22,7 @@ impl Error {
     /// Creates a JavaScript `Error` with a given message.
     pub fn new<T: std::fmt::Display>(msg: T) -> Self {
         // Kredivo patch: with `terse-errors` the message is fixed and `msg` is never
-        // formatted, so none of serde's error descriptions are linked (see Cargo.toml).
+        // formatted, so none of serde's error descriptions are linked (see VENDORED.md).
         #[cfg(feature = "terse-errors")]
         {
             let _ = msg;

@@ -1,0 +1,3 @@
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+mod common;
