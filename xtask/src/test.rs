@@ -84,6 +84,24 @@ pub fn run(args: &[String]) -> Res {
         "native tests (every crate, doctests included)",
         util::cargo().args(["test", "--workspace", "--exclude", "kredivo-e2e"]),
     );
+    // The proxy's whole suite again, every test on its own database in the PostgreSQL above:
+    // the one SQL store must hold on both engines.
+    if run.env.iter().any(|(k, _)| *k == postgres::TEST_URL_VAR)
+        || std::env::var_os(postgres::TEST_URL_VAR).is_some()
+    {
+        run.command(
+            "proxy tests on PostgreSQL (KREDIVO_TEST_STORE=postgres)",
+            util::cargo()
+                .env("KREDIVO_TEST_STORE", "postgres")
+                .args(["test", "--package", "kredivo-proxy"]),
+        );
+    }
+    run.command(
+        "merchant examples (Node shop, Node and PHP webhook verifiers)",
+        Command::new("bash")
+            .current_dir(util::root())
+            .arg("examples/run-tests.sh"),
+    );
     run.command(
         "widget browser tests (wasm-pack, headless Chromium)",
         Command::new("wasm-pack")
