@@ -139,6 +139,10 @@ impl Gateway for DokuGateway {
         "doku"
     }
 
+    fn replays_checkout(&self) -> bool {
+        true
+    }
+
     fn estimates_plans(&self) -> bool {
         true
     }
@@ -187,7 +191,7 @@ impl Gateway for DokuGateway {
                     callback_url_cancel: Some(cancel.unwrap_or(back)),
                 },
                 peer_to_peer_info: PeerToPeerRequest {
-                    expired_time: order.expires_in_minutes(self.up.now_secs()),
+                    expired_time: order.expires_in_minutes(),
                     merchant_unique_reference: order.order_id.clone(),
                 },
                 customer: Customer {

@@ -156,6 +156,10 @@ impl Gateway for MidtransGateway {
         "midtrans"
     }
 
+    fn replays_checkout(&self) -> bool {
+        true
+    }
+
     fn estimates_plans(&self) -> bool {
         true
     }

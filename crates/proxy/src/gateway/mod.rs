@@ -275,6 +275,9 @@ pub struct CheckoutOrder {
     pub cancel_uri: Option<String>,
     /// When the provider should expire the transaction (Unix seconds).
     pub expires_at_secs: Option<i64>,
+    /// When the order was created (Unix seconds): relative expiries are counted from it, so
+    /// a retried request is byte for byte the first one (idempotent replays compare bodies).
+    pub created_at_secs: i64,
 }
 
 impl CheckoutOrder {
@@ -320,10 +323,11 @@ impl CheckoutOrder {
         )]
     }
 
-    /// Minutes from `now_secs` until [`CheckoutOrder::expires_at_secs`], at least 1.
-    pub fn expires_in_minutes(&self, now_secs: i64) -> Option<u32> {
-        self.expires_at_secs
-            .map(|at| u32::try_from((at - now_secs).div_euclid(60).max(1)).unwrap_or(u32::MAX))
+    /// Minutes from the order's creation until [`CheckoutOrder::expires_at_secs`], at least 1.
+    pub fn expires_in_minutes(&self) -> Option<u32> {
+        self.expires_at_secs.map(|at| {
+            u32::try_from((at - self.created_at_secs).div_euclid(60).max(1)).unwrap_or(u32::MAX)
+        })
     }
 }
 
@@ -446,6 +450,14 @@ pub trait Gateway: Send + Sync + 'static {
         &'a self,
         cancel: &'a CancelOrder,
     ) -> BoxFuture<'a, Result<ProviderStatus, GatewayError>>;
+
+    /// Whether sending the same checkout again replays the provider's first answer (an
+    /// idempotency key or request id) instead of creating a second transaction or refusing:
+    /// then a checkout whose answer was lost is simply sent again. Otherwise the proxy first
+    /// asks the provider's status API.
+    fn replays_checkout(&self) -> bool {
+        false
+    }
 
     /// Expires a transaction that is still pending at the provider, where the provider has
     /// an API for it (Midtrans' `/expire`); `Ok(None)` where it has none (Kredivo expires its

@@ -303,6 +303,10 @@ impl Gateway for XenditGateway {
         "xendit"
     }
 
+    fn replays_checkout(&self) -> bool {
+        true
+    }
+
     fn payment_types<'a>(
         &'a self,
         query: &'a PlansQuery,
