@@ -54,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), security::require_admin));
     let api = Router::new()
         .merge(widget)
+        .route("/openapi.json", get(openapi_json))
         // Server to server: no CORS, no Origin check and not the widget's per-IP limit; its
         // own, generous limit (every push costs a confirmation call to the provider) and the
         // body limit apply.
@@ -79,6 +80,18 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+async fn openapi_json() -> Response {
+    static DOC: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        DOC.get_or_init(crate::openapi::json).clone(),
+    )
+        .into_response()
 }
 
 async fn api_not_found() -> AppError {

@@ -28,6 +28,7 @@ pub mod config;
 pub mod error;
 pub mod gateway;
 pub mod http;
+pub mod openapi;
 pub mod orders;
 pub mod ratelimit;
 pub mod reconciler;

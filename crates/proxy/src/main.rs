@@ -30,6 +30,8 @@ enum Command {
         #[command(subcommand)]
         action: OrdersCommand,
     },
+    /// Print the OpenAPI 3.1 document of the HTTP surface.
+    Openapi,
     /// Inspect and resend webhooks.
     Webhooks {
         #[command(subcommand)]
@@ -118,6 +120,15 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Some(Command::Openapi) = cli.command {
+        // Needs no configuration, store or provider.
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        return match writeln!(out, "{}", kredivo_proxy::openapi::json()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => other.context("writing the document"),
+        };
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
@@ -139,6 +150,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             serve(listener, app(state)).await.context("serving")?;
             background.iter().for_each(tokio::task::JoinHandle::abort);
         }
+        Command::Openapi => unreachable!("handled before the state is built"),
         Command::Webhooks { action } => match action {
             WebhooksCommand::List {
                 failed,

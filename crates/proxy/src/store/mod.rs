@@ -70,7 +70,7 @@ impl StoreError {
 }
 
 /// An order as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct OrderRecord {
     /// Our order id, also Kredivo's `order_id`.
     pub order_id: String,
@@ -84,9 +84,11 @@ pub struct OrderRecord {
     pub payment_type: String,
     /// The total, priced by us.
     #[serde(with = "kredivo_plan::money::serde_str")]
+    #[schema(value_type = String, example = "598000")]
     pub amount: Money,
     /// Sum of partial cancellations so far.
     #[serde(with = "kredivo_plan::money::serde_str")]
+    #[schema(value_type = String, example = "598000")]
     pub cancelled_amount: Money,
     /// Always `IDR`.
     pub currency: String,
@@ -122,7 +124,7 @@ pub struct OrderRecord {
 }
 
 /// The shopper of a catalogue-mode checkout, as the shop's form gave them to the widget.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ShopperDetails {
     /// Who pays.
     pub customer: Customer,
@@ -131,7 +133,7 @@ pub struct ShopperDetails {
 }
 
 /// One priced line of an order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct LineRecord {
     /// The catalogue id (product or variant).
     pub product_id: String,
@@ -143,9 +145,11 @@ pub struct LineRecord {
     pub quantity: u32,
     /// Price of one, at the time of the order.
     #[serde(with = "kredivo_plan::money::serde_str")]
+    #[schema(value_type = String, example = "598000")]
     pub unit_price: Money,
     /// `unit_price × quantity`.
     #[serde(with = "kredivo_plan::money::serde_str")]
+    #[schema(value_type = String, example = "598000")]
     pub line_total: Money,
 }
 
@@ -231,7 +235,7 @@ impl<'a> Change<'a> {
 }
 
 /// One entry in an order's event log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct EventRecord {
     /// 1, 2, 3… per order.
     pub seq: i64,
@@ -270,7 +274,7 @@ impl NewEvent {
 }
 
 /// One call to the provider, with the server key removed from the request summary.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ProviderCall {
     /// Opaque id.
     pub id: String,
@@ -299,7 +303,7 @@ pub struct ProviderCall {
 }
 
 /// One notification received, whatever became of it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct NotificationRecord {
     /// Opaque id.
     pub id: String,
@@ -369,7 +373,7 @@ pub enum SessionInsert {
 }
 
 /// A webhook event in the outbox.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct WebhookRecord {
     /// `evt_…`, also the event's `id`.
     pub event_id: String,
@@ -400,6 +404,7 @@ pub struct WebhookRecord {
 /// Where a webhook's delivery stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(utoipa::ToSchema)]
 pub enum WebhookStatus {
     /// Waiting for its (next) attempt.
     Pending,
@@ -428,7 +433,7 @@ impl WebhookStatus {
 }
 
 /// One delivery attempt of a webhook.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct WebhookAttempt {
     /// 1, 2, 3…
     pub attempt: i64,
