@@ -672,3 +672,50 @@ async fn a_real_push_relabelled_with_another_order_id_settles_neither_wrongly() 
         Some("mismatch")
     );
 }
+
+/// Regression (issue 15): a `status:"ERROR"` from `/v2/update` that is not Kredivo's verdict
+/// on the push (its own error) was acknowledged 200 "Ignored", so Kredivo stopped sending a
+/// genuine settlement.
+#[tokio::test]
+async fn a_confirmation_refused_for_a_passing_reason_is_asked_for_again() {
+    let env = start().await;
+    let answer = env
+        .checkout(&[("laptop-14", 1)], "3_months", "update-error-01")
+        .await;
+    let order_id = answer["order_id"].as_str().unwrap().to_owned();
+    env.sandbox.faults().add(
+        FaultRule::new(
+            Endpoint::Update,
+            Fault::Error {
+                message: "Internal server error, please retry".into(),
+                code: Some(500),
+            },
+        )
+        .times(1),
+    );
+    env.sandbox
+        .kredivo()
+        .drive(&order_id, Target::Settle)
+        .unwrap();
+    assert!(env.wait_for(&order_id, OrderStatus::Settled).await);
+    env.pushes_settled().await;
+    assert_eq!(env.verdicts().await, vec!["unverified", "applied"]);
+}
+
+/// A forged push (a signature key Kredivo does not recognise) is Kredivo's final word:
+/// acknowledged, ignored, never retried.
+#[tokio::test]
+async fn a_forged_push_is_acknowledged_and_changes_nothing() {
+    let env = start().await;
+    let answer = env
+        .checkout(&[("laptop-14", 1)], "3_months", "forged-push-001")
+        .await;
+    let order_id = answer["order_id"].as_str().unwrap().to_owned();
+    let tx = env.sandbox.kredivo().transaction(&order_id).unwrap();
+    let forged = json!({"status": "OK", "order_id": order_id, "transaction_id": tx.transaction_id,
+        "transaction_status": "settlement", "amount": "8499000.00", "signature_key": "forged-key-0000"});
+    let (status, body) = env.post("/api/kredivo/v1/push", &forged).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(env.order_status(&order_id).await, OrderStatus::Pending);
+    assert_eq!(env.verdicts().await, vec!["unconfirmed"]);
+}

@@ -132,6 +132,32 @@ impl GatewayError {
         }
     }
 
+    /// Whether a refusal of a confirmation call is the provider's final word that a
+    /// notification is not genuine — no such transaction, a wrong signature key — as opposed to
+    /// a refusal that may pass (its own error, a limit), after which the notification must be
+    /// answered non-2xx so the provider sends it again (issue 15: every refusal used to be
+    /// acknowledged and the genuine push dropped). Kredivo says "Field signature_key is
+    /// INCORRECT." / "… not found"; the aggregators answer 404 (Finpay `404xxxx`, Xendit
+    /// `DATA_NOT_FOUND`).
+    pub fn is_final_refusal(&self) -> bool {
+        match self {
+            Self::Rejected { code, message, .. } => {
+                let m = message.to_ascii_lowercase();
+                matches!(code, Some(404) | Some(4_040_000..=4_049_999))
+                    || [
+                        "incorrect",
+                        "not found",
+                        "not_found",
+                        "does not exist",
+                        "doesn't exist",
+                    ]
+                    .iter()
+                    .any(|w| m.contains(w))
+            }
+            _ => false,
+        }
+    }
+
     /// Whether the same request may simply be sent again (transport failures, 5xx, garbage).
     pub fn is_transient(&self) -> bool {
         matches!(
@@ -390,7 +416,8 @@ pub enum NotificationCheck {
         reason: String,
     },
     /// The provider said the notification is not genuine (or not about a transaction it
-    /// confirms). Retrying cannot change that.
+    /// confirms): a final word ([`GatewayError::is_final_refusal`]). Retrying cannot change
+    /// that.
     Unconfirmed {
         /// The transaction the body claimed.
         transaction_id: Option<String>,

@@ -518,11 +518,13 @@ impl Gateway for XenditGateway {
                     claimed_order_id,
                     reason: format!("Xendit answered about charge {}", charge.id),
                 }),
-                Err(GatewayError::Rejected { message, .. }) => Ok(NotificationCheck::Unconfirmed {
-                    transaction_id: Some(callback.data.id),
-                    claimed_order_id,
-                    reason: message,
-                }),
+                Err(e @ GatewayError::Rejected { .. }) if e.is_final_refusal() => {
+                    Ok(NotificationCheck::Unconfirmed {
+                        transaction_id: Some(callback.data.id),
+                        claimed_order_id,
+                        reason: e.to_string(),
+                    })
+                }
                 Err(e) => Err(e),
             }
         })
