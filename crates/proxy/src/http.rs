@@ -9,6 +9,7 @@ use axum::Router;
 use kredivo_api::{CartLine, CheckoutRequest, PaymentTypesRequest, API_PREFIX};
 use kredivo_plan::Money;
 use serde::{Deserialize, Serialize};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::{read_body, AppError, Json};
@@ -51,7 +52,10 @@ pub fn router(state: AppState) -> Router {
         .route("/orders/{order_id}", get(admin_show))
         .route("/orders/{order_id}/cancel", post(admin_cancel))
         .route("/orders/{order_id}/refresh", post(admin_refresh))
-        .layer(from_fn_with_state(state.clone(), security::require_admin));
+        .layer(from_fn_with_state(state.clone(), security::require_admin))
+        // Outside the token check, so guessing tokens is limited too (issue 15: the admin
+        // API had no limit).
+        .layer(from_fn_with_state(state.clone(), security::rate_limit));
     let api = Router::new()
         .merge(widget)
         .route("/openapi.json", get(openapi_json))
@@ -79,6 +83,11 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(TraceLayer::new_for_http())
+        // Every answer is JSON or a redirect: no browser may sniff it into something else.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         .with_state(state)
 }
 

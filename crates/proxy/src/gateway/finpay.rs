@@ -108,6 +108,8 @@ impl FinpayGateway {
             status: map_status(&payment.status),
             raw_status: payment.status.to_string(),
             amount,
+            currency: None,
+            payment_type: None,
         })
     }
 }
@@ -304,6 +306,7 @@ impl Gateway for FinpayGateway {
                 Ok(status) => Ok(NotificationCheck::Confirmed {
                     status,
                     claimed_order_id,
+                    dedupe_key: None,
                 }),
                 Err(e @ GatewayError::Rejected { .. }) if e.is_final_refusal() => {
                     Ok(NotificationCheck::Unconfirmed {

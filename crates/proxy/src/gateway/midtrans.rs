@@ -132,6 +132,8 @@ fn provider_status(op: &'static str, tx: &Transaction) -> Result<ProviderStatus,
             None => status.to_string(),
         },
         amount: tx.amount().ok_or_else(|| malformed("gross_amount"))?,
+        currency: tx.currency.clone(),
+        payment_type: None,
     })
 }
 
@@ -349,6 +351,7 @@ impl Gateway for MidtransGateway {
                 Ok(confirmed) => Ok(NotificationCheck::Confirmed {
                     status: provider_status("status", &confirmed)?,
                     claimed_order_id,
+                    dedupe_key: None,
                 }),
                 Err(e @ GatewayError::Rejected { .. }) if e.is_final_refusal() => {
                     Ok(NotificationCheck::Unconfirmed {

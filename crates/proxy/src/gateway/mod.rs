@@ -379,6 +379,12 @@ pub struct ProviderStatus {
     pub raw_status: String,
     /// The confirmed amount.
     pub amount: Money,
+    /// The currency, where the provider names it (Midtrans, Xendit); `IDR` is the only one
+    /// an order can have.
+    pub currency: Option<String>,
+    /// The payment type the shopper finally chose, where the provider says (Kredivo: the
+    /// shopper may pick another tenure on Kredivo's page than the one preselected).
+    pub payment_type: Option<String>,
 }
 
 /// A cancellation to ask for.
@@ -409,6 +415,9 @@ pub enum NotificationCheck {
         status: ProviderStatus,
         /// The order id the unverified body claimed (for mismatch checks).
         claimed_order_id: Option<String>,
+        /// The notification's own unique id where the provider gives one (DOKU's
+        /// `Request-Id`): once applied, the same id again is a replay.
+        dedupe_key: Option<String>,
     },
     /// The body could not be parsed; nothing to confirm.
     Malformed {

@@ -295,6 +295,8 @@ fn provider_status(charge: &Charge) -> ProviderStatus {
             None => charge.status.to_string(),
         },
         amount: charge.amount,
+        currency: Some(charge.currency.clone()),
+        payment_type: None,
     }
 }
 
@@ -512,6 +514,7 @@ impl Gateway for XenditGateway {
                 Ok(charge) if charge.id == callback.data.id => Ok(NotificationCheck::Confirmed {
                     status: provider_status(&charge),
                     claimed_order_id,
+                    dedupe_key: None,
                 }),
                 Ok(charge) => Ok(NotificationCheck::Unconfirmed {
                     transaction_id: Some(callback.data.id),

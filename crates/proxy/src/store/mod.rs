@@ -210,6 +210,8 @@ pub struct Change<'a> {
     pub cancelled: Option<Money>,
     /// The event logged with it.
     pub event: &'a NewEvent,
+    /// The payment type the provider says the shopper finally chose, when it differs.
+    pub payment_type: Option<&'a str>,
 }
 
 impl<'a> Change<'a> {
@@ -220,6 +222,7 @@ impl<'a> Change<'a> {
             transaction_id,
             cancelled: None,
             event,
+            payment_type: None,
         }
     }
 
@@ -230,6 +233,7 @@ impl<'a> Change<'a> {
             transaction_id: None,
             cancelled: Some(amount),
             event,
+            payment_type: None,
         }
     }
 }
@@ -650,6 +654,25 @@ pub trait Store: Send + Sync + 'static {
     ) -> BoxFuture<'a, Result<bool, StoreError>>;
     /// Undelivered webhooks: how many, and the creation time (Unix ms) of the oldest.
     fn webhook_backlog(&self) -> BoxFuture<'_, Result<(u64, Option<i64>), StoreError>>;
+
+    /// Whether a notification with this unique id was already applied (a replay).
+    fn notification_key_seen<'a>(
+        &'a self,
+        gateway: &'a str,
+        key: &'a str,
+    ) -> BoxFuture<'a, Result<bool, StoreError>>;
+    /// Remembers an applied notification's unique id (idempotent).
+    fn remember_notification_key<'a>(
+        &'a self,
+        gateway: &'a str,
+        key: &'a str,
+        at: i64,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+    /// Forgets notifications that changed nothing once older than `before` (Unix ms), and
+    /// beyond the newest `keep` of them, with notification keys older than `before`: what a
+    /// flood of bogus pushes can make the proxy store is bounded. Returns the rows removed.
+    fn prune_notifications(&self, before: i64, keep: u32)
+        -> BoxFuture<'_, Result<u64, StoreError>>;
 
     /// Takes up to `limit` live (created or pending) orders whose next check is due and that
     /// no other reconciler holds, and leases them until `lease_until`.

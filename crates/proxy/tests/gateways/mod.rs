@@ -38,7 +38,10 @@ pub async fn start(gateway: &str) -> Env {
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let base = format!("http://{addr}");
-    let (sandbox_config, _clock) = SandboxConfig::deterministic(11);
+    let (sandbox_config, clock) = SandboxConfig::deterministic(11);
+    // The sandbox's clock reads the proxy's time (DOKU's notifications carry a timestamp the
+    // proxy holds to a window).
+    clock.set(std::time::SystemTime::now());
     let sandbox = Sandbox::new(SandboxConfig {
         push: PushConfig::fast(),
         ..sandbox_config.with_public_base_url(format!("{base}/sandbox"))
