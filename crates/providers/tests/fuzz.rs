@@ -12,7 +12,7 @@
 #[path = "../../plan/tests/support/fuzzing.rs"]
 mod fuzzing;
 
-use fuzzing::{arbitrary_text, bounded, fuzz, inputs, retyped, CountingAlloc};
+use fuzzing::{arbitrary_text, bounded, fuzz, inputs, retyped, schedule_adds_up, CountingAlloc};
 use kredivo_plan::{CreditLimits, Money, Plan, PlanParts};
 use kredivo_providers::kredivo::{
     CancelResponse, CheckoutRequest, CheckoutResponse, ConnectCallback, CreditDetailsResponse,
@@ -36,16 +36,6 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<Option<T>, TestCaseError> 
             Ok(None)
         }
     }
-}
-
-/// A plan that exists can produce its schedule, and the schedule adds up to its total.
-fn coherent(plan: &Plan) -> Result<(), TestCaseError> {
-    let sum = plan
-        .schedule()
-        .iter()
-        .try_fold(Money::ZERO, |s, l| s.checked_add(l.amount));
-    prop_assert_eq!(sum, Ok(plan.total()), "{}", plan);
-    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -89,7 +79,7 @@ fn kredivo_payment_types_become_coherent_plans_or_typed_errors() {
             if let Some(response) = parse::<PaymentsResponse>(&bytes)? {
                 for entry in &response.payments {
                     if let Ok(plan) = Plan::try_from(entry) {
-                        coherent(&plan)?;
+                        schedule_adds_up(&plan)?;
                     }
                 }
             }

@@ -86,6 +86,16 @@ pub fn bounded<R>(input_len: usize, f: impl FnOnce() -> R) -> Result<R, TestCase
     Ok(result)
 }
 
+/// A plan that exists can produce its schedule, and the schedule adds up to its total.
+pub fn schedule_adds_up(plan: &kredivo_plan::Plan) -> Result<(), TestCaseError> {
+    let sum = plan
+        .schedule()
+        .iter()
+        .try_fold(kredivo_plan::Money::ZERO, |s, l| s.checked_add(l.amount));
+    prop_assert_eq!(sum, Ok(plan.total()), "{}", plan);
+    Ok(())
+}
+
 /// This parser's case count: `cases`, or `PROPTEST_CASES` when set.
 pub fn cases(cases: u32) -> u32 {
     std::env::var("PROPTEST_CASES")
