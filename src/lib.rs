@@ -8,7 +8,8 @@
 //! |---|---|
 //! | [`surface`] | the `#[wasm_bindgen]` surface: `boot`, `KredivoCheckout.mount`, `benchPlans` |
 //! | [`host`] | shadow roots, the registry of mounted hosts, the `MutationObserver`, DOM events |
-//! | [`options`] | `data-*` attributes and JS options → [`options::Options`] |
+//! | [`options`] | `data-*` attributes and JS options → [`options::Options`], in one place |
+//! | [`event`], [`assets`] | leaf types the host and the views share: widget events, asset URLs |
 //! | [`model`] | plain state rules: offers, failures, request sequencing, idempotency keys |
 //! | [`text`] | every sentence in Bahasa Indonesia and English |
 //! | [`net`] | `fetch` + `Response.json()` + serde-wasm-bindgen, timeouts via `AbortController` |
@@ -16,6 +17,8 @@
 //! | [`view`] | the Leptos components |
 #![deny(missing_docs)]
 
+pub mod assets;
+pub mod event;
 pub mod host;
 pub mod model;
 pub mod net;

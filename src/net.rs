@@ -5,7 +5,7 @@
 //! types. Every `JsValue` error becomes a [`Failure`] here, at the boundary.
 
 use js_sys::{Promise, JSON};
-use kredivo_api::ErrorBody;
+use kredivo_api::{ErrorBody, ErrorCode};
 use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -134,9 +134,9 @@ async fn fetch_json(window: &web_sys::Window, request: &Request) -> Result<JsVal
         .map(|e| e.error.code);
     Err(match code {
         Some(code) => Failure::from_api_code(&code),
-        None if response.status() == 422 => Failure::Api("ineligible_amount".into()),
-        None if response.status() >= 500 => Failure::Api("upstream_unavailable".into()),
-        None => Failure::Api("internal".into()),
+        None if response.status() == 422 => Failure::Api(ErrorCode::IneligibleAmount),
+        None if response.status() >= 500 => Failure::Api(ErrorCode::UpstreamUnavailable),
+        None => Failure::Api(ErrorCode::Internal),
     })
 }
 

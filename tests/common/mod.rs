@@ -124,7 +124,7 @@ async fn abortable_sleep(request: &Request, ms: i32) -> bool {
 
 /// Starts the widget once per test binary (boot is idempotent anyway).
 pub fn boot() {
-    kredivo_checkout::surface::boot_with(kredivo_checkout::host::Assets {
+    kredivo_checkout::surface::boot_with(kredivo_checkout::assets::Assets {
         css: "/kredivo-test.css".into(),
         logo_blue: "/blue.svg".into(),
         logo_white: "/white.svg".into(),

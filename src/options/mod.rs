@@ -1,12 +1,34 @@
 //! Widget options: what a merchant sets through `data-*` attributes or
-//! `KredivoCheckout.mount(el, options)`, parsed once into plain types.
+//! `KredivoCheckout.mount(el, options)`, read here and nowhere else, into plain types.
 //!
 //! Parsing is a pure function of a lookup (`attribute name → value`) so it is tested natively;
-//! the browser side only supplies `Element::get_attribute`.
+//! `dom` supplies the lookup from the element and reads the JS options object.
+
+mod dom;
 
 use kredivo_api::CartLine;
 use kredivo_plan::Locale;
 use rust_decimal::Decimal;
+
+pub use dom::{fallback, read};
+
+/// Attributes whose change re-reads a host's options (`lang` is `<html lang>`, the default
+/// locale); the host's `MutationObserver` watches exactly these.
+pub const WATCHED: [&str; 13] = [
+    "data-kredivo-checkout",
+    "data-kredivo-badge",
+    "data-amount",
+    "data-cart",
+    "data-cart-id",
+    "data-proxy",
+    "data-locale",
+    "data-theme",
+    "data-logo",
+    "data-button-width",
+    "data-pricing",
+    "data-revision",
+    "lang",
+];
 
 /// Smallest and largest button width in CSS pixels (Kredivo's branding asks for 100–300).
 pub const WIDTH_RANGE: (u32, u32) = (100, 300);
@@ -141,29 +163,40 @@ pub struct Options {
     pub revision: String,
 }
 
-/// An option that could not be read; the widget shows `invalid_options`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OptionError {
-    /// The attribute or option name.
-    pub field: &'static str,
-    /// The offending value.
-    pub value: String,
-}
-
-impl core::fmt::Display for OptionError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        // `"{}"` rather than `{:?}`: Debug's string escaping would link Rust's Unicode
-        // printability tables into the widget for one error message.
-        write!(f, "invalid {}: \"{}\"", self.field, self.value)
-    }
+/// An option that could not be read: thrown by `KredivoCheckout.mount` and `update`, and
+/// shown as `invalid_options` for a malformed attribute.
+// `\"{value}\"` rather than `{value:?}`: Debug's string escaping would link Rust's Unicode
+// printability tables into the widget for one error message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum OptionError {
+    /// A value that cannot be read, e.g. `amount` `"12.50"`.
+    #[error("invalid {field}: \"{value}\"")]
+    Invalid {
+        /// The attribute or option name.
+        field: &'static str,
+        /// The offending value.
+        value: String,
+    },
+    /// A property of the options object has the wrong type.
+    #[error("KredivoCheckout options: `{field}` {rule}")]
+    WrongType {
+        /// The property, as JS spells it (`buttonWidth`).
+        field: &'static str,
+        /// What it must be, e.g. `must be a string`.
+        rule: &'static str,
+    },
+    /// The options argument is neither an object nor `undefined`/`null`.
+    #[error("KredivoCheckout options: expected an object")]
+    NotAnObject,
 }
 
 /// The options object of `KredivoCheckout.mount(el, options)` and `handle.update(options)`.
 ///
 /// Every field is optional; set fields override the element's `data-*` attributes.
-/// Read by `surface::parse_options`; the TypeScript types in `www/widget/kredivo-checkout.d.ts`
+/// Read by [`JsOptions::from_js`]; the TypeScript types in `www/widget/kredivo-checkout.d.ts`
 /// describe the same object.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct JsOptions {
     /// `kind`: `"checkout"` or `"badge"`.
     pub kind: Option<String>,
@@ -253,7 +286,7 @@ pub fn parse(
         Some("badge") => Kind::Badge,
         Some("checkout") => Kind::Checkout,
         Some(other) => {
-            return Err(OptionError {
+            return Err(OptionError::Invalid {
                 field: "kind",
                 value: other.into(),
             })
@@ -277,7 +310,7 @@ pub fn parse(
     };
 
     let locale = match get("data-locale") {
-        Some(tag) => Locale::parse(&tag).ok_or(OptionError {
+        Some(tag) => Locale::parse(&tag).ok_or(OptionError::Invalid {
             field: "locale",
             value: tag,
         })?,
@@ -297,7 +330,7 @@ pub fn parse(
                 .strip_suffix("px")
                 .unwrap_or(w.trim())
                 .parse::<u32>()
-                .map_err(|_| OptionError {
+                .map_err(|_| OptionError::Invalid {
                     field: "buttonWidth",
                     value: w.clone(),
                 })?,
@@ -343,10 +376,12 @@ fn source_from(
     }
     match amount.as_deref().map(str::trim) {
         None | Some("") => Ok(Source::None),
-        Some(text) => parse_amount(text).map(Source::Amount).ok_or(OptionError {
-            field: "amount",
-            value: text.into(),
-        }),
+        Some(text) => parse_amount(text)
+            .map(Source::Amount)
+            .ok_or(OptionError::Invalid {
+                field: "amount",
+                value: text.into(),
+            }),
     }
 }
 
@@ -361,7 +396,7 @@ pub fn parse_amount(text: &str) -> Option<Decimal> {
 /// In the browser this is `JSON.parse` + serde-wasm-bindgen (no JSON parser in the wasm);
 /// natively (unit tests) the tiny subset above is read by hand.
 fn parse_cart_json(text: &str) -> Result<Vec<CartLine>, OptionError> {
-    let err = || OptionError {
+    let err = || OptionError::Invalid {
         field: "cart",
         value: text.into(),
     };
