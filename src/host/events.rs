@@ -37,17 +37,18 @@ fn detail(event: &WidgetEvent) -> JsValue {
             payment_types,
         } => {
             set("amount", amount.into());
-            let list: js_sys::Array = payment_types
-                .iter()
-                .map(|p| JsValue::from(p.as_str()))
-                .collect();
-            set("paymentTypes", list.into());
+            set("paymentTypes", array(payment_types));
         }
         WidgetEvent::Select(p) => set("paymentType", p.into()),
         WidgetEvent::Redirect(url) => set("url", url.into()),
-        WidgetEvent::Error { code, message } => {
+        WidgetEvent::Error {
+            code,
+            message,
+            details,
+        } => {
             set("code", code.into());
             set("message", message.into());
+            set("details", array(details));
         }
         WidgetEvent::Complete { order_id, status } => {
             set("orderId", order_id.into());
@@ -55,4 +56,9 @@ fn detail(event: &WidgetEvent) -> JsValue {
         }
     }
     o.into()
+}
+
+fn array(items: &[String]) -> JsValue {
+    let list: js_sys::Array = items.iter().map(|s| JsValue::from(s.as_str())).collect();
+    list.into()
 }

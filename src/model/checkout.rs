@@ -22,7 +22,7 @@ use super::{
     Sequencer, POLL,
 };
 use crate::event::WidgetEvent;
-use crate::options::{Options, Source};
+use crate::options::{Options, Shopper, Source};
 use crate::text;
 
 /// What the plan list shows.
@@ -73,6 +73,15 @@ impl Phase {
     /// Whether a checkout is under way: the button spins and ignores clicks.
     pub fn is_busy(&self) -> bool {
         matches!(self, Phase::Busy | Phase::Redirecting | Phase::Polling)
+    }
+
+    /// Whether the button is off: a checkout is under way, or it failed in a way no retry
+    /// mends (the session expired or was used).
+    pub fn blocks_paying(&self) -> bool {
+        match self {
+            Phase::Failed(f) => !f.can_retry(),
+            other => other.is_busy(),
+        }
     }
 }
 
@@ -136,9 +145,11 @@ pub struct Checkout {
     /// A newer price is being asked while the current plans stay on screen.
     refreshing: bool,
     phase: Phase,
-    /// From the options: where to ask, what is paid for, which language to report in.
+    /// From the options: where to ask, what is paid for, who pays (catalogue mode), which
+    /// language to report in.
     proxy: String,
     source: Source,
+    shopper: Shopper,
     locale: Locale,
     /// What was last asked (or is about to be): the proxy, the cart's revision and the request.
     priced_for: Option<(String, String, PaymentTypesRequest)>,
@@ -184,6 +195,7 @@ impl Checkout {
     pub fn set_options(&mut self, options: &Options) -> Vec<Effect> {
         self.proxy.clone_from(&options.proxy);
         self.source.clone_from(&options.source);
+        self.shopper.clone_from(&options.shopper);
         self.locale = options.locale;
         if let Source::Invalid(_) = options.source {
             self.stop_pricing();
@@ -262,9 +274,7 @@ impl Checkout {
                 };
                 self.load = Load::Ready(Arc::new(offer));
                 // New figures: a checkout failure shown for the old ones is over.
-                if let Phase::Failed(_) = self.phase {
-                    self.phase = Phase::Idle;
-                }
+                self.forget_failure();
                 vec![Effect::Emit(ready)]
             }
             Err(f) => {
@@ -298,23 +308,31 @@ impl Checkout {
         };
         let select = WidgetEvent::Select(plan.payment_type.clone());
         self.selected = index;
-        if let Phase::Failed(_) = self.phase {
-            self.phase = Phase::Idle;
-        }
+        self.forget_failure();
         vec![Effect::Emit(select)]
+    }
+
+    /// Back to idle after a checkout failure that a new try may mend.
+    fn forget_failure(&mut self) {
+        if let Phase::Failed(f) = &self.phase {
+            if f.can_retry() {
+                self.phase = Phase::Idle;
+            }
+        }
     }
 
     /// The shopper pressed the Kredivo button. A retry or a double click re-sends the same
     /// attempt (same idempotency key); a click while a checkout is under way does nothing,
-    /// and so does one on a preview of a bare amount.
+    /// and so does one on a preview of a bare amount or on a spent session.
     pub fn pay(&mut self, random: impl FnOnce() -> [u8; 16]) -> Vec<Effect> {
-        if self.phase.is_busy() {
+        if self.phase.blocks_paying() {
             return Vec::new();
         }
         let Some(plan) = self.plan() else {
             return Vec::new();
         };
-        let Some(request) = checkout_request(&self.source, &plan.payment_type) else {
+        let Some(request) = checkout_request(&self.source, &plan.payment_type, &self.shopper)
+        else {
             return Vec::new();
         };
         let attempt = Attempt::start(self.attempt.as_ref(), request, random);
@@ -415,6 +433,7 @@ impl Checkout {
         Effect::Emit(WidgetEvent::Error {
             code: f.code().to_owned(),
             message: text::error(f.code(), self.locale).to_owned(),
+            details: f.details().to_vec(),
         })
     }
 }

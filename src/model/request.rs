@@ -3,7 +3,7 @@
 
 use kredivo_api::{CheckoutRequest, PaymentTypesRequest};
 
-use crate::options::Source;
+use crate::options::{Shopper, Source};
 
 /// Numbers requests so that only the newest answer is applied.
 ///
@@ -33,6 +33,7 @@ pub fn payment_types_request(source: &Source) -> Option<PaymentTypesRequest> {
     let mut r = PaymentTypesRequest::default();
     match source {
         Source::None | Source::Invalid(_) => return None,
+        Source::Session(secret) => r.session = Some(secret.clone()),
         Source::Cart(lines) => r.cart = Some(lines.clone()),
         Source::CartId(id) => r.cart_id = Some(id.clone()),
         Source::Amount(a) => r.amount = Some(*a),
@@ -40,23 +41,38 @@ pub fn payment_types_request(source: &Source) -> Option<PaymentTypesRequest> {
     Some(r)
 }
 
-/// The checkout request, `None` for a bare amount (a preview cannot be bought). Its
-/// idempotency key is empty: [`Attempt::start`] gives it one.
-pub fn checkout_request(source: &Source, payment_type: &str) -> Option<CheckoutRequest> {
-    let (cart, cart_id) = match source {
-        Source::Cart(lines) => (Some(lines.clone()), None),
-        Source::CartId(id) => (None, Some(id.clone())),
-        Source::Amount(_) | Source::None | Source::Invalid(_) => return None,
-    };
-    Some(CheckoutRequest {
+/// The checkout request, `None` for a bare amount (a preview cannot be bought).
+///
+/// A session names only itself and the plan: its items, amount, customer and address are
+/// the merchant's server's. A catalogue cart carries the shopper's details from the shop's
+/// form (the proxy answers `invalid_request` when they are missing). The idempotency key is
+/// empty: [`Attempt::start`] gives it one.
+pub fn checkout_request(
+    source: &Source,
+    payment_type: &str,
+    shopper: &Shopper,
+) -> Option<CheckoutRequest> {
+    let mut r = CheckoutRequest {
         session: None,
-        cart,
-        cart_id,
+        cart: None,
+        cart_id: None,
         payment_type: payment_type.to_owned(),
         idempotency_key: String::new(),
         customer: None,
         shipping_address: None,
-    })
+    };
+    match source {
+        Source::Session(secret) => {
+            r.session = Some(secret.clone());
+            return Some(r);
+        }
+        Source::Cart(lines) => r.cart = Some(lines.clone()),
+        Source::CartId(id) => r.cart_id = Some(id.clone()),
+        Source::Amount(_) | Source::None | Source::Invalid(_) => return None,
+    }
+    r.customer.clone_from(&shopper.customer);
+    r.shipping_address.clone_from(&shopper.shipping_address);
+    Some(r)
 }
 
 /// A checkout attempt: the request as sent, idempotency key included.
@@ -125,7 +141,7 @@ mod tests {
     #[test]
     fn one_checkout_attempt_keeps_one_idempotency_key() {
         let cart = Source::CartId("c1".into());
-        let six = checkout_request(&cart, "6_months").unwrap();
+        let six = checkout_request(&cart, "6_months", &Shopper::default()).unwrap();
         let first = Attempt::start(None, six.clone(), || [7; 16]);
         assert!(
             kredivo_api::is_valid_idempotency_key(first.key()),
@@ -138,7 +154,7 @@ mod tests {
             first.key(),
             "a retry or double click reuses the key"
         );
-        let three = checkout_request(&cart, "3_months").unwrap();
+        let three = checkout_request(&cart, "3_months", &Shopper::default()).unwrap();
         let other = Attempt::start(Some(&first), three, || [9; 16]);
         assert_ne!(other.key(), first.key(), "another plan is another attempt");
         assert_eq!(other.request().payment_type, "3_months");
@@ -151,10 +167,19 @@ mod tests {
             product_id: "p".into(),
             quantity: 1,
         }];
-        let r = checkout_request(&Source::Cart(lines.clone()), "3_months").unwrap();
+        let r = checkout_request(
+            &Source::Cart(lines.clone()),
+            "3_months",
+            &Shopper::default(),
+        )
+        .unwrap();
         assert_eq!(r.cart, Some(lines));
         assert_eq!(
-            checkout_request(&Source::Amount(Decimal::ONE), "3_months"),
+            checkout_request(
+                &Source::Amount(Decimal::ONE),
+                "3_months",
+                &Shopper::default()
+            ),
             None
         );
         let q = payment_types_request(&Source::CartId("x".into())).unwrap();

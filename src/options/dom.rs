@@ -14,86 +14,183 @@ impl JsOptions {
     ///
     /// Not a serde derive: a derived `Deserialize` for these optional fields, driven through
     /// serde-wasm-bindgen's map access, cost each bundle ~1 KB brotli more (measured with
-    /// `cargo xtask dist`). The cart keeps serde: it is the one nested value.
+    /// `cargo xtask dist`). The text options are read by one loop over a table rather than
+    /// one call each, whose error paths each dropped the fields read before them (5.5 KB of
+    /// wasm in all). The cart keeps serde: it is the one nested list.
     pub fn from_js(options: &JsValue) -> Result<JsOptions, OptionError> {
+        let mut o = JsOptions::default();
         if options.is_undefined() || options.is_null() {
-            return Ok(JsOptions::default());
+            return Ok(o);
         }
         if !options.is_object() {
             return Err(OptionError::NotAnObject);
         }
+        let get = |name: &str| property(options, name);
         let wrong = |field, rule| OptionError::WrongType { field, rule };
-        let get = |name: &str| {
-            js_sys::Reflect::get(options, &JsValue::from_str(name))
-                .ok()
-                .filter(|v| !v.is_undefined() && !v.is_null())
-        };
-        let text = |name: &'static str| match get(name) {
-            None => Ok(None),
-            Some(v) => v
-                .as_string()
-                .map(Some)
-                .ok_or_else(|| wrong(name, "must be a string")),
-        };
+        for (name, slot) in [
+            ("kind", &mut o.kind),
+            ("proxy", &mut o.proxy),
+            ("session", &mut o.session),
+            ("cartId", &mut o.cart_id),
+            ("locale", &mut o.locale),
+            ("theme", &mut o.theme),
+            ("logo", &mut o.logo),
+            ("pricing", &mut o.pricing),
+            ("revision", &mut o.revision),
+        ] {
+            if let Some(v) = get(name) {
+                *slot = Some(v.as_string().ok_or(wrong(name, "must be a string"))?);
+            }
+        }
         // A whole number of up to 2^53 (every integer a JS number holds exactly).
         let whole = |v: &JsValue| {
             v.as_f64()
                 .filter(|n| n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_992.0)
                 .map(|n| n as i64)
         };
-        let amount = match get("amount") {
-            None => None,
-            Some(v) if v.as_string().is_some() => v.as_string(),
-            // Printed as an integer (no float formatting); a fraction stays text that the
-            // option parser then reports as an invalid amount.
-            Some(v) if v.as_f64().is_some() => {
-                Some(whole(&v).map_or_else(|| "not-a-whole-number".into(), |n| n.to_string()))
-            }
-            Some(_) => {
-                return Err(wrong(
-                    "amount",
-                    "must be a string of digits or a whole number",
-                ))
-            }
-        };
-        let button_width = match get("buttonWidth") {
-            None => None,
-            Some(v) => Some(
+        if let Some(v) = get("amount") {
+            o.amount = Some(match (v.as_string(), v.as_f64()) {
+                (Some(text), _) => text,
+                // Printed as an integer (no float formatting); a fraction stays text that
+                // the option parser then reports as an invalid amount.
+                (None, Some(_)) => {
+                    whole(&v).map_or_else(|| "not-a-whole-number".into(), |n| n.to_string())
+                }
+                (None, None) => {
+                    return Err(wrong(
+                        "amount",
+                        "must be a string of digits or a whole number",
+                    ))
+                }
+            });
+        }
+        if let Some(v) = get("buttonWidth") {
+            o.button_width = Some(
                 whole(&v)
                     .and_then(|n| u32::try_from(n).ok())
-                    .ok_or_else(|| wrong("buttonWidth", "must be a whole number of pixels"))?,
-            ),
-        };
-        let cart = match get("cart") {
-            None => None,
+                    .ok_or(wrong("buttonWidth", "must be a whole number of pixels"))?,
+            );
+        }
+        if let Some(v) = get("cart") {
             #[cfg(feature = "checkout")]
-            Some(v) => Some(
-                serde_wasm_bindgen::from_value(v)
-                    .map_err(|_| wrong("cart", "must be an array of {product_id, quantity}"))?,
-            ),
+            {
+                o.cart =
+                    Some(serde_wasm_bindgen::from_value(v).map_err(|_| {
+                        wrong("cart", "must be an array of {product_id, quantity}")
+                    })?);
+            }
             // This bundle mounts only badges, which take an amount (see `cart_from_json`).
             #[cfg(not(feature = "checkout"))]
-            Some(_) => {
+            {
+                let _ = v;
                 return Err(wrong(
                     "cart",
                     "is for the checkout widget; a badge takes `amount`",
-                ))
+                ));
             }
-        };
-        Ok(JsOptions {
-            kind: text("kind")?,
-            proxy: text("proxy")?,
-            cart,
-            cart_id: text("cartId")?,
-            amount,
-            locale: text("locale")?,
-            theme: text("theme")?,
-            logo: text("logo")?,
-            button_width,
-            pricing: text("pricing")?,
-            revision: text("revision")?,
-        })
+        }
+        // The catalogue checkout's shopper: read in the checkout bundle only (a badge never
+        // pays, and its bundle has no field for them).
+        #[cfg(feature = "checkout")]
+        {
+            if let Some(v) = get("customer") {
+                o.shopper.customer = Some(customer_from(&v)?);
+            }
+            if let Some(v) = get("shippingAddress") {
+                o.shopper.shipping_address = Some(address_from(&v)?);
+            }
+        }
+        Ok(o)
     }
+}
+
+/// Property `name` of `object`, unless it is `undefined` or `null`.
+fn property(object: &JsValue, name: &str) -> Option<JsValue> {
+    js_sys::Reflect::get(object, &JsValue::from_str(name))
+        .ok()
+        .filter(|v| !v.is_undefined() && !v.is_null())
+}
+
+/// Fills each slot with the string property of `object` it names; a missing one stays empty
+/// (the proxy then names it in its `invalid_request` answer). Not an object, or a property
+/// that is not a string, is an error naming `field`.
+#[cfg(feature = "checkout")]
+fn fill(
+    object: &JsValue,
+    field: &'static str,
+    slots: &mut [(&str, &mut String)],
+) -> Result<(), OptionError> {
+    let wrong = || OptionError::WrongType {
+        field,
+        rule: "must be an object whose fields are strings",
+    };
+    if !object.is_object() {
+        return Err(wrong());
+    }
+    for (key, slot) in slots {
+        if let Some(v) = property(object, key) {
+            **slot = v.as_string().ok_or_else(wrong)?;
+        }
+    }
+    Ok(())
+}
+
+/// An empty last name is none (many Indonesians have one name).
+#[cfg(feature = "checkout")]
+fn optional(s: String) -> Option<String> {
+    (!s.is_empty()).then_some(s)
+}
+
+/// `customer`: `{first_name, last_name?, email, phone}`, as the widget API spells it.
+#[cfg(feature = "checkout")]
+fn customer_from(v: &JsValue) -> Result<kredivo_api::Customer, OptionError> {
+    let [mut first_name, mut last_name, mut email, mut phone] = Default::default();
+    fill(
+        v,
+        "customer",
+        &mut [
+            ("first_name", &mut first_name),
+            ("last_name", &mut last_name),
+            ("email", &mut email),
+            ("phone", &mut phone),
+        ],
+    )?;
+    Ok(kredivo_api::Customer {
+        first_name,
+        last_name: optional(last_name),
+        email,
+        phone,
+    })
+}
+
+/// `shippingAddress`: `{first_name, last_name?, address, city, postal_code, phone,
+/// country_code}`, as the widget API spells it.
+#[cfg(feature = "checkout")]
+fn address_from(v: &JsValue) -> Result<kredivo_api::Address, OptionError> {
+    let [mut first_name, mut last_name, mut address, mut city, mut postal_code, mut phone, mut country_code]: [String; 7] =
+        Default::default();
+    fill(
+        v,
+        "shippingAddress",
+        &mut [
+            ("first_name", &mut first_name),
+            ("last_name", &mut last_name),
+            ("address", &mut address),
+            ("city", &mut city),
+            ("postal_code", &mut postal_code),
+            ("phone", &mut phone),
+            ("country_code", &mut country_code),
+        ],
+    )?;
+    Ok(kredivo_api::Address {
+        first_name,
+        last_name: optional(last_name),
+        address,
+        city,
+        postal_code,
+        phone,
+        country_code,
+    })
 }
 
 fn document_lang() -> Option<String> {

@@ -19,7 +19,7 @@ use crate::event::{Emit, WidgetEvent};
 use crate::model::checkout::{self as machine, Checkout as Machine, Load, Phase};
 use crate::model::{self, Offer, PlanRow};
 use crate::net::{self, Abort};
-use crate::options::{Logo, Options, Source};
+use crate::options::{Logo, Options};
 use crate::text;
 
 /// What the effects hold on to: the payment-types request in flight and the debounce timer.
@@ -164,14 +164,16 @@ impl Driver {
                 };
                 leptos::task::spawn_local(async move {
                     let url = net::api_url(&proxy, "/payment-types");
+                    let body = net::body::payment_types(&request);
                     let answer =
-                        net::post::<_, PaymentTypesResponse>(&url, &request, abort.as_ref()).await;
+                        net::post::<PaymentTypesResponse>(&url, &body, abort.as_ref()).await;
                     self.step(|m| m.priced(ticket, answer));
                 });
             }
             machine::Effect::Checkout { proxy, request } => leptos::task::spawn_local(async move {
                 let url = net::api_url(&proxy, "/checkout");
-                let answer = net::post::<_, CheckoutResponse>(&url, &*request, None).await;
+                let body = net::body::checkout(&request);
+                let answer = net::post::<CheckoutResponse>(&url, &body, None).await;
                 self.step(|m| m.checked_out(answer));
             }),
             machine::Effect::Redirect(url) => {
@@ -200,11 +202,12 @@ impl Driver {
     }
 }
 
-/// The checkout widget for a cart (`data-cart` / `data-cart-id`) or, without the button, a
-/// preview for a bare amount (`data-amount`).
+/// The checkout widget for a session the merchant's server created (`data-session`), a
+/// catalogue cart (`data-cart` / `data-cart-id`) or, without the button, a preview for a
+/// bare amount (`data-amount`).
 #[component]
 pub fn Checkout(
-    /// The host's resolved options; a change of cart or amount asks the proxy again.
+    /// The host's resolved options; a change of session, cart or amount asks the proxy again.
     #[prop(into)]
     options: Signal<Options>,
     /// Logo URLs.
@@ -246,14 +249,14 @@ pub fn Checkout(
                 text::error(f.code(), l),
                 None,
                 l,
-                Rc::new(retry_load),
+                f.can_retry().then(|| Rc::new(retry_load) as Rc<dyn Fn()>),
             )
             .into_any(),
             Load::Ready(offer) => ready(offer, l, driver, choose).into_any(),
         }
     };
 
-    let can_buy = move || options.with(|o| matches!(o.source, Source::Cart(_) | Source::CartId(_)));
+    let can_buy = move || options.with(|o| o.source.can_be_bought());
     let button = move || {
         (can_buy() && matches!(driver.load(), Load::Ready(_))).then(|| {
             let assets = assets.clone();
@@ -284,7 +287,7 @@ pub fn Checkout(
                     message,
                     Some(st.as_str()),
                     l,
-                    again,
+                    Some(again),
                 )));
             }
             Phase::Failed(f) => {
@@ -294,7 +297,7 @@ pub fn Checkout(
                     message,
                     None,
                     l,
-                    Rc::new(pay),
+                    f.can_retry().then(|| Rc::new(pay) as Rc<dyn Fn()>),
                 )));
             }
         };
@@ -326,18 +329,30 @@ fn skeleton(l: Locale) -> impl IntoView {
     }
 }
 
-/// The error box with its retry button; one concrete function for every failure.
+/// The error box, with a retry button when trying again can help; one concrete function for
+/// every failure.
 fn error_box(
     code: &str,
     message: &'static str,
     status: Option<&'static str>,
     l: Locale,
-    retry: Rc<dyn Fn()>,
+    retry: Option<Rc<dyn Fn()>>,
 ) -> impl IntoView {
+    // Always rendered, hidden when no retry can help: one view type for every failure.
+    let hidden = retry.is_none();
     view! {
         <div class="kc-error" role="alert" data-code=code.to_owned() data-status=status>
             <p>{message}</p>
-            <button type="button" class="kc-retry" on:click=move |_| retry()>
+            <button
+                type="button"
+                class="kc-retry"
+                hidden=hidden
+                on:click=move |_| {
+                    if let Some(retry) = &retry {
+                        retry();
+                    }
+                }
+            >
                 {text::strings(l).retry}
             </button>
         </div>
@@ -527,7 +542,7 @@ fn pay_button(
             class="kc-pay"
             data-logo=logo.as_str()
             style:width=width
-            disabled=busy
+            disabled=move || driver.phase().blocks_paying()
             aria-busy=move || busy().to_string()
             on:click=move |_| pay()
         >

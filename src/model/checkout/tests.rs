@@ -1,7 +1,7 @@
 //! Every transition of the checkout state machine, natively: what it shows after, and what
 //! it asks the component to do.
 
-use kredivo_api::{ErrorCode, PlanView};
+use kredivo_api::{Address, Customer, ErrorCode, PlanView};
 use rust_decimal::Decimal;
 
 use super::*;
@@ -246,6 +246,7 @@ fn a_failed_price_is_shown_and_reported_in_the_shoppers_language() {
         vec![Effect::Emit(WidgetEvent::Error {
             code: "upstream_error".into(),
             message: "Kredivo is unavailable right now. Please try again in a moment.".into(),
+            details: vec![],
         })]
     );
     assert_eq!(
@@ -502,4 +503,153 @@ fn answers_nobody_is_waiting_for_change_nothing() {
     assert_eq!(m.polled(order(OrderStatus::Settled)), vec![], "no polling");
     assert_eq!(m.debounced(), vec![], "no request waiting for the timer");
     assert_eq!(m.phase(), &Phase::Idle);
+}
+
+fn session(secret: &str) -> Options {
+    options(&[("data-session", secret), ("data-proxy", PROXY)])
+}
+
+fn shopper() -> (Customer, Address) {
+    let customer = Customer {
+        first_name: "Oemang".into(),
+        last_name: Some("Tandra".into()),
+        email: "alie@satuduatiga.com".into(),
+        phone: "081513114262".into(),
+    };
+    let address = Address {
+        first_name: "Oemang".into(),
+        last_name: Some("Tandra".into()),
+        address: "Jalan Teknologi Indonesia No. 25".into(),
+        city: "Jakarta".into(),
+        postal_code: "12960".into(),
+        phone: "081513114262".into(),
+        country_code: "IDN".into(),
+    };
+    (customer, address)
+}
+
+#[test]
+fn a_session_is_priced_and_paid_by_its_secret_alone() {
+    let mut o = session("cs_secret_1");
+    // A page may set the catalogue form's options too: a session never sends them.
+    let (customer, address) = shopper();
+    o.shopper = options::Shopper {
+        customer: Some(customer),
+        shipping_address: Some(address),
+    };
+    let mut m = Checkout::default();
+    let effects = m.set_options(&o);
+    let Effect::Price { request, .. } = &effects[0] else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(
+        request,
+        &PaymentTypesRequest {
+            session: Some("cs_secret_1".into()),
+            ..PaymentTypesRequest::default()
+        }
+    );
+    m.priced(ticket(&effects), Ok(plans(2_400_000, &TYPES)));
+    m.choose(2);
+    let request = checkout(&m.pay(|| [4; 16]));
+    assert_eq!(
+        request,
+        CheckoutRequest {
+            session: Some("cs_secret_1".into()),
+            cart: None,
+            cart_id: None,
+            payment_type: "6_months".into(),
+            idempotency_key: "04".repeat(16),
+            customer: None,
+            shipping_address: None,
+        },
+        "the session, the plan and the key: no item, price, amount or customer"
+    );
+}
+
+#[test]
+fn a_catalogue_checkout_carries_the_shoppers_details_and_a_change_is_a_new_attempt() {
+    let (customer, address) = shopper();
+    let mut o = cart("c1");
+    o.shopper = options::Shopper {
+        customer: Some(customer.clone()),
+        shipping_address: Some(address.clone()),
+    };
+    let mut m = ready(&o);
+    let first = checkout(&m.pay(|| [1; 16]));
+    assert_eq!(first.customer.as_ref(), Some(&customer));
+    assert_eq!(first.shipping_address.as_ref(), Some(&address));
+    m.checked_out(Err(Failure::Network));
+
+    // The shopper corrects the e-mail in the shop's form, then tries again.
+    o.shopper.customer = Some(Customer {
+        email: "oemang@satuduatiga.com".into(),
+        ..customer
+    });
+    assert_eq!(m.set_options(&o), vec![], "details are not priced");
+    let second = checkout(&m.pay(|| [2; 16]));
+    assert_eq!(
+        second.customer.map(|c| c.email).as_deref(),
+        Some("oemang@satuduatiga.com")
+    );
+    assert_ne!(
+        second.idempotency_key, first.idempotency_key,
+        "another customer is another order, not a replay of the first"
+    );
+}
+
+#[test]
+fn a_refused_form_reports_the_proxys_field_paths() {
+    let mut m = ready(&cart("c1"));
+    m.pay(|| [1; 16]);
+    let details = vec![
+        "customer: required in catalogue mode".to_owned(),
+        "shipping_address: required in catalogue mode".to_owned(),
+    ];
+    let effects = m.checked_out(Err(Failure::Invalid(details.clone())));
+    assert_eq!(
+        effects,
+        vec![Effect::Emit(WidgetEvent::Error {
+            code: "invalid_request".into(),
+            message: "Periksa kembali nama, kontak, dan alamat pengiriman Anda, lalu coba lagi."
+                .into(),
+            details,
+        })]
+    );
+    assert!(
+        !m.phase().blocks_paying(),
+        "fixing the form and paying again is the way out"
+    );
+}
+
+#[test]
+fn a_spent_or_expired_session_keeps_the_button_off() {
+    for code in [
+        ErrorCode::SessionUsed,
+        ErrorCode::SessionExpired,
+        ErrorCode::NotFound,
+    ] {
+        let mut m = ready(&session("cs_secret_1"));
+        m.pay(|| [1; 16]);
+        let effects = m.checked_out(Err(Failure::Api(code)));
+        assert_eq!(errors(&effects), [code.as_str()]);
+        assert!(m.phase().blocks_paying(), "{code:?}");
+        assert_eq!(m.pay(|| [2; 16]), vec![], "{code:?}: no second try");
+        m.choose(1);
+        assert_eq!(
+            m.phase(),
+            &Phase::Failed(Failure::Api(code)),
+            "{code:?}: another plan does not revive the session"
+        );
+    }
+}
+
+#[test]
+fn a_shop_that_is_briefly_unavailable_can_be_tried_again() {
+    let mut m = ready(&session("cs_secret_1"));
+    let first = checkout(&m.pay(|| [1; 16]));
+    let effects = m.checked_out(Err(Failure::Api(ErrorCode::Unavailable)));
+    assert_eq!(errors(&effects), ["unavailable"]);
+    let again = checkout(&m.pay(|| [2; 16]));
+    assert_eq!(again.idempotency_key, first.idempotency_key);
 }

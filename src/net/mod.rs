@@ -1,12 +1,15 @@
 //! The widget's HTTP: `window.fetch`, the browser's JSON parser and serde-wasm-bindgen.
 //!
-//! No JSON parser is compiled into the wasm: bodies are parsed by `Response.json()` and
-//! written by `JSON.stringify`, and serde-wasm-bindgen maps JS values to the `kredivo_api`
-//! types. Every `JsValue` error becomes a [`Failure`] here, at the boundary.
+//! No JSON parser is compiled into the wasm: answers are parsed by `Response.json()` and
+//! mapped to the `kredivo_api` types by serde-wasm-bindgen; requests are built as JS objects
+//! by [`body`] and written by `JSON.stringify`. Every `JsValue` error becomes a [`Failure`]
+//! here, at the boundary.
+
+pub mod body;
 
 use js_sys::{Promise, JSON};
 use kredivo_api::{ErrorBody, ErrorCode};
-use serde::{de::DeserializeOwned, Serialize};
+use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Request, RequestInit, Response};
@@ -50,16 +53,13 @@ pub async fn get<T: DeserializeOwned>(url: &str, abort: Option<&Abort>) -> Resul
     serde_wasm_bindgen::from_value(v).map_err(|_| Failure::BadResponse)
 }
 
-/// `POST` a JSON body, read a JSON answer.
-pub async fn post<B: Serialize, T: DeserializeOwned>(
+/// `POST` a body built by [`body`] as JSON, read a JSON answer.
+pub async fn post<T: DeserializeOwned>(
     url: &str,
-    body: &B,
+    body: &JsValue,
     abort: Option<&Abort>,
 ) -> Result<T, Failure> {
-    let body = serde_wasm_bindgen::to_value(body)
-        .ok()
-        .and_then(|v| JSON::stringify(&v).ok())
-        .ok_or(Failure::InvalidOptions)?;
+    let body = JSON::stringify(body).map_err(|_| Failure::InvalidOptions)?;
     let v = send(url, "POST", Some(body.into()), abort).await?;
     serde_wasm_bindgen::from_value(v).map_err(|_| Failure::BadResponse)
 }
