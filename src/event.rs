@@ -27,9 +27,6 @@ pub enum WidgetEvent {
         code: String,
         /// The message shown to the shopper.
         message: String,
-        /// For `invalid_request`: the proxy's field paths with their problems, e.g.
-        /// `customer.email: must be an e-mail address`; else empty.
-        details: Vec<String>,
     },
     /// An express checkout reached a final status.
     Complete {

@@ -37,18 +37,17 @@ fn detail(event: &WidgetEvent) -> JsValue {
             payment_types,
         } => {
             set("amount", amount.into());
-            set("paymentTypes", array(payment_types));
+            let list: js_sys::Array = payment_types
+                .iter()
+                .map(|p| JsValue::from(p.as_str()))
+                .collect();
+            set("paymentTypes", list.into());
         }
         WidgetEvent::Select(p) => set("paymentType", p.into()),
         WidgetEvent::Redirect(url) => set("url", url.into()),
-        WidgetEvent::Error {
-            code,
-            message,
-            details,
-        } => {
+        WidgetEvent::Error { code, message } => {
             set("code", code.into());
             set("message", message.into());
-            set("details", array(details));
         }
         WidgetEvent::Complete { order_id, status } => {
             set("orderId", order_id.into());
@@ -56,9 +55,4 @@ fn detail(event: &WidgetEvent) -> JsValue {
         }
     }
     o.into()
-}
-
-fn array(items: &[String]) -> JsValue {
-    let list: js_sys::Array = items.iter().map(|s| JsValue::from(s.as_str())).collect();
-    list.into()
 }

@@ -200,7 +200,7 @@ impl Checkout {
         if let Source::Invalid(_) = options.source {
             self.stop_pricing();
             self.load = Load::Failed(Failure::InvalidOptions);
-            return vec![Effect::CancelPricing, self.fail(Failure::InvalidOptions)];
+            return vec![Effect::CancelPricing, self.fail(&Failure::InvalidOptions)];
         }
         let Some(request) = payment_types_request(&options.source) else {
             self.stop_pricing();
@@ -278,8 +278,9 @@ impl Checkout {
                 vec![Effect::Emit(ready)]
             }
             Err(f) => {
-                self.load = Load::Failed(f.clone());
-                vec![self.fail(f)]
+                let failed = self.fail(&f);
+                self.load = Load::Failed(f);
+                vec![failed]
             }
         }
     }
@@ -366,7 +367,7 @@ impl Checkout {
             }) => {
                 if !is_safe_redirect(&url) {
                     self.phase = Phase::Failed(Failure::BadResponse);
-                    return vec![self.fail(Failure::BadResponse)];
+                    return vec![self.fail(&Failure::BadResponse)];
                 }
                 self.phase = Phase::Redirecting;
                 vec![Effect::Redirect(url)]
@@ -386,8 +387,9 @@ impl Checkout {
                 }]
             }
             Err(f) => {
-                self.phase = Phase::Failed(f.clone());
-                vec![self.fail(f)]
+                let failed = self.fail(&f);
+                self.phase = Phase::Failed(f);
+                vec![failed]
             }
         }
     }
@@ -407,7 +409,7 @@ impl Checkout {
                     status: order.status.as_str().to_owned(),
                 })];
                 if order.status != OrderStatus::Settled {
-                    effects.push(self.fail(Failure::OrderFailed));
+                    effects.push(self.fail(&Failure::OrderFailed));
                 }
                 effects
             }
@@ -417,7 +419,7 @@ impl Checkout {
                 if polling.tries >= POLL.1 {
                     self.polling = None;
                     self.phase = Phase::Failed(Failure::Timeout);
-                    return vec![self.fail(Failure::Timeout)];
+                    return vec![self.fail(&Failure::Timeout)];
                 }
                 vec![Effect::Poll {
                     proxy: polling.proxy.clone(),
@@ -429,11 +431,10 @@ impl Checkout {
     }
 
     /// `kredivo:error` for `f`, in the shopper's language.
-    fn fail(&self, f: Failure) -> Effect {
+    fn fail(&self, f: &Failure) -> Effect {
         Effect::Emit(WidgetEvent::Error {
             code: f.code().to_owned(),
             message: text::error(f.code(), self.locale).to_owned(),
-            details: f.details().to_vec(),
         })
     }
 }

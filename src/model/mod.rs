@@ -30,9 +30,6 @@ pub enum Failure {
     /// The proxy answered with an error code of the widget API (unknown codes become
     /// `internal`, as the protocol asks).
     Api(ErrorCode),
-    /// The proxy refused fields of the request (`invalid_request`): each detail names a
-    /// field and its problem (`customer.email: …`), so the page can mark its own form.
-    Invalid(Vec<String>),
     /// A 2xx answer that is not the documented shape.
     BadResponse,
     /// The element's options cannot be read.
@@ -48,7 +45,6 @@ impl Failure {
             Failure::Network => "network",
             Failure::Timeout => "timeout",
             Failure::Api(code) => code.as_str(),
-            Failure::Invalid(_) => "invalid_request",
             Failure::BadResponse => "bad_response",
             Failure::InvalidOptions => "invalid_options",
             Failure::OrderFailed => "order_failed",
@@ -57,23 +53,7 @@ impl Failure {
 
     /// A failure from an error answer's code string.
     pub fn from_api_code(code: &str) -> Failure {
-        Failure::from_answer(code, Vec::new())
-    }
-
-    /// A failure from an error answer: its code and field-level details.
-    pub fn from_answer(code: &str, details: Vec<String>) -> Failure {
-        match ErrorCode::parse(code).unwrap_or(ErrorCode::Internal) {
-            ErrorCode::InvalidRequest => Failure::Invalid(details),
-            code => Failure::Api(code),
-        }
-    }
-
-    /// The proxy's field-level problems (`invalid_request`), else none.
-    pub fn details(&self) -> &[String] {
-        match self {
-            Failure::Invalid(details) => details,
-            _ => &[],
-        }
+        Failure::Api(ErrorCode::parse(code).unwrap_or(ErrorCode::Internal))
     }
 
     /// Whether trying again can help. A session that expired, was paid already or does not
@@ -135,23 +115,6 @@ mod tests {
         );
         assert_eq!(Failure::from_api_code("brand_new").code(), "internal");
         assert_eq!(Failure::Timeout.code(), "timeout");
-    }
-
-    #[test]
-    fn an_invalid_request_keeps_the_proxys_field_paths() {
-        let details = vec!["customer.email: must be an e-mail address".to_owned()];
-        let f = Failure::from_answer("invalid_request", details.clone());
-        assert_eq!(f, Failure::Invalid(details.clone()));
-        assert_eq!(f.code(), "invalid_request");
-        assert_eq!(f.details(), details.as_slice());
-        assert_eq!(
-            Failure::from_api_code("invalid_request"),
-            Failure::Invalid(vec![]),
-            "one shape, with or without details"
-        );
-        assert!(Failure::from_answer("upstream_error", details)
-            .details()
-            .is_empty());
     }
 
     #[test]

@@ -129,10 +129,16 @@ async fn fetch_json(window: &web_sys::Window, request: &Request) -> Result<JsVal
     if response.ok() {
         return body.ok_or(Failure::BadResponse);
     }
-    let code = body
-        .and_then(|b| serde_wasm_bindgen::from_value::<ErrorBody>(b).ok())
-        .map(|e| e.error.code);
-    Err(match code {
+    let error = body.and_then(|b| {
+        let e = serde_wasm_bindgen::from_value::<ErrorBody>(b.clone()).ok()?.error;
+        // A refused request's field paths (`customer.email: …`) are for the merchant, who
+        // reads the console: the answer goes there whole. The shopper reads the widget.
+        if !e.details.is_empty() {
+            web_sys::console::warn_2(&"Kredivo widget: the proxy refused the request".into(), &b);
+        }
+        Some(e.code)
+    });
+    Err(match error {
         Some(code) => Failure::from_api_code(&code),
         None if response.status() == 422 => Failure::Api(ErrorCode::IneligibleAmount),
         None if response.status() >= 500 => Failure::Api(ErrorCode::UpstreamUnavailable),

@@ -246,7 +246,6 @@ fn a_failed_price_is_shown_and_reported_in_the_shoppers_language() {
         vec![Effect::Emit(WidgetEvent::Error {
             code: "upstream_error".into(),
             message: "Kredivo is unavailable right now. Please try again in a moment.".into(),
-            details: vec![],
         })]
     );
     assert_eq!(
@@ -599,27 +598,23 @@ fn a_catalogue_checkout_carries_the_shoppers_details_and_a_change_is_a_new_attem
 }
 
 #[test]
-fn a_refused_form_reports_the_proxys_field_paths() {
+fn a_refused_form_is_reported_in_words_and_can_be_sent_again() {
     let mut m = ready(&cart("c1"));
-    m.pay(|| [1; 16]);
-    let details = vec![
-        "customer: required in catalogue mode".to_owned(),
-        "shipping_address: required in catalogue mode".to_owned(),
-    ];
-    let effects = m.checked_out(Err(Failure::Invalid(details.clone())));
+    let first = checkout(&m.pay(|| [1; 16]));
+    let effects = m.checked_out(Err(Failure::Api(ErrorCode::InvalidRequest)));
     assert_eq!(
         effects,
         vec![Effect::Emit(WidgetEvent::Error {
             code: "invalid_request".into(),
             message: "Periksa kembali nama, kontak, dan alamat pengiriman Anda, lalu coba lagi."
                 .into(),
-            details,
         })]
     );
     assert!(
         !m.phase().blocks_paying(),
         "fixing the form and paying again is the way out"
     );
+    assert_eq!(checkout(&m.pay(|| [2; 16])), first, "the same request again");
 }
 
 #[test]
