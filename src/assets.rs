@@ -3,9 +3,9 @@
 //! A leaf module: the host stores them, the views read them, and neither imports the other
 //! for it.
 
-/// URLs of the widget's static assets, resolved by the loader.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// URLs of the widget's static assets, resolved by the loader (`boot({css, logoBlue,
+/// logoWhite})`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Assets {
     /// The stylesheet linked into every shadow root.
     pub css: String,

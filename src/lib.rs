@@ -20,6 +20,7 @@
 pub mod assets;
 pub mod event;
 pub mod host;
+pub mod js;
 pub mod model;
 pub mod net;
 pub mod options;

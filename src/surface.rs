@@ -25,10 +25,18 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Called once by the loader with `{css, logoBlue, logoWhite}`; later calls do nothing.
 #[wasm_bindgen]
 pub fn boot(assets: JsValue) -> Result<(), JsError> {
-    let assets: Assets = serde_wasm_bindgen::from_value(assets).map_err(|_| {
-        JsError::new("KredivoCheckout boot: expected {css, logoBlue, logoWhite} (URLs)")
-    })?;
-    boot_with(assets)
+    // Three strings read by name: serde-wasm-bindgen's map access for them cost ~1 KB of wasm.
+    let url = |name| crate::js::text(&assets, name);
+    match (url("css"), url("logoBlue"), url("logoWhite")) {
+        (Some(css), Some(logo_blue), Some(logo_white)) => boot_with(Assets {
+            css,
+            logo_blue,
+            logo_white,
+        }),
+        _ => Err(JsError::new(
+            "KredivoCheckout boot: expected {css, logoBlue, logoWhite} (URLs)",
+        )),
+    }
 }
 
 /// [`boot`] for Rust callers (tests).

@@ -5,11 +5,13 @@
 //! by [`body`] and written by `JSON.stringify`. Every `JsValue` error becomes a [`Failure`]
 //! here, at the boundary.
 
+mod answer;
 pub mod body;
 
+pub use answer::Answer;
+
 use js_sys::{Promise, JSON};
-use kredivo_api::{ErrorBody, ErrorCode};
-use serde::de::DeserializeOwned;
+use kredivo_api::ErrorCode;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Request, RequestInit, Response};
@@ -48,20 +50,20 @@ impl Abort {
 }
 
 /// `GET` a JSON document.
-pub async fn get<T: DeserializeOwned>(url: &str, abort: Option<&Abort>) -> Result<T, Failure> {
+pub async fn get<T: Answer>(url: &str, abort: Option<&Abort>) -> Result<T, Failure> {
     let v = send(url, "GET", None, abort).await?;
-    serde_wasm_bindgen::from_value(v).map_err(|_| Failure::BadResponse)
+    T::read(v).ok_or(Failure::BadResponse)
 }
 
 /// `POST` a body built by [`body`] as JSON, read a JSON answer.
-pub async fn post<T: DeserializeOwned>(
+pub async fn post<T: Answer>(
     url: &str,
     body: &JsValue,
     abort: Option<&Abort>,
 ) -> Result<T, Failure> {
     let body = JSON::stringify(body).map_err(|_| Failure::InvalidOptions)?;
     let v = send(url, "POST", Some(body.into()), abort).await?;
-    serde_wasm_bindgen::from_value(v).map_err(|_| Failure::BadResponse)
+    T::read(v).ok_or(Failure::BadResponse)
 }
 
 async fn send(
@@ -130,13 +132,13 @@ async fn fetch_json(window: &web_sys::Window, request: &Request) -> Result<JsVal
         return body.ok_or(Failure::BadResponse);
     }
     let error = body.and_then(|b| {
-        let e = serde_wasm_bindgen::from_value::<ErrorBody>(b.clone()).ok()?.error;
+        let (code, details) = answer::error_code(&b)?;
         // A refused request's field paths (`customer.email: …`) are for the merchant, who
         // reads the console: the answer goes there whole. The shopper reads the widget.
-        if !e.details.is_empty() {
+        if details {
             web_sys::console::warn_2(&"Kredivo widget: the proxy refused the request".into(), &b);
         }
-        Some(e.code)
+        Some(code)
     });
     Err(match error {
         Some(code) => Failure::from_api_code(&code),

@@ -6,6 +6,7 @@ use wasm_bindgen::JsValue;
 use web_sys::Element;
 
 use super::{parse, JsOptions, Kind, OptionError, Options, Source};
+use crate::js::property;
 
 impl JsOptions {
     /// Reads the options object property by property (`Reflect.get`), the way the TypeScript
@@ -102,13 +103,6 @@ impl JsOptions {
         }
         Ok(o)
     }
-}
-
-/// Property `name` of `object`, unless it is `undefined` or `null`.
-fn property(object: &JsValue, name: &str) -> Option<JsValue> {
-    js_sys::Reflect::get(object, &JsValue::from_str(name))
-        .ok()
-        .filter(|v| !v.is_undefined() && !v.is_null())
 }
 
 /// Fills each slot with the string property of `object` it names; a missing one stays empty

@@ -614,7 +614,11 @@ fn a_refused_form_is_reported_in_words_and_can_be_sent_again() {
         !m.phase().blocks_paying(),
         "fixing the form and paying again is the way out"
     );
-    assert_eq!(checkout(&m.pay(|| [2; 16])), first, "the same request again");
+    assert_eq!(
+        checkout(&m.pay(|| [2; 16])),
+        first,
+        "the same request again"
+    );
 }
 
 #[test]
