@@ -322,10 +322,18 @@ impl Checkout {
         }
     }
 
-    /// The shopper pressed the Kredivo button. A retry or a double click re-sends the same
-    /// attempt (same idempotency key); a click while a checkout is under way does nothing,
-    /// and so does one on a preview of a bare amount or on a spent session.
-    pub fn pay(&mut self, random: impl FnOnce() -> [u8; 16]) -> Vec<Effect> {
+    /// The shopper pressed the Kredivo button while the host's options are `options` (the
+    /// page may have handed over the form's latest details an instant before). A retry or a
+    /// double click re-sends the same attempt (same idempotency key); a click while a
+    /// checkout is under way does nothing, and so does one on a preview of a bare amount or
+    /// on a spent session.
+    pub fn pay(&mut self, options: &Options, random: impl FnOnce() -> [u8; 16]) -> Vec<Effect> {
+        let mut effects = self.set_options(options);
+        effects.extend(self.send_checkout(random));
+        effects
+    }
+
+    fn send_checkout(&mut self, random: impl FnOnce() -> [u8; 16]) -> Vec<Effect> {
         if self.phase.blocks_paying() {
             return Vec::new();
         }
@@ -348,10 +356,14 @@ impl Checkout {
 
     /// The shopper pressed retry after Kredivo refused an express checkout: another try is
     /// another attempt, with a new key.
-    pub fn pay_again(&mut self, random: impl FnOnce() -> [u8; 16]) -> Vec<Effect> {
+    pub fn pay_again(
+        &mut self,
+        options: &Options,
+        random: impl FnOnce() -> [u8; 16],
+    ) -> Vec<Effect> {
         self.attempt = None;
         self.phase = Phase::Idle;
-        self.pay(random)
+        self.pay(options, random)
     }
 
     /// The answer to the checkout: leave for the provider, poll an express checkout's

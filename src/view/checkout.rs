@@ -235,7 +235,12 @@ pub fn Checkout(
 
     let retry_load = move || driver.step(Machine::retry_pricing);
     let choose = move |i: usize| driver.step(move |m| m.choose(i));
-    let pay = move || driver.step(|m| m.pay(net::random_bytes));
+    // A click pays with the options as they are at that moment: the page may have handed
+    // over the form's latest details just before it, before the effect above has run.
+    let pay = move || {
+        let now = options.get_untracked();
+        driver.step(|m| m.pay(&now, net::random_bytes));
+    };
 
     let plans_view = move || -> AnyView {
         let l = locale();
@@ -279,8 +284,10 @@ pub fn Checkout(
             ),
             Phase::Done(st) => {
                 // A final refusal: another try is another attempt with a fresh key.
-                let again: Rc<dyn Fn()> =
-                    Rc::new(move || driver.step(|m| m.pay_again(net::random_bytes)));
+                let again: Rc<dyn Fn()> = Rc::new(move || {
+                    let now = options.get_untracked();
+                    driver.step(|m| m.pay_again(&now, net::random_bytes));
+                });
                 let message = text::order_done(st, l);
                 return Some(Either::Right(error_box(
                     "order_failed",

@@ -291,3 +291,31 @@ pub fn key(el: &Element, key: &str) {
 pub fn click(el: &Element) {
     el.unchecked_ref::<HtmlElement>().click();
 }
+
+/// `mount` as the bundle exports it to the loader (`window.KredivoCheckout.mount` forwards
+/// here; the loader's own part is tested end to end in crates/e2e/tests/embedding.rs).
+pub fn js_mount(
+    el: &web_sys::Element,
+    options: &JsValue,
+) -> Result<kredivo_checkout::Handle, JsValue> {
+    kredivo_checkout::mount(el.clone().into(), options.clone()).map_err(JsValue::from)
+}
+
+/// A JS options object from `(name, value)` pairs.
+pub fn options(pairs: &[(&str, JsValue)]) -> JsValue {
+    let o = js_sys::Object::new();
+    for (k, v) in pairs {
+        Reflect::set(&o, &(*k).into(), v).unwrap();
+    }
+    o.into()
+}
+
+/// A JS value from what `serde_json` writes for `value` (the protocol's own JSON).
+pub fn js_json(value: &impl serde::Serialize) -> JsValue {
+    js_sys::JSON::parse(&serde_json::to_string(value).unwrap()).unwrap()
+}
+
+/// The message of a thrown `Error`.
+pub fn message(e: JsValue) -> String {
+    String::from(js_sys::Error::from(e).message())
+}

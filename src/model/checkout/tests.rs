@@ -338,30 +338,30 @@ fn choosing_a_plan_reports_it_once() {
 fn paying_sends_one_checkout_and_ignores_clicks_while_it_is_under_way() {
     let mut m = ready(&cart("c1"));
     m.choose(2);
-    let request = checkout(&m.pay(|| [1; 16]));
+    let request = checkout(&m.pay(&cart("c1"), || [1; 16]));
     assert_eq!(request.cart_id.as_deref(), Some("c1"));
     assert_eq!(request.payment_type, "6_months");
     assert_eq!(request.idempotency_key, "01".repeat(16));
     assert_eq!(m.phase(), &Phase::Busy);
-    assert_eq!(m.pay(|| [2; 16]), vec![], "a double click");
+    assert_eq!(m.pay(&cart("c1"), || [2; 16]), vec![], "a double click");
 }
 
 #[test]
 fn a_preview_of_a_bare_amount_cannot_be_paid() {
     let mut m = ready(&amount("2400000"));
-    assert_eq!(m.pay(|| [1; 16]), vec![]);
+    assert_eq!(m.pay(&amount("2400000"), || [1; 16]), vec![]);
     assert_eq!(m.phase(), &Phase::Idle);
-    assert_eq!(
-        Checkout::default().pay(|| [1; 16]),
-        vec![],
-        "no plans on screen yet"
+    let effects = Checkout::default().pay(&cart("c1"), || [1; 16]);
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::Checkout { .. })),
+        "no plans on screen yet: {effects:?}"
     );
 }
 
 #[test]
 fn a_redirect_url_is_followed_only_when_it_is_a_web_url() {
     let mut m = ready(&cart("c1"));
-    m.pay(|| [1; 16]);
+    m.pay(&cart("c1"), || [1; 16]);
     let url = "https://sandbox.kredivo.test/signin?tk=1";
     assert_eq!(
         m.checked_out(answer(Some(url))),
@@ -370,7 +370,7 @@ fn a_redirect_url_is_followed_only_when_it_is_a_web_url() {
     assert_eq!(m.phase(), &Phase::Redirecting);
 
     let mut m = ready(&cart("c1"));
-    m.pay(|| [1; 16]);
+    m.pay(&cart("c1"), || [1; 16]);
     let effects = m.checked_out(answer(Some("javascript:alert(1)")));
     assert_eq!(errors(&effects), ["bad_response"]);
     assert_eq!(m.phase(), &Phase::Failed(Failure::BadResponse));
@@ -379,19 +379,19 @@ fn a_redirect_url_is_followed_only_when_it_is_a_web_url() {
 #[test]
 fn a_failed_checkout_is_retried_with_the_same_idempotency_key() {
     let mut m = ready(&cart("c1"));
-    let first = checkout(&m.pay(|| [1; 16]));
+    let first = checkout(&m.pay(&cart("c1"), || [1; 16]));
     let effects = m.checked_out(Err(Failure::Api(ErrorCode::UpstreamTimeout)));
     assert_eq!(errors(&effects), ["upstream_timeout"]);
     assert_eq!(
         m.phase(),
         &Phase::Failed(Failure::Api(ErrorCode::UpstreamTimeout))
     );
-    let again = checkout(&m.pay(|| [2; 16]));
+    let again = checkout(&m.pay(&cart("c1"), || [2; 16]));
     assert_eq!(again.idempotency_key, first.idempotency_key);
     m.checked_out(Err(Failure::Network));
     m.choose(1);
     assert_eq!(m.phase(), &Phase::Idle, "another plan clears the failure");
-    let other = checkout(&m.pay(|| [3; 16]));
+    let other = checkout(&m.pay(&cart("c1"), || [3; 16]));
     assert_ne!(
         other.idempotency_key, first.idempotency_key,
         "another plan is another attempt"
@@ -401,7 +401,7 @@ fn a_failed_checkout_is_retried_with_the_same_idempotency_key() {
 #[test]
 fn new_plans_clear_a_failed_checkout() {
     let mut m = ready(&cart("c1"));
-    m.pay(|| [1; 16]);
+    m.pay(&cart("c1"), || [1; 16]);
     m.checked_out(Err(Failure::Network));
     let mut changed = cart("c1");
     changed.revision = "2".into();
@@ -414,7 +414,7 @@ fn new_plans_clear_a_failed_checkout() {
 #[test]
 fn an_express_checkout_polls_its_order_until_it_settles() {
     let mut m = ready(&cart("c1"));
-    m.pay(|| [1; 16]);
+    m.pay(&cart("c1"), || [1; 16]);
     let poll = |after_ms| Effect::Poll {
         proxy: PROXY.into(),
         order_id: "o-1".into(),
@@ -452,7 +452,7 @@ fn a_refused_express_checkout_completes_and_reports_order_failed() {
         OrderStatus::Refunded,
     ] {
         let mut m = ready(&cart("c1"));
-        m.pay(|| [1; 16]);
+        m.pay(&cart("c1"), || [1; 16]);
         m.checked_out(answer(None));
         let effects = m.polled(order(status));
         assert_eq!(
@@ -471,7 +471,7 @@ fn a_refused_express_checkout_completes_and_reports_order_failed() {
 #[test]
 fn polling_gives_up_as_a_timeout_after_its_last_try() {
     let mut m = ready(&cart("c1"));
-    m.pay(|| [1; 16]);
+    m.pay(&cart("c1"), || [1; 16]);
     m.checked_out(answer(None));
     for _ in 1..POLL.1 {
         assert!(matches!(
@@ -487,10 +487,10 @@ fn polling_gives_up_as_a_timeout_after_its_last_try() {
 #[test]
 fn paying_again_after_a_refusal_is_a_new_attempt_with_a_new_key() {
     let mut m = ready(&cart("c1"));
-    let first = checkout(&m.pay(|| [1; 16]));
+    let first = checkout(&m.pay(&cart("c1"), || [1; 16]));
     m.checked_out(answer(None));
     m.polled(order(OrderStatus::Denied));
-    let again = checkout(&m.pay_again(|| [2; 16]));
+    let again = checkout(&m.pay_again(&cart("c1"), || [2; 16]));
     assert_ne!(again.idempotency_key, first.idempotency_key);
     assert_eq!(m.phase(), &Phase::Busy);
 }
@@ -550,7 +550,7 @@ fn a_session_is_priced_and_paid_by_its_secret_alone() {
     );
     m.priced(ticket(&effects), Ok(plans(2_400_000, &TYPES)));
     m.choose(2);
-    let request = checkout(&m.pay(|| [4; 16]));
+    let request = checkout(&m.pay(&o, || [4; 16]));
     assert_eq!(
         request,
         CheckoutRequest {
@@ -575,7 +575,7 @@ fn a_catalogue_checkout_carries_the_shoppers_details_and_a_change_is_a_new_attem
         shipping_address: Some(address.clone()),
     };
     let mut m = ready(&o);
-    let first = checkout(&m.pay(|| [1; 16]));
+    let first = checkout(&m.pay(&o, || [1; 16]));
     assert_eq!(first.customer.as_ref(), Some(&customer));
     assert_eq!(first.shipping_address.as_ref(), Some(&address));
     m.checked_out(Err(Failure::Network));
@@ -586,7 +586,7 @@ fn a_catalogue_checkout_carries_the_shoppers_details_and_a_change_is_a_new_attem
         ..customer
     });
     assert_eq!(m.set_options(&o), vec![], "details are not priced");
-    let second = checkout(&m.pay(|| [2; 16]));
+    let second = checkout(&m.pay(&o, || [2; 16]));
     assert_eq!(
         second.customer.map(|c| c.email).as_deref(),
         Some("oemang@satuduatiga.com")
@@ -600,7 +600,7 @@ fn a_catalogue_checkout_carries_the_shoppers_details_and_a_change_is_a_new_attem
 #[test]
 fn a_refused_form_is_reported_in_words_and_can_be_sent_again() {
     let mut m = ready(&cart("c1"));
-    let first = checkout(&m.pay(|| [1; 16]));
+    let first = checkout(&m.pay(&cart("c1"), || [1; 16]));
     let effects = m.checked_out(Err(Failure::Api(ErrorCode::InvalidRequest)));
     assert_eq!(
         effects,
@@ -615,7 +615,7 @@ fn a_refused_form_is_reported_in_words_and_can_be_sent_again() {
         "fixing the form and paying again is the way out"
     );
     assert_eq!(
-        checkout(&m.pay(|| [2; 16])),
+        checkout(&m.pay(&cart("c1"), || [2; 16])),
         first,
         "the same request again"
     );
@@ -629,11 +629,15 @@ fn a_spent_or_expired_session_keeps_the_button_off() {
         ErrorCode::NotFound,
     ] {
         let mut m = ready(&session("cs_secret_1"));
-        m.pay(|| [1; 16]);
+        m.pay(&session("cs_secret_1"), || [1; 16]);
         let effects = m.checked_out(Err(Failure::Api(code)));
         assert_eq!(errors(&effects), [code.as_str()]);
         assert!(m.phase().blocks_paying(), "{code:?}");
-        assert_eq!(m.pay(|| [2; 16]), vec![], "{code:?}: no second try");
+        assert_eq!(
+            m.pay(&session("cs_secret_1"), || [2; 16]),
+            vec![],
+            "{code:?}: no second try"
+        );
         m.choose(1);
         assert_eq!(
             m.phase(),
@@ -646,9 +650,25 @@ fn a_spent_or_expired_session_keeps_the_button_off() {
 #[test]
 fn a_shop_that_is_briefly_unavailable_can_be_tried_again() {
     let mut m = ready(&session("cs_secret_1"));
-    let first = checkout(&m.pay(|| [1; 16]));
+    let first = checkout(&m.pay(&session("cs_secret_1"), || [1; 16]));
     let effects = m.checked_out(Err(Failure::Api(ErrorCode::Unavailable)));
     assert_eq!(errors(&effects), ["unavailable"]);
-    let again = checkout(&m.pay(|| [2; 16]));
+    let again = checkout(&m.pay(&session("cs_secret_1"), || [2; 16]));
     assert_eq!(again.idempotency_key, first.idempotency_key);
+}
+
+#[test]
+fn a_click_pays_with_the_details_the_page_handed_over_just_before_it() {
+    let (customer, address) = shopper();
+    let mut o = cart("c1");
+    o.shopper = options::Shopper {
+        customer: None,
+        shipping_address: Some(address),
+    };
+    let mut m = ready(&o);
+    // The page's form calls `update({customer})`, and the click arrives before the widget's
+    // effect has passed the new options on.
+    o.shopper.customer = Some(customer.clone());
+    let request = checkout(&m.pay(&o, || [1; 16]));
+    assert_eq!(request.customer, Some(customer));
 }
