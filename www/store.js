@@ -38,7 +38,7 @@ const T = {
     },
     order: "Nomor pesanan", amount: "Jumlah", plan: "Tenor", backHome: "Kembali berbelanja", backCart: "Kembali ke keranjang",
     buyer: "Data pembeli", shipTo: "Alamat pengiriman", firstName: "Nama depan", lastName: "Nama belakang", email: "Email",
-    phone: "Nomor HP", address: "Alamat", city: "Kota", postalCode: "Kode pos", country: "Negara",
+    phone: "Nomor HP", address: "Alamat", city: "Kota", postalCode: "Kode pos",
   },
   en: {
     cart: "Cart", home: "Home", addToCart: "Add to cart", added: "Added to your cart ✓",
@@ -68,7 +68,7 @@ const T = {
     },
     order: "Order number", amount: "Amount", plan: "Plan", backHome: "Continue shopping", backCart: "Back to cart",
     buyer: "Your details", shipTo: "Shipping address", firstName: "First name", lastName: "Last name", email: "Email",
-    phone: "Mobile number", address: "Address", city: "City", postalCode: "Postal code", country: "Country",
+    phone: "Mobile number", address: "Address", city: "City", postalCode: "Postal code",
   },
 };
 // `?cart=<id>` adopts a server-side cart (shareable demo links, screenshots).
