@@ -70,20 +70,10 @@ fn request_bodies_are_the_api_crates_json() {
         );
     }
 
-    let customer = Customer {
-        first_name: "Oemang".into(),
-        last_name: Some("Tandra".into()),
-        email: "alie@satuduatiga.com".into(),
-        phone: "081513114262".into(),
-    };
+    let (customer, address) = shopper();
     let address = Address {
-        first_name: "Oemang".into(),
         last_name: None,
-        address: "Jalan Teknologi Indonesia No. 25".into(),
-        city: "Jakarta".into(),
-        postal_code: "12960".into(),
-        phone: "081513114262".into(),
-        country_code: "IDN".into(),
+        ..address
     };
     let mut catalogue = checkout(None, None);
     catalogue.cart = Some(lines);

@@ -8,6 +8,7 @@ mod common;
 
 use common::*;
 use kredivo_api::{Address, CheckoutRequest, Customer, ErrorCode};
+use kredivo_checkout::Handle;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
@@ -18,25 +19,23 @@ const SECRET: &str = "cs_test_4f9a0c2e8b7d4e1f9a3c5b6d7e8f9a0b";
 
 const REDIRECT: &str = r#"{"order_id":"o-s1","status":"pending","redirect_url":"https://sandbox.kredivo.test/signin?tk=s1"}"#;
 
-/// Doc 000's sandbox shopper, as the demo store's form has it.
-fn shopper() -> (Customer, Address) {
-    (
-        Customer {
-            first_name: "Oemang".into(),
-            last_name: Some("Tandra".into()),
-            email: "alie@satuduatiga.com".into(),
-            phone: "081513114262".into(),
-        },
-        Address {
-            first_name: "Oemang".into(),
-            last_name: Some("Tandra".into()),
-            address: "Jalan Teknologi Indonesia No. 25".into(),
-            city: "Jakarta".into(),
-            postal_code: "12960".into(),
-            phone: "081513114262".into(),
-            country_code: "IDN".into(),
-        },
+/// Mounts a catalogue checkout of `cart_id` from script, with the shop form's details.
+fn catalogue(
+    el: &web_sys::Element,
+    cart_id: &str,
+    customer: &Customer,
+    address: &Address,
+) -> Handle {
+    js_mount(
+        el,
+        &options(&[
+            ("cartId", cart_id.into()),
+            ("proxy", "http://form.test".into()),
+            ("customer", js_json(customer)),
+            ("shippingAddress", js_json(address)),
+        ]),
     )
+    .unwrap()
 }
 
 fn checkouts(fetch: &FakeFetch) -> Vec<CheckoutRequest> {
@@ -275,16 +274,7 @@ async fn a_catalogue_checkout_carries_the_shop_forms_customer_and_address() {
     let (customer, address) = shopper();
     let el = host(&[]);
     let events = Events::listen(&el);
-    js_mount(
-        &el,
-        &options(&[
-            ("cartId", "cart-form".into()),
-            ("proxy", "http://form.test".into()),
-            ("customer", js_json(&customer)),
-            ("shippingAddress", js_json(&address)),
-        ]),
-    )
-    .unwrap();
+    catalogue(&el, "cart-form", &customer, &address);
     until("plans", || find(&el, "[role=radio]")).await;
     click(&find(&el, "button.kc-pay").unwrap());
     until("redirect", || {
@@ -323,16 +313,7 @@ async fn a_refused_form_is_explained_and_paid_after_the_shopper_fixes_it() {
     };
     let el = host(&[]);
     let events = Events::listen(&el);
-    let handle = js_mount(
-        &el,
-        &options(&[
-            ("cartId", "cart-typo".into()),
-            ("proxy", "http://typo.test".into()),
-            ("customer", js_json(&typo)),
-            ("shippingAddress", js_json(&address)),
-        ]),
-    )
-    .unwrap();
+    let handle = catalogue(&el, "cart-typo", &typo, &address);
     until("plans", || find(&el, "[role=radio]")).await;
     click(&find(&el, "button.kc-pay").unwrap());
     let message = until("invalid_request", || {

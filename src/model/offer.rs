@@ -97,26 +97,40 @@ impl Offer {
     }
 }
 
+/// A plan as a proxy answers it, for tests: `total - principal` is interest, no fees, no
+/// promotion.
+#[cfg(test)]
+pub(crate) fn plan_view(
+    payment_type: &str,
+    months: u32,
+    monthly: i64,
+    total: i64,
+    principal: i64,
+) -> PlanView {
+    use rust_decimal::Decimal;
+    PlanView {
+        payment_type: payment_type.into(),
+        tenure_months: months,
+        name: String::new(),
+        monthly_installment: Decimal::from(monthly),
+        total: Decimal::from(total),
+        interest: Decimal::from(total - principal),
+        service_fee: Decimal::ZERO,
+        down_payment: Decimal::ZERO,
+        rate: None,
+        discounted_monthly_installment: None,
+        promo_months: None,
+        promo_discount: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use rust_decimal::Decimal;
 
     fn view(pt: &str, n: u32, monthly: i64, total: i64) -> PlanView {
-        PlanView {
-            payment_type: pt.into(),
-            tenure_months: n,
-            name: String::new(),
-            monthly_installment: Decimal::from(monthly),
-            total: Decimal::from(total),
-            interest: Decimal::from(total - 2_400_000),
-            service_fee: Decimal::ZERO,
-            down_payment: Decimal::ZERO,
-            rate: None,
-            discounted_monthly_installment: None,
-            promo_months: None,
-            promo_discount: None,
-        }
+        plan_view(pt, n, monthly, total, 2_400_000)
     }
 
     #[test]

@@ -319,3 +319,24 @@ pub fn js_json(value: &impl serde::Serialize) -> JsValue {
 pub fn message(e: JsValue) -> String {
     String::from(js_sys::Error::from(e).message())
 }
+
+/// Doc 000's sandbox shopper, as the demo store's form has it.
+pub fn shopper() -> (kredivo_api::Customer, kredivo_api::Address) {
+    (
+        kredivo_api::Customer {
+            first_name: "Oemang".into(),
+            last_name: Some("Tandra".into()),
+            email: "alie@satuduatiga.com".into(),
+            phone: "081513114262".into(),
+        },
+        kredivo_api::Address {
+            first_name: "Oemang".into(),
+            last_name: Some("Tandra".into()),
+            address: "Jalan Teknologi Indonesia No. 25".into(),
+            city: "Jakarta".into(),
+            postal_code: "12960".into(),
+            phone: "081513114262".into(),
+            country_code: "IDN".into(),
+        },
+    )
+}

@@ -1,10 +1,11 @@
 //! Every transition of the checkout state machine, natively: what it shows after, and what
 //! it asks the component to do.
 
-use kredivo_api::{Address, Customer, ErrorCode, PlanView};
+use kredivo_api::{Address, Customer, ErrorCode};
 use rust_decimal::Decimal;
 
 use super::*;
+use crate::model::offer::plan_view;
 use crate::options;
 
 const PROXY: &str = "https://shop.test";
@@ -29,20 +30,7 @@ fn amount(rupiah: &str) -> Options {
 
 /// The proxy's answer for `amount`: one plan per payment type, 3 months each, no interest.
 fn plans(amount: i64, types: &[&str]) -> PaymentTypesResponse {
-    let plan = |pt: &&str| PlanView {
-        payment_type: (*pt).to_owned(),
-        tenure_months: 3,
-        name: String::new(),
-        monthly_installment: Decimal::from(amount / 3),
-        total: Decimal::from(amount),
-        interest: Decimal::ZERO,
-        service_fee: Decimal::ZERO,
-        down_payment: Decimal::ZERO,
-        rate: None,
-        discounted_monthly_installment: None,
-        promo_months: None,
-        promo_discount: None,
-    };
+    let plan = |pt: &&str| plan_view(pt, 3, amount / 3, amount, amount);
     PaymentTypesResponse {
         amount: Decimal::from(amount),
         currency: "IDR".into(),
