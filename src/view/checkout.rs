@@ -57,39 +57,51 @@ impl Drop for Pending {
 #[derive(Clone, Copy)]
 struct Driver {
     machine: StoredValue<Machine, LocalStorage>,
-    /// Notified when the load, the selected plan, the refreshing flag or the phase changes.
-    changed: [Trigger; 4],
+    changed: Changed,
     pending: StoredValue<Pending, LocalStorage>,
     on_event: Emit,
+}
+
+/// One trigger per part of the machine's state that the view shows.
+#[derive(Clone, Copy)]
+struct Changed {
+    load: Trigger,
+    selected: Trigger,
+    refreshing: Trigger,
+    phase: Trigger,
 }
 
 /// What the view shows of the machine: load, selected plan, refreshing, phase.
 type Shown = (Load, usize, bool, Phase);
 
 impl Driver {
-    fn read<T>(self, part: usize, f: impl FnOnce(&Machine) -> T) -> Option<T> {
-        self.changed[part].track();
+    fn read<T>(self, changed: Trigger, f: impl FnOnce(&Machine) -> T) -> Option<T> {
+        changed.track();
         self.machine.try_with_value(f)
     }
 
     /// What the plan list shows.
     fn load(self) -> Load {
-        self.read(0, |m| m.load().clone()).unwrap_or_default()
+        self.read(self.changed.load, |m| m.load().clone())
+            .unwrap_or_default()
     }
 
     /// The chosen plan's index.
     fn selected(self) -> usize {
-        self.read(1, Machine::selected).unwrap_or_default()
+        self.read(self.changed.selected, Machine::selected)
+            .unwrap_or_default()
     }
 
     /// Whether new plans are being asked while the old ones stay.
     fn refreshing(self) -> bool {
-        self.read(2, Machine::refreshing).unwrap_or_default()
+        self.read(self.changed.refreshing, Machine::refreshing)
+            .unwrap_or_default()
     }
 
     /// Where the checkout stands.
     fn phase(self) -> Phase {
-        self.read(3, |m| m.phase().clone()).unwrap_or_default()
+        self.read(self.changed.phase, |m| m.phase().clone())
+            .unwrap_or_default()
     }
 
     fn shown(m: &Machine) -> Shown {
@@ -114,15 +126,16 @@ impl Driver {
 
     fn settle(self, before: Shown, effects: Vec<machine::Effect>) {
         let (load, selected, refreshing, phase) = before;
+        let c = self.changed;
         let changed = self.machine.with_value(|m| {
             [
-                !m.load().looks_like(&load),
-                m.selected() != selected,
-                m.refreshing() != refreshing,
-                *m.phase() != phase,
+                (c.load, !m.load().looks_like(&load)),
+                (c.selected, m.selected() != selected),
+                (c.refreshing, m.refreshing() != refreshing),
+                (c.phase, *m.phase() != phase),
             ]
         });
-        for (trigger, changed) in self.changed.iter().zip(changed) {
+        for (trigger, changed) in changed {
             if changed {
                 trigger.notify();
             }
@@ -217,12 +230,12 @@ pub fn Checkout(
 ) -> impl IntoView {
     let driver = Driver {
         machine: StoredValue::new_local(Machine::default()),
-        changed: [
-            Trigger::new(),
-            Trigger::new(),
-            Trigger::new(),
-            Trigger::new(),
-        ],
+        changed: Changed {
+            load: Trigger::new(),
+            selected: Trigger::new(),
+            refreshing: Trigger::new(),
+            phase: Trigger::new(),
+        },
         pending: StoredValue::new_local(Pending::default()),
         on_event,
     };
