@@ -129,13 +129,16 @@ impl Driver {
         let c = self.changed;
         let changed = self.machine.with_value(|m| {
             [
-                (c.load, !m.load().looks_like(&load)),
-                (c.selected, m.selected() != selected),
-                (c.refreshing, m.refreshing() != refreshing),
-                (c.phase, *m.phase() != phase),
+                !m.load().looks_like(&load),
+                m.selected() != selected,
+                m.refreshing() != refreshing,
+                *m.phase() != phase,
             ]
         });
-        for (trigger, changed) in changed {
+        for (trigger, changed) in [c.load, c.selected, c.refreshing, c.phase]
+            .into_iter()
+            .zip(changed)
+        {
             if changed {
                 trigger.notify();
             }

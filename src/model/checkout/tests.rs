@@ -660,3 +660,21 @@ fn a_click_pays_with_the_details_the_page_handed_over_just_before_it() {
     let request = checkout(&m.pay(&o, || [1; 16]));
     assert_eq!(request.customer, Some(customer));
 }
+
+#[test]
+fn the_view_redraws_for_every_new_offer_and_for_nothing_else() {
+    let offer = |amount| {
+        Load::Ready(Arc::new(
+            Offer::try_from(&plans(amount, &TYPES)).expect("an offer"),
+        ))
+    };
+    let shown = offer(2_400_000);
+    assert!(shown.looks_like(&shown.clone()), "the same offer");
+    assert!(
+        !shown.looks_like(&offer(2_400_000)),
+        "a new answer, even with the same figures, is drawn again (as it always was)"
+    );
+    assert!(Load::Loading.looks_like(&Load::Loading));
+    assert!(!Load::Loading.looks_like(&Load::Waiting));
+    assert!(!Load::Failed(Failure::Network).looks_like(&Load::Failed(Failure::Timeout)));
+}
