@@ -73,8 +73,20 @@ pub fn router(state: AppState) -> Router {
             .route("/carts", post(create_cart))
             .route("/carts/{cart_id}", get(get_cart).put(put_cart)),
     );
+    // The checkout without JavaScript (fallback.rs): the fragment a merchant's backend
+    // fetches, the form's target (Origin-checked like every state change) and its error page.
+    let nojs = Router::new()
+        .route("/kredivo/fallback", get(fallback_fragment))
+        .route("/kredivo/error", get(fallback_error))
+        .merge(
+            Router::new()
+                .route("/kredivo/pay", post(fallback_pay))
+                .layer(from_fn_with_state(state.clone(), security::check_origin)),
+        )
+        .layer(from_fn_with_state(state.clone(), security::rate_limit));
     Router::new()
         .nest(API_PREFIX, api)
+        .merge(nojs)
         .nest("/api/store", store)
         // The shopper's return re-checks the order with the provider: the same limit as /push.
         .route(
@@ -216,6 +228,77 @@ async fn get_session(
 ) -> Result<Response, AppError> {
     let view = orders::sessions::view(&state, &session_id).await?;
     Ok(no_store(axum::Json(view).into_response()))
+}
+
+async fn fallback_fragment(
+    State(state): State<AppState>,
+    Query(q): Query<crate::fallback::FragmentQuery>,
+) -> Result<Response, AppError> {
+    let locale = crate::fallback::locale(q.locale.as_deref());
+    let html = crate::fallback::fragment(&state, &q.session, locale).await?;
+    Ok(no_store(
+        (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            )],
+            html,
+        )
+            .into_response(),
+    ))
+}
+
+async fn fallback_pay(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ConnectInfoIp(ip): ConnectInfoIp,
+    axum::Form(form): axum::Form<crate::fallback::PayForm>,
+) -> Redirect {
+    let client = orders::ClientInfo {
+        ip: Some(ip.to_string()),
+        user_agent: headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|ua| ua.chars().take(255).collect()),
+    };
+    Redirect::to(&crate::fallback::pay(&state, form, &client).await)
+}
+
+#[derive(Debug, Deserialize)]
+struct ErrorQuery {
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    locale: Option<String>,
+    #[serde(default)]
+    back: Option<String>,
+}
+
+async fn fallback_error(State(state): State<AppState>, Query(q): Query<ErrorQuery>) -> Response {
+    let locale = crate::fallback::locale(q.locale.as_deref());
+    // Only a link to one of the merchant's own hosts: the query is not trusted.
+    let back = q
+        .back
+        .as_deref()
+        .filter(|b| reqwest::Url::parse(b).is_ok_and(|u| state.config().return_url_allowed(&u)));
+    let code: String = q
+        .code
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| c.is_ascii_lowercase() || *c == '_')
+        .take(40)
+        .collect();
+    no_store(
+        (
+            StatusCode::OK,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            )],
+            crate::fallback::error_page(&code, locale, back),
+        )
+            .into_response(),
+    )
 }
 
 /// The query Kredivo appends to `back_to_store_uri` (and that we put in the cancel URI).

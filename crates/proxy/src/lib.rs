@@ -26,6 +26,7 @@ pub mod catalogue;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod fallback;
 pub mod gateway;
 pub mod http;
 pub mod openapi;

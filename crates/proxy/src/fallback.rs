@@ -1,0 +1,334 @@
+//! The checkout without JavaScript or WebAssembly (issue 18): old WebViews, wasm switched
+//! off, a blocked script, a CDN down.
+//!
+//! The merchant's backend fetches `GET /kredivo/fallback?session=<client_secret>&locale=id`
+//! server side and puts the HTML fragment inside its `<div data-kredivo-checkout>`; the
+//! widget, when it runs, covers it with its own shadow root. The fragment is a plain
+//! `<form method="post">`: the plans as a radio group with the widget's numbers and words,
+//! and a submit button. `POST /kredivo/pay` checks out exactly like the widget (same session,
+//! same idempotency, same provider call) and answers `303` to the provider's page, or to an
+//! error page in the shopper's language.
+//!
+//! Cross-site submission: the form carries the session's client secret, a capability no
+//! other site has, and `POST /kredivo/pay` accepts only the proxy's own origin or an allowed
+//! shop origin. Double submission: the fragment's idempotency key makes a double click one
+//! checkout (and a session is paid at most once anyway).
+
+use std::fmt::Write as _;
+
+use kredivo_api::{CheckoutRequest, CheckoutResponse, PaymentTypesRequest, PlanView};
+use kredivo_plan::{Locale, Money};
+use serde::Deserialize;
+
+use crate::clock::RandomIds;
+use crate::error::AppError;
+use crate::orders::{self, ClientInfo};
+use crate::AppState;
+
+/// `?session=…&locale=…` of the fragment.
+#[derive(Debug, Deserialize)]
+pub struct FragmentQuery {
+    /// The session's client secret.
+    pub session: String,
+    /// `id` (default) or `en`.
+    #[serde(default)]
+    pub locale: Option<String>,
+}
+
+/// The form `POST /kredivo/pay` receives.
+#[derive(Debug, Deserialize)]
+pub struct PayForm {
+    /// The session's client secret.
+    pub session: String,
+    /// The plan the shopper chose.
+    #[serde(default)]
+    pub payment_type: String,
+    /// Rendered once per fragment: a double click is one checkout.
+    pub idempotency_key: String,
+    /// `id` or `en`, for the error page.
+    #[serde(default)]
+    pub locale: Option<String>,
+}
+
+/// The language a query names; Indonesian unless English is asked for.
+pub fn locale(raw: Option<&str>) -> Locale {
+    match raw {
+        Some(l) if l.eq_ignore_ascii_case("en") || l.to_ascii_lowercase().starts_with("en-") => {
+            Locale::En
+        }
+        _ => Locale::Id,
+    }
+}
+
+fn en(locale: Locale) -> bool {
+    locale == Locale::En
+}
+
+/// HTML-escapes text for element content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `Rp 2.400.000` / `Rp 2,400,000`: the widget's money, grouped for the language.
+pub fn rupiah(amount: rust_decimal::Decimal, locale: Locale) -> String {
+    let whole = Money::try_from(amount).map_or(0, Money::to_rupiah_u64);
+    let digits = whole.to_string();
+    let sep = if en(locale) { ',' } else { '.' };
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(sep);
+        }
+        grouped.push(c);
+    }
+    format!("Rp {grouped}")
+}
+
+fn tenure(plan: &PlanView, locale: Locale) -> String {
+    match (plan.payment_type.as_str(), en(locale)) {
+        ("30_days", true) => "30 days".into(),
+        ("30_days", false) => "30 hari".into(),
+        (_, true) if plan.tenure_months == 1 => "1 month".into(),
+        (_, true) => format!("{} months", plan.tenure_months),
+        (_, false) => format!("{} bulan", plan.tenure_months),
+    }
+}
+
+/// The fragment for a session, in `locale`.
+pub async fn fragment(state: &AppState, secret: &str, locale: Locale) -> Result<String, AppError> {
+    let plans = orders::payment_types(
+        state,
+        PaymentTypesRequest {
+            session: Some(secret.to_owned()),
+            ..PaymentTypesRequest::default()
+        },
+    )
+    .await?;
+    let action = state.config().public_url("/kredivo/pay");
+    let key = RandomIds.id_with_len("nojs", 24);
+    let lang = if en(locale) { "en" } else { "id" };
+    let (legend, none, total, interest, no_interest, fee, pay, per_month, estimate) = if en(locale)
+    {
+        (
+            "Choose a Kredivo installment plan",
+            "Kredivo has no plan for this amount.",
+            "Total",
+            "Interest",
+            "No interest",
+            "Service fee",
+            "Pay with Kredivo",
+            "/month",
+            "Estimate",
+        )
+    } else {
+        (
+            "Pilih cicilan Kredivo",
+            "Kredivo tidak menawarkan cicilan untuk jumlah ini.",
+            "Total",
+            "Bunga",
+            "Tanpa bunga",
+            "Biaya layanan",
+            "Bayar dengan Kredivo",
+            "/bulan",
+            "Perkiraan",
+        )
+    };
+    let mut html = String::new();
+    let _ = write!(
+        html,
+        "<form class=\"kredivo-fallback\" method=\"post\" action=\"{action}\" lang=\"{lang}\">\n",
+        action = escape(&action)
+    );
+    let response = &plans.response;
+    if response.plans.is_empty() {
+        let _ = write!(html, "<p>{}</p>\n</form>\n", escape(none));
+        return Ok(html);
+    }
+    let _ = writeln!(html, "<fieldset>\n<legend>{}</legend>", escape(legend));
+    for (i, plan) in response.plans.iter().enumerate() {
+        let id = format!("kredivo-plan-{}", escape(&plan.payment_type));
+        let monthly = rupiah(plan.monthly_installment, locale);
+        let interest_text = if plan.interest.is_zero() {
+            no_interest.to_owned()
+        } else {
+            format!("{interest} {}", rupiah(plan.interest, locale))
+        };
+        let mut detail = format!("{total} {} · {interest_text}", rupiah(plan.total, locale));
+        if !plan.service_fee.is_zero() {
+            let _ = write!(detail, " · {fee} {}", rupiah(plan.service_fee, locale));
+        }
+        let per = if plan.payment_type == "30_days" {
+            ""
+        } else {
+            per_month
+        };
+        let _ = write!(
+            html,
+            "<p><input type=\"radio\" name=\"payment_type\" id=\"{id}\" value=\"{value}\" required{checked}>\n\
+             <label for=\"{id}\"><strong>{monthly}{per}</strong> — {tenure}<br><small>{detail}</small></label></p>\n",
+            value = escape(&plan.payment_type),
+            checked = if i == 0 { " checked" } else { "" },
+            monthly = escape(&monthly),
+            per = escape(per),
+            tenure = escape(&tenure(plan, locale)),
+            detail = escape(&detail),
+        );
+    }
+    if response.estimate {
+        let _ = writeln!(html, "<p><small>{}</small></p>", escape(estimate));
+    }
+    let _ = write!(
+        html,
+        "</fieldset>\n\
+         <input type=\"hidden\" name=\"session\" value=\"{secret}\">\n\
+         <input type=\"hidden\" name=\"idempotency_key\" value=\"{key}\">\n\
+         <input type=\"hidden\" name=\"locale\" value=\"{lang}\">\n\
+         <button type=\"submit\">{pay}</button>\n</form>\n",
+        secret = escape(secret),
+        key = escape(&key),
+        pay = escape(pay),
+    );
+    Ok(html)
+}
+
+/// Where `POST /kredivo/pay` sends the shopper: the provider's page, the return handler
+/// (an order with no page to visit, e.g. already paid), or the error page.
+pub async fn pay(state: &AppState, form: PayForm, client: &ClientInfo) -> String {
+    let locale = locale(form.locale.as_deref());
+    let secret = form.session.clone();
+    let request = CheckoutRequest {
+        session: Some(form.session),
+        cart: None,
+        cart_id: None,
+        payment_type: form.payment_type,
+        idempotency_key: form.idempotency_key,
+        customer: None,
+        shipping_address: None,
+    };
+    match orders::checkout(state, request, client).await {
+        Ok(CheckoutResponse {
+            redirect_url: Some(url),
+            ..
+        }) => url,
+        Ok(answer) => state
+            .config()
+            .public_url(&format!("/kredivo/return?order_id={}", answer.order_id)),
+        Err(e) => {
+            let lang = if en(locale) { "en" } else { "id" };
+            let mut url = reqwest::Url::parse(&state.config().public_url("/kredivo/error"))
+                .unwrap_or_else(|_| unreachable!("PUBLIC_BASE_URL is a URL"));
+            url.query_pairs_mut()
+                .append_pair("code", e.code().as_str())
+                .append_pair("locale", lang);
+            if let Some(back) = back_to_shop(state, &secret).await {
+                url.query_pairs_mut().append_pair("back", &back);
+            }
+            url.into()
+        }
+    }
+}
+
+/// Where the shop wants a shopper who could not pay: the session's `cancel_url`, else its
+/// `return_url` (also for an expired session).
+async fn back_to_shop(state: &AppState, secret: &str) -> Option<String> {
+    let hash = orders::sessions::secret_hash(secret);
+    let session = state.store().session_by_secret(&hash).await.ok()??;
+    session.body.cancel_url.or(session.body.return_url)
+}
+
+/// The error page's sentence for a code, in the shopper's language.
+pub fn error_message(code: &str, locale: Locale) -> &'static str {
+    let en = en(locale);
+    match code {
+        "session_expired" if en => {
+            "This checkout has expired. Please go back to the shop and start again."
+        }
+        "session_expired" => {
+            "Waktu pembayaran ini telah habis. Silakan kembali ke toko dan mulai lagi."
+        }
+        "session_used" if en => "This checkout was already started. Please go back to the shop.",
+        "session_used" => "Pembayaran ini sudah dimulai. Silakan kembali ke toko.",
+        "not_found" if en => "This checkout does not exist. Please go back to the shop.",
+        "not_found" => "Pembayaran ini tidak ditemukan. Silakan kembali ke toko.",
+        "ineligible_amount" if en => "Kredivo does not offer this plan for this amount.",
+        "ineligible_amount" => "Kredivo tidak menawarkan cicilan ini untuk jumlah tersebut.",
+        "forbidden_origin" if en => "This payment form was sent from a page that may not send it.",
+        "forbidden_origin" => "Formulir pembayaran ini dikirim dari halaman yang tidak diizinkan.",
+        "upstream_timeout" | "upstream_unavailable" | "unavailable" if en => {
+            "Kredivo cannot be reached right now. Please try again in a moment."
+        }
+        "upstream_timeout" | "upstream_unavailable" | "unavailable" => {
+            "Kredivo sedang tidak dapat dihubungi. Silakan coba lagi sebentar lagi."
+        }
+        _ if en => "Something went wrong. Please go back to the shop and try again.",
+        _ => "Terjadi kesalahan. Silakan kembali ke toko dan coba lagi.",
+    }
+}
+
+/// The whole error page (no script, no style attribute: it works under the strictest policy).
+/// `back` is the shop's page to return to, already checked against the merchant's hosts.
+pub fn error_page(code: &str, locale: Locale, back: Option<&str>) -> String {
+    let (title, back_label) = if en(locale) {
+        ("Kredivo payment", "Go back")
+    } else {
+        ("Pembayaran Kredivo", "Kembali")
+    };
+    let lang = if en(locale) { "en" } else { "id" };
+    format!(
+        "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title}</title></head>\n<body><main><h1>{title}</h1>\
+         <p role=\"alert\" data-code=\"{code}\">{message}</p>{link}</main></body></html>\n",
+        code = escape(code),
+        message = escape(error_message(code, locale)),
+        link = back
+            .map(|url| format!("<p><a href=\"{}\">{back_label}</a></p>", escape(url)))
+            .unwrap_or_default(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn money_reads_as_the_widget_writes_it() {
+        assert_eq!(rupiah(Decimal::from(2_400_000), Locale::Id), "Rp 2.400.000");
+        assert_eq!(rupiah(Decimal::from(248_050), Locale::En), "Rp 248,050");
+        assert_eq!(rupiah(Decimal::from(999), Locale::Id), "Rp 999");
+        assert_eq!(rupiah(Decimal::ZERO, Locale::En), "Rp 0");
+    }
+
+    #[test]
+    fn text_and_attributes_are_escaped() {
+        assert_eq!(
+            escape("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+    }
+
+    #[test]
+    fn every_error_code_has_a_sentence_in_both_languages() {
+        for code in kredivo_api::ErrorCode::ALL {
+            for l in [Locale::Id, Locale::En] {
+                assert!(!error_message(code.as_str(), l).is_empty(), "{code:?}");
+            }
+        }
+        assert_ne!(
+            error_message("session_expired", Locale::Id),
+            error_message("session_expired", Locale::En)
+        );
+    }
+}
