@@ -145,9 +145,9 @@ pub async fn fragment(state: &AppState, secret: &str, locale: Locale) -> Result<
         )
     };
     let mut html = String::new();
-    let _ = write!(
+    let _ = writeln!(
         html,
-        "<form class=\"kredivo-fallback\" method=\"post\" action=\"{action}\" lang=\"{lang}\">\n",
+        "<form class=\"kredivo-fallback\" method=\"post\" action=\"{action}\" lang=\"{lang}\">",
         action = escape(&action)
     );
     let response = &plans.response;
