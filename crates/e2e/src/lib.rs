@@ -83,6 +83,17 @@ impl Harness {
     /// The same on a given port (`0`: a free one) — for tests that must tell another process
     /// where the demo will be before it starts.
     pub async fn start_at(name: &str, port: u16, overrides: &[(&str, &str)]) -> Result<Self> {
+        Self::start_browser(name, port, overrides, true).await
+    }
+
+    /// The same with JavaScript switched off in the browser (`javascript: false`): only
+    /// WebDriver's own element commands work then, not [`Harness::js`].
+    pub async fn start_browser(
+        name: &str,
+        port: u16,
+        overrides: &[(&str, &str)],
+        javascript: bool,
+    ) -> Result<Self> {
         let root = repo_root();
         if !root.join("dist/kredivo-checkout.js").exists() {
             bail!("dist/kredivo-checkout.js is missing: run `cargo xtask dist` first");
@@ -123,6 +134,9 @@ impl Harness {
         let profile = work.join("chrome-profile");
         let mut caps = serde_json::Map::new();
         let mut chrome = json!({ "args": chrome_args(&profile) });
+        if !javascript {
+            chrome["prefs"] = json!({ "profile.managed_default_content_settings.javascript": 2 });
+        }
         for bin in ["/usr/bin/chromium", "/usr/bin/chromium-browser"] {
             if Path::new(bin).exists() {
                 chrome["binary"] = json!(bin);

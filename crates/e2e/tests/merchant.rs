@@ -8,6 +8,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use fantoccini::Locator;
 use kredivo_e2e::{free_port, repo_root, Harness};
 use serde_json::Value;
 
@@ -276,4 +277,96 @@ async fn a_node_merchant_sells_through_kredivo_with_a_session_and_a_verified_web
 async fn a_node_merchant_sells_through_midtrans_with_a_session_and_a_verified_webhook(
 ) -> anyhow::Result<()> {
     a_merchant_sells_through("midtrans").await
+}
+
+/// A shopper whose browser runs no JavaScript at all (an old WebView, a script blocker): the
+/// shop embeds the proxy's server-rendered form in the widget's div, and the shopper pays with
+/// plain form posts — plan chosen, Kredivo's sign-in, back at the shop, settled by the push and
+/// the shop's order paid by the verified webhook.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shopper_without_javascript_pays_through_the_servers_form() -> anyhow::Result<()> {
+    let name = "merchant-nojs";
+    let port = free_port()?;
+    let proxy = format!("http://127.0.0.1:{port}");
+    let shop = start_shop(&proxy, name)?;
+    let hook = format!("{}/webhooks/kredivo", shop.url);
+    let origins = format!("{proxy},{}", shop.url);
+    let overrides = [
+        ("MERCHANT_WEBHOOK_URL", hook.as_str()),
+        ("MERCHANT_WEBHOOK_SECRET", WEBHOOK_SECRET),
+        ("ALLOWED_ORIGINS", origins.as_str()),
+    ];
+    let h = Harness::start_browser(name, port, &overrides, false).await?;
+    let c = &h.client;
+    let fill = |field: &'static str, value: &'static str| async move {
+        c.find(Locator::Css(&format!("input[name=\"{field}\"]")))
+            .await?
+            .send_keys(value)
+            .await
+    };
+
+    c.goto(&shop.url).await?;
+    let qty = c.find(Locator::Css("input[name^=\"qty.\"]")).await?;
+    qty.clear().await?;
+    qty.send_keys("1").await?;
+    // The shop's form comes prefilled with a shopper; only the quantity is chosen.
+    h.screenshot("nojs-cart").await?;
+    c.find(Locator::Css("#checkout")).await?.click().await?;
+
+    // The fallback form, inside the widget's div (no widget: no script ran).
+    let form = c
+        .wait()
+        .at_most(T)
+        .for_element(Locator::Css("#kredivo-checkout form.kredivo-fallback"))
+        .await?;
+    let radios = c
+        .find_all(Locator::Css(
+            "#kredivo-checkout input[type=radio][name=payment_type]",
+        ))
+        .await?;
+    assert!(!radios.is_empty(), "the plans are offered");
+    radios[0].click().await?;
+    h.screenshot("nojs-checkout").await?;
+    form.find(Locator::Css("button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+
+    // Kredivo's sign-in, plain forms.
+    c.wait()
+        .at_most(T)
+        .for_element(Locator::Css("input[name=phone]"))
+        .await?;
+    fill("phone", "81513114262").await?;
+    fill("pin", "663482").await?;
+    c.find(Locator::Css("#signin-form #submit"))
+        .await?
+        .click()
+        .await?;
+    c.wait()
+        .at_most(T)
+        .for_element(Locator::Css("input[name=otp]"))
+        .await?;
+    fill("otp", "4567").await?;
+    c.find(Locator::Css("#otp-form #submit"))
+        .await?
+        .click()
+        .await?;
+    c.wait()
+        .at_most(T)
+        .for_element(Locator::Css("#confirm-form #pay"))
+        .await?;
+    c.find(Locator::Css("#confirm-form #pay"))
+        .await?
+        .click()
+        .await?;
+
+    // Back at the shop; its page refreshes itself (a meta refresh, no script) until paid.
+    h.wait_url(&format!("{}/return/", shop.url), T).await?;
+    c.wait()
+        .at_most(Duration::from_secs(40))
+        .for_element(Locator::Css("#order-status[data-status=paid]"))
+        .await?;
+    h.screenshot("nojs-paid").await?;
+    h.stop().await
 }

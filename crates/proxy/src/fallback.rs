@@ -6,13 +6,19 @@
 //! widget, when it runs, covers it with its own shadow root. The fragment is a plain
 //! `<form method="post">`: the plans as a radio group with the widget's numbers and words,
 //! and a submit button. `POST /kredivo/pay` checks out exactly like the widget (same session,
-//! same idempotency, same provider call) and answers `303` to the provider's page, or to an
-//! error page in the shopper's language.
+//! same idempotency, same provider call) and answers with a page that moves on to the
+//! provider's (a `<meta http-equiv="refresh">` and a link), or `303` to an error page in the
+//! shopper's language.
+//!
+//! Why not `303` straight to the provider: browsers check a form's redirects against the
+//! page's `Content-Security-Policy: form-action`, so every shop would have to list every
+//! provider host there. A page of our own needs only the proxy in `form-action`.
 //!
 //! Cross-site submission: the form carries the session's client secret, a capability no
-//! other site has, and `POST /kredivo/pay` accepts only the proxy's own origin or an allowed
-//! shop origin. Double submission: the fragment's idempotency key makes a double click one
-//! checkout (and a session is paid at most once anyway).
+//! other site has, and `POST /kredivo/pay` accepts the proxy's own origin, an allowed shop
+//! origin, or an opaque one (`Origin: null`, see [`crate::security::form_origin_allowed`]).
+//! Double submission: the fragment's idempotency key makes a double click one checkout (and a
+//! session is paid at most once anyway).
 
 use std::fmt::Write as _;
 
@@ -175,8 +181,8 @@ pub async fn fragment(state: &AppState, secret: &str, locale: Locale) -> Result<
         };
         let _ = write!(
             html,
-            "<p><input type=\"radio\" name=\"payment_type\" id=\"{id}\" value=\"{value}\" required{checked}>\n\
-             <label for=\"{id}\"><strong>{monthly}{per}</strong> — {tenure}<br><small>{detail}</small></label></p>\n",
+            "<p><label for=\"{id}\"><input type=\"radio\" name=\"payment_type\" id=\"{id}\" value=\"{value}\" required{checked}>\n\
+             <span><strong>{monthly}{per}</strong> — {tenure}<br><small>{detail}</small></span></label></p>\n",
             value = escape(&plan.payment_type),
             checked = if i == 0 { " checked" } else { "" },
             monthly = escape(&monthly),
@@ -202,9 +208,19 @@ pub async fn fragment(state: &AppState, secret: &str, locale: Locale) -> Result<
     Ok(html)
 }
 
-/// Where `POST /kredivo/pay` sends the shopper: the provider's page, the return handler
-/// (an order with no page to visit, e.g. already paid), or the error page.
-pub async fn pay(state: &AppState, form: PayForm, client: &ClientInfo) -> String {
+/// Where `POST /kredivo/pay` sends the shopper.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Next {
+    /// The provider's page, through [`continue_page`].
+    Provider(String),
+    /// One of our own pages: the return handler (an order with no page to visit, e.g.
+    /// already paid) or the error page.
+    Redirect(String),
+}
+
+/// Where `POST /kredivo/pay` sends the shopper: the provider's page, the return handler or
+/// the error page.
+pub async fn pay(state: &AppState, form: PayForm, client: &ClientInfo) -> Next {
     let locale = locale(form.locale.as_deref());
     let secret = form.session.clone();
     let request = CheckoutRequest {
@@ -220,23 +236,57 @@ pub async fn pay(state: &AppState, form: PayForm, client: &ClientInfo) -> String
         Ok(CheckoutResponse {
             redirect_url: Some(url),
             ..
-        }) => url,
-        Ok(answer) => state
-            .config()
-            .public_url(&format!("/kredivo/return?order_id={}", answer.order_id)),
-        Err(e) => {
-            let lang = if en(locale) { "en" } else { "id" };
-            let mut url = reqwest::Url::parse(&state.config().public_url("/kredivo/error"))
-                .unwrap_or_else(|_| unreachable!("PUBLIC_BASE_URL is a URL"));
-            url.query_pairs_mut()
-                .append_pair("code", e.code().as_str())
-                .append_pair("locale", lang);
-            if let Some(back) = back_to_shop(state, &secret).await {
-                url.query_pairs_mut().append_pair("back", &back);
-            }
-            url.into()
-        }
+        }) => Next::Provider(url),
+        Ok(answer) => Next::Redirect(
+            state
+                .config()
+                .public_url(&format!("/kredivo/return?order_id={}", answer.order_id)),
+        ),
+        Err(e) => Next::Redirect(error_url(state, e.code().as_str(), locale, &secret).await),
     }
+}
+
+/// The error page's address for `code`, with the way back to the shop when the session
+/// names one.
+pub async fn error_url(state: &AppState, code: &str, locale: Locale, secret: &str) -> String {
+    let lang = if en(locale) { "en" } else { "id" };
+    let mut url = reqwest::Url::parse(&state.config().public_url("/kredivo/error"))
+        .unwrap_or_else(|_| unreachable!("PUBLIC_BASE_URL is a URL"));
+    url.query_pairs_mut()
+        .append_pair("code", code)
+        .append_pair("locale", lang);
+    if let Some(back) = back_to_shop(state, secret).await {
+        url.query_pairs_mut().append_pair("back", &back);
+    }
+    url.into()
+}
+
+/// The page between the form and the provider: it moves on at once (a zero-second refresh,
+/// which browsers treat as a replacement, so Back returns to the shop) and shows a link for a
+/// browser that does not.
+pub fn continue_page(url: &str, locale: Locale) -> String {
+    let (title, text, link) = if en(locale) {
+        (
+            "Kredivo payment",
+            "Taking you to Kredivo…",
+            "Continue to Kredivo",
+        )
+    } else {
+        (
+            "Pembayaran Kredivo",
+            "Mengarahkan Anda ke Kredivo…",
+            "Lanjut ke Kredivo",
+        )
+    };
+    let lang = if en(locale) { "en" } else { "id" };
+    let url = escape(url);
+    format!(
+        "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
+         <meta http-equiv=\"refresh\" content=\"0; url={url}\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title}</title></head>\n<body><main><h1>{title}</h1><p>{text}</p>\
+         <p><a href=\"{url}\">{link}</a></p></main></body></html>\n"
+    )
 }
 
 /// Where the shop wants a shopper who could not pay: the session's `cancel_url`, else its

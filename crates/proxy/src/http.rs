@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use kredivo_api::{CartLine, CheckoutRequest, PaymentTypesRequest, API_PREFIX};
-use kredivo_plan::Money;
+use kredivo_plan::{Locale, Money};
 use serde::{Deserialize, Serialize};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -74,15 +74,12 @@ pub fn router(state: AppState) -> Router {
             .route("/carts/{cart_id}", get(get_cart).put(put_cart)),
     );
     // The checkout without JavaScript (fallback.rs): the fragment a merchant's backend
-    // fetches, the form's target (Origin-checked like every state change) and its error page.
+    // fetches, the form's target and its error page.
     let nojs = Router::new()
         .route("/kredivo/fallback", get(fallback_fragment))
         .route("/kredivo/error", get(fallback_error))
-        .merge(
-            Router::new()
-                .route("/kredivo/pay", post(fallback_pay))
-                .layer(from_fn_with_state(state.clone(), security::check_origin)),
-        )
+        // Its own Origin check, answered with a page (security::form_origin_allowed).
+        .route("/kredivo/pay", post(fallback_pay))
         .layer(from_fn_with_state(state.clone(), security::rate_limit));
     Router::new()
         .nest(API_PREFIX, api)
@@ -252,8 +249,24 @@ async fn fallback_pay(
     State(state): State<AppState>,
     headers: HeaderMap,
     ConnectInfoIp(ip): ConnectInfoIp,
-    axum::Form(form): axum::Form<crate::fallback::PayForm>,
-) -> Redirect {
+    form: Result<axum::Form<crate::fallback::PayForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    use crate::fallback::{self, Next};
+    // The shopper sees a page, never a JSON error, whatever went wrong.
+    if let Err(e) = security::form_origin_allowed(state.config(), &headers) {
+        tracing::warn!(error = %e, "no-JavaScript form refused");
+        let page = fallback::error_page("forbidden_origin", Locale::Id, None);
+        return html_page(StatusCode::FORBIDDEN, page);
+    }
+    let form = match form {
+        Ok(axum::Form(form)) => form,
+        Err(e) => {
+            tracing::warn!(error = %e, "no-JavaScript form unreadable");
+            let page = fallback::error_page("invalid_request", Locale::Id, None);
+            return html_page(StatusCode::BAD_REQUEST, page);
+        }
+    };
+    let locale = fallback::locale(form.locale.as_deref());
     let client = orders::ClientInfo {
         ip: Some(ip.to_string()),
         user_agent: headers
@@ -261,7 +274,33 @@ async fn fallback_pay(
             .and_then(|v| v.to_str().ok())
             .map(|ua| ua.chars().take(255).collect()),
     };
-    Redirect::to(&crate::fallback::pay(&state, form, &client).await)
+    match fallback::pay(&state, form, &client).await {
+        Next::Provider(url) => html_page(StatusCode::OK, fallback::continue_page(&url, locale)),
+        Next::Redirect(url) => Redirect::to(&url).into_response(),
+    }
+}
+
+/// A page of the no-JavaScript checkout: never cached, nothing loaded, never framed.
+fn html_page(status: StatusCode, body: String) -> Response {
+    no_store(
+        (
+            status,
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/html; charset=utf-8"),
+                ),
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(
+                        "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+                    ),
+                ),
+            ],
+            body,
+        )
+            .into_response(),
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -288,16 +327,9 @@ async fn fallback_error(State(state): State<AppState>, Query(q): Query<ErrorQuer
         .filter(|c| c.is_ascii_lowercase() || *c == '_')
         .take(40)
         .collect();
-    no_store(
-        (
-            StatusCode::OK,
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/html; charset=utf-8"),
-            )],
-            crate::fallback::error_page(&code, locale, back),
-        )
-            .into_response(),
+    html_page(
+        StatusCode::OK,
+        crate::fallback::error_page(&code, locale, back),
     )
 }
 

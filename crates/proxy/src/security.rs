@@ -65,6 +65,21 @@ pub fn origin_allowed(config: &Config, headers: &HeaderMap) -> Result<(), AppErr
     ))
 }
 
+/// The Origin check of the no-JavaScript form (`POST /kredivo/pay`): [`origin_allowed`], and
+/// also `Origin: null`, which is what a browser sends for a cross-origin form post from a page
+/// with `Referrer-Policy: same-origin` or `no-referrer` (common on shops). The form carries
+/// the session's client secret, a capability only the shop's page has, so an opaque origin
+/// adds no risk; a named foreign origin is still refused.
+pub fn form_origin_allowed(config: &Config, headers: &HeaderMap) -> Result<(), AppError> {
+    let opaque = headers
+        .get(header::ORIGIN)
+        .is_some_and(|o| o.as_bytes() == b"null");
+    if opaque {
+        return Ok(());
+    }
+    origin_allowed(config, headers)
+}
+
 /// Middleware: the Origin check for POST, PUT, PATCH and DELETE.
 pub async fn check_origin(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let changes_state = matches!(

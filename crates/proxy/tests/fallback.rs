@@ -101,8 +101,25 @@ async fn the_form_checks_out_once_even_when_sent_twice() {
             .send()
             .await
             .unwrap();
-        assert_eq!(answer.status().as_u16(), 303);
-        locations.push(answer.headers()["location"].to_str().unwrap().to_owned());
+        assert_eq!(answer.status().as_u16(), 200);
+        let csp = answer.headers()["content-security-policy"]
+            .to_str()
+            .unwrap();
+        assert!(csp.contains("default-src 'none'"), "{csp}");
+        let page = answer.text().await.unwrap();
+        assert!(!page.contains("<script"), "no script: {page}");
+        // The page moves on by itself and offers a link for a browser that does not.
+        let refresh = "<meta http-equiv=\"refresh\" content=\"0; url=";
+        let start = page.find(refresh).expect("a refresh") + refresh.len();
+        let url = page[start..start + page[start..].find('"').unwrap()].replace("&amp;", "&");
+        assert!(
+            page.contains(&format!(
+                "<a href=\"{}\">Lanjut ke Kredivo</a>",
+                &page[start..start + page[start..].find('"').unwrap()]
+            )),
+            "{page}"
+        );
+        locations.push(url);
     }
     assert!(
         locations[0].contains("/sandbox/kredivo/v2/signin"),
@@ -142,7 +159,54 @@ async fn a_form_sent_from_a_foreign_site_changes_nothing() {
         .await
         .unwrap();
     assert_eq!(answer.status().as_u16(), 403);
+    let page = answer.text().await.unwrap();
+    assert!(
+        page.contains("Formulir pembayaran ini dikirim dari halaman yang tidak diizinkan."),
+        "a page the shopper can read, not JSON: {page}"
+    );
     assert_eq!(env.count("orders").await, 0);
+    // A form with fields missing is a page too, and changes nothing.
+    let answer = env
+        .http
+        .post(env.url("/kredivo/pay"))
+        .form(&[("session", secret)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 400);
+    assert!(answer
+        .text()
+        .await
+        .unwrap()
+        .contains("<p role=\"alert\" data-code=\"invalid_request\">"));
+    assert_eq!(env.count("orders").await, 0);
+}
+
+/// A shop whose pages send `Referrer-Policy: same-origin` makes the browser send
+/// `Origin: null` with the cross-origin form post: the client secret is the capability, so the
+/// checkout goes on.
+#[tokio::test]
+async fn a_form_from_a_page_with_a_strict_referrer_policy_checks_out() {
+    let env = start().await;
+    let (_, created) = env.create_session(&session_body("INV-NOJS-5")).await;
+    let secret = created["client_secret"].as_str().unwrap();
+    let answer = env
+        .http
+        .post(env.url("/kredivo/pay"))
+        .header("origin", "null")
+        .header("sec-fetch-site", "cross-site")
+        .form(&[
+            ("session", secret),
+            ("payment_type", "3_months"),
+            ("idempotency_key", "nojs-null-origin-1"),
+            ("locale", "en"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 200);
+    assert!(answer.text().await.unwrap().contains("Continue to Kredivo"));
+    assert_eq!(env.count("orders").await, 1);
 }
 
 #[tokio::test]

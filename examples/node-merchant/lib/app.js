@@ -86,6 +86,8 @@ export function createApp({ config, publicUrl, store, proxy, log }) {
     }
     await store.setSession(reference, { sessionId: session.session_id });
     log("info", "checkout session created", { reference, session_id: session.session_id, amount: session.amount });
+    // For browsers that cannot run the widget: the same checkout as a plain form.
+    const fallback = await proxy.fallbackFragment(session.client_secret, "en");
     return page(
       res,
       200,
@@ -93,6 +95,7 @@ export function createApp({ config, publicUrl, store, proxy, log }) {
         order: store.get(reference),
         clientSecret: session.client_secret,
         proxyPublicUrl: config.proxyPublicUrl,
+        fallback,
       }),
       {
         noStore: true,

@@ -43,7 +43,8 @@ export function contentSecurityPolicy(proxyPublicUrl) {
     `style-src 'self' ${proxy}`,
     `img-src 'self' ${proxy} data:`,
     `font-src ${proxy}`,
-    "form-action 'self'",
+    // The no-JavaScript checkout's form posts to the proxy.
+    `form-action 'self' ${proxy}`,
     "base-uri 'none'",
     "frame-ancestors 'none'",
   ].join("; ");
@@ -112,7 +113,7 @@ ${CUSTOMER_FIELDS.map(
 }
 
 /** The checkout page: the order summary and the widget for this session. */
-export function checkoutPage({ order, clientSecret, proxyPublicUrl }) {
+export function checkoutPage({ order, clientSecret, proxyPublicUrl, fallback = null }) {
   return layout(
     "Pay with Kredivo",
     html`<h1>Pay with Kredivo</h1>
@@ -125,8 +126,7 @@ ${order.fees.map((f) => html`<tr><td>${f.name}</td><td class="num">${formatRupia
 </tbody></table>
 </section>
 <script type="module" src="${proxyPublicUrl}/dist/kredivo-checkout.js" async></script>
-<div id="kredivo-checkout" data-kredivo-checkout data-session="${clientSecret}" data-proxy="${proxyPublicUrl}" data-locale="en"></div>
-<noscript><p class="problems">Paying with Kredivo needs JavaScript in this browser.</p></noscript>
+<div id="kredivo-checkout" data-kredivo-checkout data-session="${clientSecret}" data-proxy="${proxyPublicUrl}" data-locale="en">${fallback === null ? "" : new Html(fallback)}</div>
 <p class="muted">After paying you return to <a href="/return/${order.reference}">this order's page</a>.</p>`,
   );
 }

@@ -20,6 +20,7 @@ export class ProxyError extends Error {
 }
 
 export class ProxyClient {
+  #root;
   #base;
   #apiKey;
   #timeoutMs;
@@ -29,6 +30,7 @@ export class ProxyClient {
    * @param {{baseUrl: string, apiKey: import("./config.js").Secret, timeoutMs?: number, retryDelayMs?: number}} options
    */
   constructor({ baseUrl, apiKey, timeoutMs = 10_000, retryDelayMs = 500 }) {
+    this.#root = baseUrl;
     this.#base = `${baseUrl}/api/kredivo/v1`;
     this.#apiKey = apiKey;
     this.#timeoutMs = timeoutMs;
@@ -74,6 +76,26 @@ export class ProxyClient {
       );
     }
     return json;
+  }
+
+  /**
+   * The checkout as plain HTML, for browsers where the widget cannot run (no JavaScript or
+   * WebAssembly): put it inside the widget's div; the widget covers it when it runs.
+   * Resolves to the fragment, or null when the proxy cannot give one (the page still works
+   * wherever the widget runs).
+   */
+  async fallbackFragment(clientSecret, locale = "id") {
+    const query = new URLSearchParams({ session: clientSecret, locale });
+    try {
+      const res = await fetch(`${this.#root}/kredivo/fallback?${query}`, {
+        redirect: "error",
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      });
+      const text = await readCapped(res);
+      return res.status === 200 ? text : null;
+    } catch {
+      return null;
+    }
   }
 
   async #request(method, path, body, idempotencyKey) {
