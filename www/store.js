@@ -142,7 +142,8 @@ function chrome() {
   const toggle = document.getElementById("lang-toggle");
   if (toggle) {
     toggle.textContent = lang === "id" ? "EN" : "ID";
-    toggle.setAttribute("aria-label", lang === "id" ? "Switch to English" : "Ganti ke Bahasa Indonesia");
+    // The accessible name starts with the visible text (WCAG 2.5.3, label in name).
+    toggle.setAttribute("aria-label", lang === "id" ? "EN: switch to English" : "ID: ganti ke Bahasa Indonesia");
     toggle.addEventListener("click", () => {
       localStorage.setItem(LANG_KEY, lang === "id" ? "en" : "id");
       location.reload();

@@ -87,8 +87,8 @@ fn wasm_bindgen_cli() -> Res {
     util::run(util::cargo().args(["install", "wasm-bindgen-cli", "--version", &want, "--force"]))
 }
 
-/// The pinned npm build tools of `dist` (`xtask/minify/package-lock.json`): terser, csso and
-/// binaryen's wasm-opt. Returns their `node_modules`, installed with `npm ci` the first time;
+/// The pinned npm tools (`xtask/minify/package-lock.json`): terser, csso and binaryen's
+/// wasm-opt for `dist`, axe-core for the end-to-end accessibility checks. Returns their `node_modules`, installed with `npm ci` the first time;
 /// `None` (and a warning) without Node.js: dist then ships unminified files rather than
 /// failing.
 pub fn node_tools() -> Option<std::path::PathBuf> {
@@ -98,6 +98,7 @@ pub fn node_tools() -> Option<std::path::PathBuf> {
         "terser/bin/terser",
         "csso/package.json",
         "binaryen/bin/wasm-opt",
+        "axe-core/axe.min.js",
     ];
     if which("node").is_none() || which("npm").is_none() {
         eprintln!(
@@ -108,7 +109,7 @@ pub fn node_tools() -> Option<std::path::PathBuf> {
         return None;
     }
     if !needed.iter().all(|f| modules.join(f).exists()) {
-        eprintln!("xtask: installing terser, csso and binaryen (xtask/minify, npm ci)");
+        eprintln!("xtask: installing terser, csso, binaryen and axe-core (xtask/minify, npm ci)");
         let ok = Command::new("npm")
             .current_dir(&dir)
             .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])

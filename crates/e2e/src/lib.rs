@@ -176,6 +176,81 @@ impl Harness {
         Ok(path)
     }
 
+    /// Runs axe-core (pinned in `xtask/minify`, installed by `cargo xtask dist`) on the current
+    /// page, open shadow roots included, for WCAG 2.0/2.1/2.2 A and AA; writes the result to
+    /// `axe-<label>.json` beside the screenshots and fails listing every violation.
+    /// Returns how many rules passed, so a check that ran nothing cannot pass quietly.
+    pub async fn assert_accessible(&self, label: &str) -> Result<u64> {
+        let (passes, violations) = self.axe(label).await?;
+        if !violations.is_empty() {
+            let list: Vec<String> = violations
+                .iter()
+                .map(|v| {
+                    format!(
+                        "{} ({}): {} at {}",
+                        v["id"], v["impact"], v["help"], v["nodes"]
+                    )
+                })
+                .collect();
+            bail!(
+                "{label}: {} WCAG A/AA violation(s):\n{}",
+                violations.len(),
+                list.join("\n")
+            );
+        }
+        if passes == 0 {
+            bail!("{label}: axe-core checked nothing");
+        }
+        Ok(passes)
+    }
+
+    /// axe-core's verdict on the current page (see [`Harness::assert_accessible`]): how many
+    /// rules passed and the violations, each `{id, impact, help, nodes}`.
+    pub async fn axe(&self, label: &str) -> Result<(u64, Vec<Value>)> {
+        static AXE: std::sync::OnceLock<std::result::Result<String, String>> =
+            std::sync::OnceLock::new();
+        let axe = AXE
+            .get_or_init(|| {
+                let path = repo_root().join("xtask/minify/node_modules/axe-core/axe.min.js");
+                std::fs::read_to_string(&path).map_err(|e| {
+                    format!(
+                        "{}: {e} (run `cargo xtask dist`, which installs the pinned npm tools)",
+                        path.display()
+                    )
+                })
+            })
+            .as_ref()
+            .map_err(|e| anyhow::anyhow!("axe-core: {e}"))?;
+        // WebDriver runs this as a function body: axe's bundle defines `axe` on `window`.
+        self.js(&format!("{axe}\n;return typeof window.axe;"), vec![])
+            .await?;
+        let result = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; \
+                 axe.run(document, { \
+                   runOnly: { type: 'tag', values: \
+                     ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] }, \
+                   resultTypes: ['violations'] }) \
+                 .then(r => done({ passes: r.passes.length, violations: r.violations.map(v => ({ \
+                     id: v.id, impact: v.impact, help: v.help, \
+                     nodes: v.nodes.slice(0, 5).map(n => ({ target: n.target, \
+                       summary: n.failureSummary })) })) })) \
+                 .catch(e => done({ error: String(e) }));",
+                vec![],
+            )
+            .await?;
+        std::fs::write(
+            self.artifacts.join(format!("axe-{label}.json")),
+            serde_json::to_vec_pretty(&result)?,
+        )?;
+        if let Some(e) = result.get("error") {
+            bail!("axe-core failed on {label}: {e}");
+        }
+        let violations = result["violations"].as_array().cloned().unwrap_or_default();
+        Ok((result["passes"].as_u64().unwrap_or(0), violations))
+    }
+
     /// Runs `script` (a function body; `arguments[i]` are `args`) in the page.
     pub async fn js(&self, script: &str, args: Vec<Value>) -> Result<Value> {
         Ok(self.client.execute(script, args).await?)
