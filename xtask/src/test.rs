@@ -91,9 +91,11 @@ pub fn run(args: &[String]) -> Res {
     {
         run.command(
             "proxy tests on PostgreSQL (KREDIVO_TEST_STORE=postgres)",
-            util::cargo()
-                .env("KREDIVO_TEST_STORE", "postgres")
-                .args(["test", "--package", "kredivo-proxy"]),
+            util::cargo().env("KREDIVO_TEST_STORE", "postgres").args([
+                "test",
+                "--package",
+                "kredivo-proxy",
+            ]),
         );
     }
     run.command(
