@@ -24,7 +24,8 @@ fn parse(args: &[String], env_port: Option<String>) -> Res<Args> {
     let mut replicas = None;
     let mut it = args.iter();
     let number = |flag: &str, v: Option<&String>| -> Res<String> {
-        v.cloned().ok_or_else(|| format!("demo: {flag} needs a number"))
+        v.cloned()
+            .ok_or_else(|| format!("demo: {flag} needs a number"))
     };
     while let Some(a) = it.next() {
         match a.as_str() {

@@ -114,4 +114,3 @@ pub fn ensure_cargo_bin_on_path() {
         std::env::set_var("PATH", joined);
     }
 }
-

@@ -297,7 +297,8 @@ pub fn site_config(port: u16, site: &Site, dir: &Path) -> String {
         .iter()
         .map(|p| format!("        server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;\n"))
         .collect();
-    let mut upstreams = format!("    upstream replicas {{\n{servers}        keepalive 16;\n    }}\n");
+    let mut upstreams =
+        format!("    upstream replicas {{\n{servers}        keepalive 16;\n    }}\n");
     let mut locations = String::new();
     let prefixes = if site.replica_prefixes.is_empty() {
         vec!["/".to_owned()]
@@ -436,7 +437,10 @@ mod tests {
                 root: PathBuf::from("/srv/shop"),
                 index: "index.html".into(),
                 locations: vec!["= /".into(), "/www/".into()],
-                headers: vec![("Content-Security-Policy".into(), "default-src 'self'".into())],
+                headers: vec![(
+                    "Content-Security-Policy".into(),
+                    "default-src 'self'".into(),
+                )],
             }),
         };
         let conf = site_config(8080, &site, Path::new("/tmp/x"));
@@ -444,20 +448,36 @@ mod tests {
             let start = conf
                 .find(&format!("location {location} {{"))
                 .unwrap_or_else(|| panic!("no location {location}: {conf}"));
-            conf[start..].split_once("\n        }").map(|(b, _)| b.to_owned()).unwrap()
+            conf[start..]
+                .split_once("\n        }")
+                .map(|(b, _)| b.to_owned())
+                .unwrap()
         };
         for prefix in ["/api/", "/kredivo/"] {
-            assert!(block(prefix).contains("proxy_pass http://replicas;"), "{conf}");
+            assert!(
+                block(prefix).contains("proxy_pass http://replicas;"),
+                "{conf}"
+            );
             assert!(block(prefix).contains("proxy_next_upstream"), "{conf}");
         }
-        assert!(block("/sandbox/").contains("proxy_pass http://route0;"), "{conf}");
-        assert!(conf.contains("server 127.0.0.1:9100;"), "{conf}");
-        assert!(block("= /").contains("try_files /index.html =404;"), "{conf}");
         assert!(
-            block("/www/").contains("add_header Content-Security-Policy \"default-src 'self'\" always;"),
+            block("/sandbox/").contains("proxy_pass http://route0;"),
             "{conf}"
         );
-        assert!(!conf.contains("location / {"), "nothing else reaches a replica: {conf}");
+        assert!(conf.contains("server 127.0.0.1:9100;"), "{conf}");
+        assert!(
+            block("= /").contains("try_files /index.html =404;"),
+            "{conf}"
+        );
+        assert!(
+            block("/www/")
+                .contains("add_header Content-Security-Policy \"default-src 'self'\" always;"),
+            "{conf}"
+        );
+        assert!(
+            !conf.contains("location / {"),
+            "nothing else reaches a replica: {conf}"
+        );
         assert!(conf.contains("application/wasm wasm;"), "{conf}");
     }
 

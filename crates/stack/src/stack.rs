@@ -47,7 +47,9 @@ pub fn demo_env(base: &str, root: &Path, database_url: &str) -> Vec<(&'static st
         ("RETURN_PAGE", "/www/return.html".to_owned()),
         (
             "CATALOGUE_PATH",
-            root.join("crates/demo/catalogue.json").display().to_string(),
+            root.join("crates/demo/catalogue.json")
+                .display()
+                .to_string(),
         ),
         ("MERCHANT_API_KEY", DEMO_MERCHANT_API_KEY.to_owned()),
         // Production defaults: 120 s and 30 s.
@@ -130,7 +132,8 @@ struct Process {
 impl Process {
     fn spawn(name: &str, mut cmd: Command, port: u16, logs: &Path) -> Result<Process, Error> {
         let log = logs.join(format!("{name}.log"));
-        let out = File::create(&log).map_err(io_error(format!("cannot create {}", log.display())))?;
+        let out =
+            File::create(&log).map_err(io_error(format!("cannot create {}", log.display())))?;
         let err = out
             .try_clone()
             .map_err(io_error("cannot share a log file"))?;
