@@ -22,13 +22,31 @@ use crate::repo_root;
 pub const ADMIN_TOKEN: &str = "admin-token-for-the-replica-tests-01";
 
 /// A running layout; dropped in field order: the replicas and nginx first, then PostgreSQL.
+/// Derefs to its [`Shop`] (requests through nginx).
 pub struct Replicas {
     /// nginx, the sandbox and the proxies.
     pub stack: Stack,
     /// The cluster they share.
     pub postgres: Postgres,
+    /// Requests through nginx; cheap to clone into concurrent tasks.
+    pub shop: Shop,
+}
+
+/// The store as clients see it: everything through nginx.
+#[derive(Debug, Clone)]
+pub struct Shop {
     /// An HTTP client that follows no redirects.
     pub http: reqwest::Client,
+    /// nginx's `http://127.0.0.1:<port>`.
+    pub base: String,
+}
+
+impl std::ops::Deref for Replicas {
+    type Target = Shop;
+
+    fn deref(&self) -> &Shop {
+        &self.shop
+    }
 }
 
 /// Whether a missing service fails the test instead of skipping it.
@@ -117,83 +135,22 @@ impl Replicas {
             .redirect(reqwest::redirect::Policy::none())
             .timeout(Duration::from_secs(60))
             .build()?;
+        let shop = Shop {
+            http,
+            base: stack.url(),
+        };
         Ok(Some(Replicas {
             stack,
             postgres,
-            http,
+            shop,
         }))
     }
 
-    /// `nginx` + `path`.
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.stack.url())
-    }
-
-    /// `POST path` through nginx with a JSON body, as the widget on the store's own origin.
-    pub async fn post(&self, path: &str, body: &Value) -> Result<Answer> {
-        let response = self
-            .http
-            .post(self.url(path))
-            .header("origin", self.stack.url())
-            .json(body)
-            .send()
-            .await?;
-        Answer::read(response).await
-    }
-
-    /// `GET path` through nginx.
-    pub async fn get(&self, path: &str) -> Result<Answer> {
-        Answer::read(self.http.get(self.url(path)).send().await?).await
-    }
-
     /// `GET path` on replica `i` directly (not through nginx, so nginx's round robin is
-    /// untouched).
+    /// untouched), with the admin token.
     pub async fn get_on(&self, i: usize, path: &str) -> Result<Answer> {
         let url = format!("http://127.0.0.1:{}{path}", self.stack.replica_port(i)?);
         Answer::read(self.http.get(url).bearer_auth(ADMIN_TOKEN).send().await?).await
-    }
-
-    /// A catalogue checkout of one `product` through nginx with idempotency key `key`.
-    pub async fn checkout(&self, product: &str, payment_type: &str, key: &str) -> Result<Answer> {
-        self.post(
-            "/api/kredivo/v1/checkout",
-            &checkout_body(product, payment_type, key),
-        )
-        .await
-    }
-
-    /// The sandbox's transactions for `order_id` (through nginx's `/sandbox/` route).
-    pub async fn provider_transactions(&self, order_id: &str) -> Result<usize> {
-        let all = self.get("/sandbox/kredivo/_sandbox/transactions").await?;
-        let list = all.body.as_array().cloned().unwrap_or_default();
-        Ok(list.iter().filter(|t| t["order_id"] == order_id).count())
-    }
-
-    /// Makes Kredivo decide `order_id` (`settle`, `deny`, `repush`, …), pushes included.
-    pub async fn drive(&self, order_id: &str, target: &str) -> Result<()> {
-        let answer = self
-            .post(
-                &format!("/sandbox/kredivo/_sandbox/transactions/{order_id}/{target}"),
-                &json!({}),
-            )
-            .await?;
-        if answer.status != 200 {
-            bail!(
-                "driving {order_id} to {target}: {} {}",
-                answer.status,
-                answer.body
-            );
-        }
-        Ok(())
-    }
-
-    /// Arms a sandbox fault (`{"endpoint":…,"fault":…,"times":…}`).
-    pub async fn fault(&self, rule: Value) -> Result<()> {
-        let answer = self.post("/sandbox/kredivo/_sandbox/faults", &rule).await?;
-        if answer.status >= 300 {
-            bail!("arming {rule}: {} {}", answer.status, answer.body);
-        }
-        Ok(())
     }
 
     /// The order's status as replica `i` reads it from the shared store.
@@ -238,6 +195,73 @@ impl Replicas {
             }
         }
         Ok(found)
+    }
+}
+
+impl Shop {
+    /// `nginx` + `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// `POST path` through nginx with a JSON body, as the widget on the store's own origin.
+    pub async fn post(&self, path: &str, body: &Value) -> Result<Answer> {
+        let response = self
+            .http
+            .post(self.url(path))
+            .header("origin", &self.base)
+            .json(body)
+            .send()
+            .await?;
+        Answer::read(response).await
+    }
+
+    /// `GET path` through nginx.
+    pub async fn get(&self, path: &str) -> Result<Answer> {
+        Answer::read(self.http.get(self.url(path)).send().await?).await
+    }
+
+    /// A catalogue checkout of one `product` through nginx with idempotency key `key`.
+    pub async fn checkout(&self, product: &str, payment_type: &str, key: &str) -> Result<Answer> {
+        self.post(
+            "/api/kredivo/v1/checkout",
+            &checkout_body(product, payment_type, key),
+        )
+        .await
+    }
+
+    /// The sandbox's transactions for `order_id` (through nginx's `/sandbox/` route).
+    pub async fn provider_transactions(&self, order_id: &str) -> Result<usize> {
+        let all = self.get("/sandbox/kredivo/_sandbox/transactions").await?;
+        let list = all.body.as_array().cloned().unwrap_or_default();
+        Ok(list.iter().filter(|t| t["order_id"] == order_id).count())
+    }
+
+    /// Makes Kredivo decide `order_id` (`settle`, `deny`, `repush`, …), pushes included.
+    pub async fn drive(&self, order_id: &str, target: &str) -> Result<()> {
+        let answer = self
+            .post(
+                &format!("/sandbox/kredivo/_sandbox/transactions/{order_id}/{target}"),
+                &json!({}),
+            )
+            .await?;
+        if answer.status != 200 {
+            bail!(
+                "driving {order_id} to {target}: {} {}",
+                answer.status,
+                answer.body
+            );
+        }
+        Ok(())
+    }
+
+    /// Arms a sandbox fault (`{"endpoint":…,"fault":…,"times":…}`).
+    pub async fn fault(&self, rule: Value) -> Result<()> {
+        let answer = self.post("/sandbox/kredivo/_sandbox/faults", &rule).await?;
+        if answer.status >= 300 {
+            bail!("arming {rule}: {} {}", answer.status, answer.body);
+        }
+        Ok(())
     }
 }
 
