@@ -13,6 +13,7 @@ mod bench;
 mod demo;
 mod dist;
 mod interrupt;
+mod load;
 mod names;
 mod selfcheck;
 mod setup;
@@ -39,6 +40,8 @@ commands:
   selfcheck         start the throwaway PostgreSQL and nginx helpers and check them
   dist              write the deployable widget to dist/ and print its sizes
   bench             plan-calculator benchmarks: criterion (native) and headless Chromium (wasm)
+  load              the proxy under wrk through nginx: 1 and 3 replicas on PostgreSQL, 1 on
+                    SQLite; cached payment-types and uncached checkout (needs wrk, PostgreSQL)
   size              what each crate costs in each wasm bundle (twiggy; installs it once)
   vendor check      each vendor/<crate> is its published crate plus vendor/patches/<crate>-<version>.diff
   vendor diff       rewrite vendor/patches from the copies (after changing a copy on purpose)
@@ -64,6 +67,7 @@ fn main() -> ExitCode {
         "selfcheck" => selfcheck::run(rest),
         "dist" => dist::dist().map(|_| ()),
         "bench" => bench::run(rest),
+        "load" => load::run(rest),
         "size" => size::size(),
         "vendor" => vendor::run(rest),
         "setup" => setup::run(rest),
