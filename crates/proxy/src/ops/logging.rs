@@ -56,11 +56,19 @@ impl LogFormat {
 /// Installs the process's log subscriber on stderr: `RUST_LOG` (else [`DEFAULT_FILTER`]) in
 /// `format`.
 pub fn init(format: LogFormat) {
+    init_with_writer(format, std::io::stderr);
+}
+
+/// [`init`] writing to `writer` (tests read what was logged).
+pub fn init_with_writer<W>(format: LogFormat, writer: W)
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(writer);
     match format {
         LogFormat::Text => builder.init(),
         // The whole span list, not only the innermost span: a span opened inside a request
