@@ -38,7 +38,8 @@ const LAYOUTS: [Layout; 3] = [
     },
 ];
 
-const CART: &str = r#"[{"product_id":"smartphone-x5","quantity":1},{"product_id":"kopi-gayo-250g","quantity":2}]"#;
+const CART: &str =
+    r#"[{"product_id":"smartphone-x5","quantity":1},{"product_id":"kopi-gayo-250g","quantity":2}]"#;
 
 /// What wrk measured.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,7 +58,8 @@ pub fn run(args: &[String]) -> Res {
     let wrk = util::which("wrk").ok_or(
         "wrk is missing: apt-get install wrk (crates/proxy/bench/replicas.sh does it as root)",
     )?;
-    let setting = |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.into());
+    let setting =
+        |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.into());
     let (duration, threads, connections) = (
         setting("DURATION", "10s"),
         setting("THREADS", "2"),
@@ -86,7 +88,10 @@ pub fn run(args: &[String]) -> Res {
                 .map_err(|e| e.to_string())?;
             pg.url_for(&name)
         } else {
-            format!("sqlite://{}", scratch.path().join(format!("load{n}.db")).display())
+            format!(
+                "sqlite://{}",
+                scratch.path().join(format!("load{n}.db")).display()
+            )
         };
         let mut options = Options::new(
             util::target_dir().join("release"),
@@ -107,7 +112,10 @@ pub fn run(args: &[String]) -> Res {
         let stack = Stack::start(&options).map_err(|e| e.to_string())?;
         // Each replica has its own cache: warm every one (nginx takes turns).
         for _ in 0..layout.replicas * 2 {
-            curl_post(&format!("{}/api/kredivo/v1/payment-types", stack.url()), &format!(r#"{{"cart":{CART}}}"#))?;
+            curl_post(
+                &format!("{}/api/kredivo/v1/payment-types", stack.url()),
+                &format!(r#"{{"cart":{CART}}}"#),
+            )?;
         }
         let mut measure = |what: &str, script: &Path, path: &str| -> Res {
             let mut cmd = Command::new(&wrk);
