@@ -8,15 +8,22 @@
 //! |---|---|
 //! | [`surface`] | the `#[wasm_bindgen]` surface: `boot`, `KredivoCheckout.mount`, `benchPlans` |
 //! | [`host`] | shadow roots, the registry of mounted hosts, the `MutationObserver`, DOM events |
-//! | [`options`] | `data-*` attributes and JS options → [`options::Options`] |
-//! | [`model`] | plain state rules: offers, failures, request sequencing, idempotency keys |
+//! | [`options`] | `data-*` attributes and JS options → [`options::Options`], in one place |
+//! | [`model`] | plain state rules: the checkout's state machine, offers, failures, requests |
 //! | [`text`] | every sentence in Bahasa Indonesia and English |
-//! | [`net`] | `fetch` + `Response.json()` + serde-wasm-bindgen, timeouts via `AbortController` |
+//! | [`net`] | `fetch`, request bodies and answers, timeouts via `AbortController` |
 //! | [`pricing`] | one pricing table per page for all badges |
-//! | [`view`] | the Leptos components |
+//! | [`view`] | the Leptos components: they render `model`'s state and wire events |
+//! | [`event`], [`assets`], [`js`] | leaf modules: widget events, asset URLs, reading JS objects |
+//!
+//! Imports go one way: `surface` → `host` → `view` → `model` → `options`, `text`; the leaf
+//! modules are imported by any of them and import none.
 #![deny(missing_docs)]
 
+pub mod assets;
+pub mod event;
 pub mod host;
+pub mod js;
 pub mod model;
 pub mod net;
 pub mod options;

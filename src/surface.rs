@@ -12,7 +12,8 @@
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
-use crate::host::{self, Assets};
+use crate::assets::Assets;
+use crate::host::{self, MountError};
 use crate::options::JsOptions;
 
 /// The widget's version (the loader publishes it as `window.KredivoCheckout.version`).
@@ -24,10 +25,18 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Called once by the loader with `{css, logoBlue, logoWhite}`; later calls do nothing.
 #[wasm_bindgen]
 pub fn boot(assets: JsValue) -> Result<(), JsError> {
-    let assets: Assets = serde_wasm_bindgen::from_value(assets).map_err(|_| {
-        JsError::new("KredivoCheckout boot: expected {css, logoBlue, logoWhite} (URLs)")
-    })?;
-    boot_with(assets)
+    // Three strings read by name: serde-wasm-bindgen's map access for them cost ~1 KB of wasm.
+    let url = |name| crate::js::text(&assets, name);
+    match (url("css"), url("logoBlue"), url("logoWhite")) {
+        (Some(css), Some(logo_blue), Some(logo_white)) => boot_with(Assets {
+            css,
+            logo_blue,
+            logo_white,
+        }),
+        _ => Err(JsError::new(
+            "KredivoCheckout boot: expected {css, logoBlue, logoWhite} (URLs)",
+        )),
+    }
 }
 
 /// [`boot`] for Rust callers (tests).
@@ -56,7 +65,8 @@ pub struct Handle {
 impl Handle {
     /// Merges new options (e.g. `{cartId}` or `{amount: "150000"}`) into the widget's.
     pub fn update(&self, options: JsValue) -> Result<(), JsError> {
-        host::update(self.id, parse_options(options)?).map_err(|e| JsError::new(&e.0))
+        let options = JsOptions::from_js(&options).map_err(js_error)?;
+        host::update(self.id, options).map_err(js_error)
     }
 
     /// Unmounts the widget; it fires no more events. Calling it twice is harmless.
@@ -71,116 +81,28 @@ impl Handle {
     }
 }
 
-/// Reads the options object property by property (`Reflect.get`), the way the TypeScript
-/// types describe it; unknown properties are ignored and a property of the wrong type is an
-/// error that names it.
+/// `KredivoCheckout.mount(element, options)`: mounts a widget on an element. Mounting an
+/// element twice returns the same widget, updated with `options`.
 ///
-/// Not a serde derive: a derived `Deserialize` for these eleven optional fields, driven
-/// through serde-wasm-bindgen's map access, cost each bundle ~1 KB brotli more (measured
-/// with `cargo xtask dist`). The cart keeps serde: it is the one nested value.
-fn parse_options(options: JsValue) -> Result<JsOptions, JsError> {
-    let error = |what: &str| JsError::new(&format!("KredivoCheckout options: {what}"));
-    if options.is_undefined() || options.is_null() {
-        return Ok(JsOptions::default());
-    }
-    if !options.is_object() {
-        return Err(error("expected an object"));
-    }
-    let get = |name: &str| {
-        js_sys::Reflect::get(&options, &JsValue::from_str(name))
-            .ok()
-            .filter(|v| !v.is_undefined() && !v.is_null())
-    };
-    let text = |name: &str| match get(name) {
-        None => Ok(None),
-        Some(v) => v
-            .as_string()
-            .map(Some)
-            .ok_or_else(|| error(&format!("`{name}` must be a string"))),
-    };
-    // A whole number of up to 2^53 (every integer a JS number holds exactly).
-    let whole = |v: &JsValue| {
-        v.as_f64()
-            .filter(|n| n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_992.0)
-            .map(|n| n as i64)
-    };
-    let amount = match get("amount") {
-        None => None,
-        Some(v) if v.as_string().is_some() => v.as_string(),
-        // Printed as an integer (no float formatting); a fraction stays text that the
-        // option parser then reports as an invalid amount.
-        Some(v) if v.as_f64().is_some() => {
-            Some(whole(&v).map_or_else(|| "not-a-whole-number".into(), |n| n.to_string()))
-        }
-        Some(_) => {
-            return Err(error(
-                "`amount` must be a string of digits or a whole number",
-            ))
-        }
-    };
-    let button_width = match get("buttonWidth") {
-        None => None,
-        Some(v) => Some(
-            whole(&v)
-                .and_then(|n| u32::try_from(n).ok())
-                .ok_or_else(|| error("`buttonWidth` must be a whole number of pixels"))?,
-        ),
-    };
-    let cart = match get("cart") {
-        None => None,
-        #[cfg(feature = "checkout")]
-        Some(v) => Some(
-            serde_wasm_bindgen::from_value(v)
-                .map_err(|_| error("`cart` must be an array of {product_id, quantity}"))?,
-        ),
-        // This bundle mounts only badges, which take an amount (see options::cart_from_json).
-        #[cfg(not(feature = "checkout"))]
-        Some(_) => {
-            return Err(error(
-                "`cart` is for the checkout widget; a badge takes `amount`",
-            ))
-        }
-    };
-    Ok(JsOptions {
-        kind: text("kind")?,
-        proxy: text("proxy")?,
-        cart,
-        cart_id: text("cartId")?,
-        amount,
-        locale: text("locale")?,
-        theme: text("theme")?,
-        logo: text("logo")?,
-        button_width,
-        pricing: text("pricing")?,
-        revision: text("revision")?,
-    })
-}
-
-/// `KredivoCheckout.mount(target, options)`: mounts a widget on an element (or the first
-/// element matching a CSS selector). Mounting an element twice returns the same widget,
-/// updated with `options`.
+/// The loader's `KredivoCheckout.mount` resolves a CSS selector to its element and picks the
+/// bundle of the element's kind before calling this.
 #[wasm_bindgen]
 pub fn mount(target: JsValue, options: JsValue) -> Result<Handle, JsError> {
-    let el: Element = match target.as_string() {
-        Some(selector) => web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.query_selector(&selector).ok().flatten())
-            .ok_or_else(|| {
-                JsError::new(&format!(
-                    "KredivoCheckout.mount: nothing matches \"{selector}\""
-                ))
-            })?,
-        None => target.dyn_into().map_err(|_| {
-            JsError::new("KredivoCheckout.mount: the first argument must be an element")
-        })?,
-    };
+    let el: Element = target.dyn_into().map_err(|_| {
+        JsError::new("KredivoCheckout.mount: the first argument must be an element")
+    })?;
     let options = if options.is_undefined() {
         None
     } else {
-        Some(parse_options(options)?)
+        Some(JsOptions::from_js(&options).map_err(js_error)?)
     };
-    let id = host::mount(&el, options).map_err(|e| JsError::new(&e.0))?;
+    let id = host::mount(&el, options).map_err(js_error)?;
     Ok(Handle { id })
+}
+
+/// A mounting error as the `Error` JS sees, with its message.
+fn js_error(e: impl Into<MountError>) -> JsError {
+    JsError::new(&e.into().to_string())
 }
 
 #[cfg(feature = "badge")]

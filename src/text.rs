@@ -279,6 +279,30 @@ pub fn error(code: &str, locale: Locale) -> &'static str {
         "upstream_error" | "upstream_timeout" | "upstream_unavailable" => {
             "Kredivo sedang tidak dapat dihubungi. Silakan coba lagi sebentar lagi."
         }
+        "invalid_request" if en => {
+            "Please check your name, contact details and shipping address, then try again."
+        }
+        "invalid_request" => {
+            "Periksa kembali nama, kontak, dan alamat pengiriman Anda, lalu coba lagi."
+        }
+        "session_expired" if en => {
+            "This checkout has expired. Go back to the shop to check out again."
+        }
+        "session_expired" => {
+            "Sesi pembayaran ini sudah kedaluwarsa. Kembali ke toko untuk checkout ulang."
+        }
+        "session_used" if en => {
+            "This checkout has already been used. Check your order's status in the shop."
+        }
+        "session_used" => "Sesi pembayaran ini sudah digunakan. Cek status pesanan Anda di toko.",
+        "not_found" if en => "This checkout wasn't found. Go back to the shop and try again.",
+        "not_found" => "Sesi pembayaran tidak ditemukan. Kembali ke toko lalu coba lagi.",
+        "unavailable" if en => {
+            "The shop can't take payments right now. Please try again in a few minutes."
+        }
+        "unavailable" => {
+            "Toko sedang tidak dapat memproses pembayaran. Silakan coba lagi beberapa menit lagi."
+        }
         "invalid_options" if en => "This Kredivo widget isn't set up correctly.",
         "invalid_options" => "Widget Kredivo ini belum diatur dengan benar.",
         "order_failed" if en => "The payment wasn't completed. You can try again.",
@@ -301,7 +325,9 @@ pub fn order_done(status: kredivo_api::OrderStatus, locale: Locale) -> &'static 
         S::Expired => "Waktu pembayaran telah habis.",
         S::Cancelled if en => "The payment was cancelled.",
         S::Cancelled => "Pembayaran dibatalkan.",
-        _ => strings(locale).waiting,
+        S::Refunded if en => "The payment was refunded.",
+        S::Refunded => "Pembayaran telah dikembalikan (refund).",
+        S::Created | S::Pending => strings(locale).waiting,
     }
 }
 
@@ -368,5 +394,46 @@ mod tests {
             }
         }
         assert_ne!(error("network", Locale::Id), error("network", Locale::En));
+    }
+
+    #[test]
+    fn session_and_availability_errors_have_their_own_words_in_both_languages() {
+        let generic = [
+            error("brand_new", Locale::Id),
+            error("brand_new", Locale::En),
+        ];
+        for code in [
+            "session_expired",
+            "session_used",
+            "not_found",
+            "unavailable",
+            "invalid_request",
+        ] {
+            let (id, en) = (error(code, Locale::Id), error(code, Locale::En));
+            assert!(!generic.contains(&id) && !generic.contains(&en), "{code}");
+            assert_ne!(id, en, "{code} is translated");
+        }
+        assert_eq!(
+            error("session_expired", Locale::En),
+            "This checkout has expired. Go back to the shop to check out again."
+        );
+    }
+
+    /// Regression: a refunded express checkout said "waiting for payment confirmation"
+    /// forever, because `refunded` fell into the catch-all arm for unfinished orders.
+    #[test]
+    fn every_final_order_status_has_its_own_sentence() {
+        use kredivo_api::OrderStatus;
+        for l in [Locale::Id, Locale::En] {
+            let waiting = strings(l).waiting;
+            for status in OrderStatus::ALL {
+                let said = order_done(status, l);
+                assert_eq!(said == waiting, !status.is_final(), "{status:?} in {l:?}");
+            }
+        }
+        assert_eq!(
+            order_done(kredivo_api::OrderStatus::Refunded, Locale::Id),
+            "Pembayaran telah dikembalikan (refund)."
+        );
     }
 }

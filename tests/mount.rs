@@ -5,25 +5,10 @@
 mod common;
 
 use common::*;
-use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-/// `mount` as the bundle exports it to the loader (`window.KredivoCheckout.mount` forwards
-/// here; the loader's own part is tested end to end in crates/e2e/tests/embedding.rs).
-fn js_mount(el: &web_sys::Element, options: &JsValue) -> Result<kredivo_checkout::Handle, JsValue> {
-    kredivo_checkout::mount(el.clone().into(), options.clone()).map_err(JsValue::from)
-}
-
-fn options(pairs: &[(&str, JsValue)]) -> JsValue {
-    let o = js_sys::Object::new();
-    for (k, v) in pairs {
-        Reflect::set(&o, &(*k).into(), v).unwrap();
-    }
-    o.into()
-}
 
 #[wasm_bindgen_test]
 async fn elements_mount_from_data_attributes_with_an_open_shadow_root_and_the_stylesheet() {

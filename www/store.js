@@ -23,7 +23,8 @@ const T = {
     assure: ["Dikirim dalam 1×24 jam dari gudang Jakarta", "Bayar nanti dengan Kredivo: 30 hari atau cicilan 3, 6, 12 bulan", "Retur gratis dalam 7 hari"],
     statusTitle: {
       settled: "Pembayaran lunas", pending: "Menunggu pembayaran", created: "Menunggu pembayaran",
-      denied: "Pembayaran ditolak", expired: "Pembayaran kedaluwarsa", cancelled: "Pesanan dibatalkan", error: "Pesanan tidak ditemukan",
+      denied: "Pembayaran ditolak", expired: "Pembayaran kedaluwarsa", cancelled: "Pesanan dibatalkan", refunded: "Pembayaran dikembalikan",
+      error: "Pesanan tidak ditemukan",
     },
     statusText: {
       settled: "Terima kasih! Kredivo telah mengonfirmasi pembayaran Anda. Pesanan segera kami proses.",
@@ -32,9 +33,12 @@ const T = {
       denied: "Kredivo menolak transaksi ini. Anda dapat mencoba lagi atau memilih metode lain.",
       expired: "Waktu pembayaran habis sebelum transaksi selesai.",
       cancelled: "Pesanan ini telah dibatalkan.",
+      refunded: "Pembayaran pesanan ini telah dikembalikan ke akun Kredivo Anda.",
       error: "Kami tidak dapat menemukan pesanan ini.",
     },
     order: "Nomor pesanan", amount: "Jumlah", plan: "Tenor", backHome: "Kembali berbelanja", backCart: "Kembali ke keranjang",
+    buyer: "Data pembeli", shipTo: "Alamat pengiriman", firstName: "Nama depan", lastName: "Nama belakang", email: "Email",
+    phone: "Nomor HP", address: "Alamat", city: "Kota", postalCode: "Kode pos",
   },
   en: {
     cart: "Cart", home: "Home", addToCart: "Add to cart", added: "Added to your cart ✓",
@@ -49,7 +53,8 @@ const T = {
     assure: ["Ships within 24 hours from Jakarta", "Pay later with Kredivo: 30 days or 3, 6, 12 months", "Free returns within 7 days"],
     statusTitle: {
       settled: "Payment complete", pending: "Waiting for payment", created: "Waiting for payment",
-      denied: "Payment declined", expired: "Payment expired", cancelled: "Order cancelled", error: "Order not found",
+      denied: "Payment declined", expired: "Payment expired", cancelled: "Order cancelled", refunded: "Payment refunded",
+      error: "Order not found",
     },
     statusText: {
       settled: "Thank you! Kredivo confirmed your payment. We are preparing your order.",
@@ -58,9 +63,12 @@ const T = {
       denied: "Kredivo declined this transaction. You can try again or choose another method.",
       expired: "The payment window closed before the transaction finished.",
       cancelled: "This order was cancelled.",
+      refunded: "The payment for this order was refunded to your Kredivo account.",
       error: "We could not find this order.",
     },
     order: "Order number", amount: "Amount", plan: "Plan", backHome: "Continue shopping", backCart: "Back to cart",
+    buyer: "Your details", shipTo: "Shipping address", firstName: "First name", lastName: "Last name", email: "Email",
+    phone: "Mobile number", address: "Address", city: "City", postalCode: "Postal code",
   },
 };
 // `?cart=<id>` adopts a server-side cart (shareable demo links, screenshots).
@@ -324,8 +332,50 @@ async function cartPage() {
   document.getElementById("pay-lead").textContent = t.payLead;
   document.getElementById("pay-secure").textContent = t.secure;
   widget.dataset.locale = lang;
+  // The shopper's details first, so the plans never appear before the widget has them.
+  await handShopperTo(widget, document.getElementById("shopper-form"));
   widget.dataset.cartId = cart.cart_id; // the widget mounts (or updates) on this attribute
   render();
+}
+
+/** The form's fields as the widget's `customer` and `shippingAddress` options (the proxy checks
+ *  them; the addressee is the shopper). */
+function shopperOptions(form) {
+  const v = (name) => form.elements[name].value.trim();
+  const customer = { first_name: v("first_name"), last_name: v("last_name"), email: v("email"), phone: v("phone") };
+  return {
+    customer,
+    shippingAddress: {
+      first_name: customer.first_name, last_name: customer.last_name, phone: customer.phone,
+      address: v("address"), city: v("city"), postal_code: v("postal_code"), country_code: v("country_code"),
+    },
+  };
+}
+
+/** Hands the form to the checkout widget now and after every edit. The widget never reads the
+ *  page: it gets the details through its options, like any merchant's form would give them. */
+async function handShopperTo(widget, form) {
+  let handle;
+  try {
+    // The same module as the page's <script> tag: importing it waits until the loader ran.
+    await import("/dist/kredivo-checkout.js");
+    await window.KredivoCheckout.load("checkout");
+    handle = window.KredivoCheckout.mount(widget, shopperOptions(form));
+  } catch (e) {
+    console.error(e);
+    return;
+  }
+  form.addEventListener("input", () => {
+    for (const el of form.elements) el.removeAttribute("aria-invalid");
+    handle.update(shopperOptions(form));
+  });
+  form.addEventListener("submit", (e) => e.preventDefault());
+  // The proxy refused a field: point the shopper at the form (the widget says what to do).
+  widget.addEventListener("kredivo:error", (e) => {
+    if (e.detail.code !== "invalid_request") return;
+    for (const el of form.elements) if (el.willValidate && !el.checkValidity()) el.setAttribute("aria-invalid", "true");
+    form.reportValidity();
+  });
 }
 
 // ---------- return ----------

@@ -8,7 +8,8 @@ use leptos::html::Dialog;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::host::{Assets, Emit, WidgetEvent};
+use crate::assets::Assets;
+use crate::event::{Emit, WidgetEvent};
 use crate::options::{Options, Source};
 use crate::pricing;
 use crate::text;

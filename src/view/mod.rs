@@ -10,7 +10,8 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::host::{Assets, Emit};
+use crate::assets::Assets;
+use crate::event::Emit;
 use crate::options::{Kind, Options};
 
 #[cfg(feature = "badge")]

@@ -124,7 +124,7 @@ async fn abortable_sleep(request: &Request, ms: i32) -> bool {
 
 /// Starts the widget once per test binary (boot is idempotent anyway).
 pub fn boot() {
-    kredivo_checkout::surface::boot_with(kredivo_checkout::host::Assets {
+    kredivo_checkout::surface::boot_with(kredivo_checkout::assets::Assets {
         css: "/kredivo-test.css".into(),
         logo_blue: "/blue.svg".into(),
         logo_white: "/white.svg".into(),
@@ -290,4 +290,53 @@ pub fn key(el: &Element, key: &str) {
 
 pub fn click(el: &Element) {
     el.unchecked_ref::<HtmlElement>().click();
+}
+
+/// `mount` as the bundle exports it to the loader (`window.KredivoCheckout.mount` forwards
+/// here; the loader's own part is tested end to end in crates/e2e/tests/embedding.rs).
+pub fn js_mount(
+    el: &web_sys::Element,
+    options: &JsValue,
+) -> Result<kredivo_checkout::Handle, JsValue> {
+    kredivo_checkout::mount(el.clone().into(), options.clone()).map_err(JsValue::from)
+}
+
+/// A JS options object from `(name, value)` pairs.
+pub fn options(pairs: &[(&str, JsValue)]) -> JsValue {
+    let o = js_sys::Object::new();
+    for (k, v) in pairs {
+        Reflect::set(&o, &(*k).into(), v).unwrap();
+    }
+    o.into()
+}
+
+/// A JS value from what `serde_json` writes for `value` (the protocol's own JSON).
+pub fn js_json(value: &impl serde::Serialize) -> JsValue {
+    js_sys::JSON::parse(&serde_json::to_string(value).unwrap()).unwrap()
+}
+
+/// The message of a thrown `Error`.
+pub fn message(e: JsValue) -> String {
+    String::from(js_sys::Error::from(e).message())
+}
+
+/// Doc 000's sandbox shopper, as the demo store's form has it.
+pub fn shopper() -> (kredivo_api::Customer, kredivo_api::Address) {
+    (
+        kredivo_api::Customer {
+            first_name: "Oemang".into(),
+            last_name: Some("Tandra".into()),
+            email: "alie@satuduatiga.com".into(),
+            phone: "081513114262".into(),
+        },
+        kredivo_api::Address {
+            first_name: "Oemang".into(),
+            last_name: Some("Tandra".into()),
+            address: "Jalan Teknologi Indonesia No. 25".into(),
+            city: "Jakarta".into(),
+            postal_code: "12960".into(),
+            phone: "081513114262".into(),
+            country_code: "IDN".into(),
+        },
+    )
 }

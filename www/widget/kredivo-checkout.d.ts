@@ -1,6 +1,7 @@
 // Type definitions for the Kredivo Checkout widget (dist/kredivo-checkout.js).
 //
 //   <script type="module" src="/dist/kredivo-checkout.js" async></script>
+//   <div data-kredivo-checkout data-session="<client_secret>"></div>
 //   <div data-kredivo-checkout data-cart-id="c_123"></div>
 //   <span data-kredivo-badge data-amount="2400000"></span>
 
@@ -10,14 +11,43 @@ export interface KredivoCartLine {
   quantity: number;
 }
 
+/** Who pays, as the shop's checkout form has it (the widget API's `customer`). */
+export interface KredivoCustomer {
+  first_name: string;
+  /** Optional: many Indonesians have one name. */
+  last_name?: string;
+  email: string;
+  /** Indonesian mobile number, `0812…` or `+62812…`. */
+  phone: string;
+}
+
+/** Where the goods go (the widget API's `shipping_address`). */
+export interface KredivoAddress {
+  first_name: string;
+  last_name?: string;
+  /** Street and number. */
+  address: string;
+  city: string;
+  /** Five digits. */
+  postal_code: string;
+  phone: string;
+  /** ISO 3166-1 alpha-3, `"IDN"`. */
+  country_code: string;
+}
+
 /** Options of `KredivoCheckout.mount` and `handle.update`; every field overrides the
- *  matching `data-*` attribute. Give exactly one of `cart`, `cartId` or `amount`. */
+ *  matching `data-*` attribute. Give one of `session`, `cart`, `cartId` or `amount` (if
+ *  several, the first of them in that order counts). */
 export interface KredivoCheckoutOptions {
   /** `"checkout"` (plans and the Kredivo button) or `"badge"`. Default: `"badge"` when the
    *  element has `data-kredivo-badge`, else `"checkout"`. */
   kind?: "checkout" | "badge";
   /** Base URL of the merchant's proxy (`data-proxy`); default: the page's origin. */
   proxy?: string;
+  /** The `client_secret` of a checkout session the merchant's server created with
+   *  `POST /api/kredivo/v1/sessions` (`data-session`). The session names the items, amount,
+   *  customer and addresses; the browser names only the plan. Checkout widget only. */
+  session?: string;
   /** The cart, priced by the proxy (`data-cart`, JSON). Checkout widget only: `mount`
    *  throws when a badge is given one (badges take `amount`). */
   cart?: KredivoCartLine[];
@@ -40,6 +70,14 @@ export interface KredivoCheckoutOptions {
   /** Any string (`data-revision`); changing it prices a server-side cart again, e.g. after
    *  the shopper changed a quantity under the same `cartId`. */
   revision?: string;
+  /** Catalogue checkout (`cart` / `cartId`) only: who pays, from the shop's own form; the
+   *  proxy refuses a catalogue checkout without it (`invalid_request`, with the field paths
+   *  logged to the console). Ignored with a `session`. No attribute: pass it from script,
+   *  and again with `update` when the form changes. `mount` throws if it is not an object
+   *  of strings. */
+  customer?: KredivoCustomer;
+  /** Catalogue checkout only: where the goods go, from the shop's own form. */
+  shippingAddress?: KredivoAddress;
 }
 
 /** A mounted widget. */
@@ -64,6 +102,8 @@ export type KredivoErrorCode =
   | "invalid_cart"
   | "ineligible_amount"
   | "not_found"
+  | "session_used"
+  | "session_expired"
   | "forbidden_origin"
   | "unauthorized"
   | "payload_too_large"
@@ -71,6 +111,7 @@ export type KredivoErrorCode =
   | "upstream_error"
   | "upstream_timeout"
   | "upstream_unavailable"
+  | "unavailable"
   | "internal";
 
 /** Events fired on the host element (they bubble and cross shadow roots). */
@@ -84,7 +125,10 @@ export interface KredivoEventMap {
   /** Something failed; the widget shows a localised message and a retry button. */
   "kredivo:error": CustomEvent<{ code: KredivoErrorCode | string; message: string }>;
   /** An express checkout (no redirect) reached a final status. */
-  "kredivo:complete": CustomEvent<{ orderId: string; status: "settled" | "denied" | "expired" | "cancelled" }>;
+  "kredivo:complete": CustomEvent<{
+    orderId: string;
+    status: "settled" | "denied" | "expired" | "cancelled" | "refunded";
+  }>;
 }
 
 /** The two bundles the loader fetches as the page needs them. */

@@ -437,8 +437,35 @@ pub fn dist() -> Res<Vec<Built>> {
 
     print_sizes(&built);
     write_manifest(&dist, &built)?;
+    write_openapi(&dist)?;
     check_budget(&built)?;
     Ok(built)
+}
+
+/// `dist/openapi.json`: the proxy's OpenAPI document, printed by the proxy binary from its
+/// Rust types (a merchant's PHP or Node team reads the HTTP surface from it).
+fn write_openapi(dist: &Path) -> Res {
+    let out = util::cargo()
+        .args([
+            "run",
+            "--quiet",
+            "--package",
+            "kredivo-proxy",
+            "--",
+            "openapi",
+        ])
+        .output()
+        .map_err(|e| format!("cannot run kredivo-proxy openapi: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "kredivo-proxy openapi failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    std::fs::write(dist.join("openapi.json"), &out.stdout)
+        .map_err(|e| format!("cannot write dist/openapi.json: {e}"))?;
+    println!("dist/openapi.json ({} bytes)", out.stdout.len());
+    Ok(())
 }
 
 /// The most a page may download of the widget, brotli: issue 7's target, 80 KB (80,000

@@ -113,6 +113,7 @@ pub const MAX_QUANTITY: u32 = 9_999;
 /// One line of a cart as the browser knows it: a product id from the merchant's catalogue
 /// and a quantity. Prices are never sent by the browser.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CartLine {
     /// The merchant's product (or variant) id, e.g. `"batik-parang-m"`.
     pub product_id: String,
@@ -125,6 +126,7 @@ pub struct CartLine {
 /// Exactly one of `session` (a checkout session the merchant's server created), `cart`,
 /// `cart_id` (catalogue checkout) or `amount` (a product badge's breakdown) is set.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentTypesRequest {
     /// A checkout session's client secret (`data-session`): the plans for exactly that
     /// session's amount.
@@ -147,6 +149,7 @@ pub struct PaymentTypesRequest {
 
 /// The payment types on offer for one priced amount.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentTypesResponse {
     /// The amount the proxy priced (whole rupiah); for a cart this is the order total.
     #[serde(with = "decimal_text")]
@@ -163,6 +166,7 @@ pub struct PaymentTypesResponse {
 
 /// One installment plan as the widget shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanView {
     /// Kredivo's payment type id: `30_days`, `3_months`, `6_months`, `12_months`, …
     pub payment_type: String,
@@ -218,6 +222,7 @@ pub struct PlanView {
 /// `cart` or `cart_id` (catalogue mode) is set. Any amount a browser adds is ignored: the
 /// order's amount comes from the session or is priced by the proxy from its catalogue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CheckoutRequest {
     /// A checkout session's client secret. The session names the items, fees, customer and
     /// addresses; the browser names only the plan.
@@ -247,6 +252,7 @@ pub struct CheckoutRequest {
 
 /// Who pays (doc 000's `customer_details`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Customer {
     /// Given name, 1 to 255 characters.
     pub first_name: String,
@@ -261,6 +267,7 @@ pub struct Customer {
 
 /// A postal address (doc 000's `Address`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Address {
     /// Given name of the addressee.
     pub first_name: String,
@@ -281,6 +288,7 @@ pub struct Address {
 
 /// The answer to a checkout.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CheckoutResponse {
     /// The merchant's order id.
     pub order_id: String,
@@ -294,6 +302,7 @@ pub struct CheckoutResponse {
 
 /// `GET /api/kredivo/v1/orders/{order_id}`: an order as the shopper may see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderView {
     /// The merchant's order id.
     pub order_id: String,
@@ -312,6 +321,7 @@ pub struct OrderView {
 /// cancel through Kredivo) or `refunded` (full refund through an aggregator). A late
 /// notification never moves an order backwards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     /// Stored, provider not yet asked.
@@ -368,6 +378,7 @@ impl OrderStatus {
 
 /// The body of every error answer: `{"error": {"code": "...", "message": "..."}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     /// The error.
     pub error: ErrorDetail,
@@ -375,6 +386,7 @@ pub struct ErrorBody {
 
 /// What went wrong, in a stable code and an English sentence safe to log or show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorDetail {
     /// A stable code; see [`ErrorCode`]. Unknown codes must be treated as `internal`.
     pub code: String,

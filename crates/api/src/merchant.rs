@@ -43,6 +43,7 @@ pub const MIN_SESSION_TTL_SECS: i64 = 60;
 ///                       "postal_code": "10220", "phone": "081234567890", "country_code": "IDN"}}
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateSession {
     /// The merchant's own order reference (1 to 64 of `[A-Za-z0-9._/-]`), echoed in every
     /// webhook.
@@ -88,6 +89,7 @@ pub struct CreateSession {
 
 /// One item line of a session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionItem {
     /// The merchant's SKU (not one of the reserved fee ids).
     pub id: String,
@@ -117,6 +119,7 @@ pub struct SessionItem {
 
 /// A fee or adjustment line; its id is one of Kredivo's reserved ids.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FeeLine {
     /// `shippingfee`, `adminfee`, `taxfee`, `discount`, `additionalfee` or `insurancefee`.
     pub id: String,
@@ -135,6 +138,7 @@ pub struct FeeLine {
 
 /// A marketplace seller (doc 000's `Seller`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Seller {
     /// The seller's id, referenced by items' `parent_id`.
     pub id: String,
@@ -153,6 +157,7 @@ pub struct Seller {
 
 /// `201` answer to [`CreateSession`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionCreated {
     /// The session's id (`ses_…`), for the merchant's server.
     pub session_id: String,
@@ -172,6 +177,7 @@ pub struct SessionCreated {
 
 /// Where a session stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SessionStatus {
     /// Not checked out yet, not expired.
@@ -184,6 +190,7 @@ pub enum SessionStatus {
 
 /// `GET /api/kredivo/v1/sessions/{session_id}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionView {
     /// The session's id.
     pub session_id: String,
@@ -207,6 +214,7 @@ pub struct SessionView {
 
 /// What a webhook says happened (`type`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[non_exhaustive]
 pub enum WebhookEventType {
     /// The provider has the transaction; the shopper has not finished.
@@ -260,6 +268,7 @@ impl WebhookEventType {
 /// HMAC-SHA256 of "t.body" with MERCHANT_WEBHOOK_SECRET>`. Delivered at least once: dedupe by
 /// `id`. Events of one order are delivered in order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WebhookEvent {
     /// Unique per event (`evt_…`); a redelivery carries the same id.
     pub id: String,
@@ -274,6 +283,7 @@ pub struct WebhookEvent {
 
 /// An order as webhooks and the session view report it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WebhookOrder {
     /// The proxy's order id (also the provider's `order_id`).
     pub order_id: String,
@@ -310,6 +320,7 @@ pub struct WebhookOrder {
 
 /// One cancellation or refund.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Cancellation {
     /// How much this cancellation took back.
     #[serde(with = "decimal_text")]

@@ -94,6 +94,12 @@ fn static_site(root: &std::path::Path) -> Router {
     );
     // Files under dist/ carry a content hash in their names (but the loader), so they may be
     // cached for good; the loader keeps a stable name and is revalidated.
+    // The widget's files are public: a shop on another origin loads them (a module script and
+    // its wasm are fetched in CORS mode), as it would from a CDN.
+    let any_origin = SetResponseHeaderLayer::overriding(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
     let dist = Router::new()
         .nest_service(
             "/dist",
@@ -101,7 +107,8 @@ fn static_site(root: &std::path::Path) -> Router {
                 .precompressed_br()
                 .precompressed_gzip(),
         )
-        .layer(no_cache.clone());
+        .layer(no_cache.clone())
+        .layer(any_origin);
     Router::new()
         .route_service("/", ServeFile::new(root.join("index.html")))
         .route_service("/index.html", ServeFile::new(root.join("index.html")))

@@ -37,7 +37,8 @@ pub struct Harness {
     server: Option<tokio::task::JoinHandle<()>>,
 }
 
-fn free_port() -> Result<u16> {
+/// A loopback port free right now.
+pub fn free_port() -> Result<u16> {
     let l = std::net::TcpListener::bind("127.0.0.1:0")?;
     Ok(l.local_addr()?.port())
 }
@@ -81,6 +82,12 @@ impl Harness {
     /// `name` names the artifacts folder. `overrides` are proxy settings by env-var name
     /// (e.g. `("GATEWAY", "midtrans")`).
     pub async fn start(name: &str, overrides: &[(&str, &str)]) -> Result<Self> {
+        Self::start_at(name, 0, overrides).await
+    }
+
+    /// The same on a given port (`0`: a free one) — for tests that must tell another process
+    /// where the demo will be before it starts.
+    pub async fn start_at(name: &str, port: u16, overrides: &[(&str, &str)]) -> Result<Self> {
         let root = repo_root();
         if !root.join("dist/kredivo-checkout.js").exists() {
             bail!("dist/kredivo-checkout.js is missing: run `cargo xtask dist` first");
@@ -90,7 +97,7 @@ impl Harness {
         std::fs::create_dir_all(&work)?;
 
         // The demo, on a free port, with its own SQLite file.
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
         let base = format!("http://127.0.0.1:{}", listener.local_addr()?.port());
         let mut config = kredivo_demo::DemoConfig::new(&base, &root);
         config.database_url = format!("sqlite://{}?mode=rwc", work.join("orders.db").display());

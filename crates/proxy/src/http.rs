@@ -11,6 +11,7 @@ use kredivo_plan::Money;
 use serde::{Deserialize, Serialize};
 use tower::util::option_layer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::error::{read_body, AppError, Json};
 use crate::gateway::NotificationReply;
@@ -52,9 +53,13 @@ pub fn router(state: AppState) -> Router {
         .route("/orders/{order_id}", get(admin_show))
         .route("/orders/{order_id}/cancel", post(admin_cancel))
         .route("/orders/{order_id}/refresh", post(admin_refresh))
-        .layer(from_fn_with_state(state.clone(), security::require_admin));
+        .layer(from_fn_with_state(state.clone(), security::require_admin))
+        // Outside the token check, so guessing tokens is limited too (issue 15: the admin
+        // API had no limit).
+        .layer(from_fn_with_state(state.clone(), security::rate_limit));
     let api = Router::new()
         .merge(widget)
+        .route("/openapi.json", get(openapi_json))
         // Server to server: no CORS, no Origin check and not the widget's per-IP limit; its
         // own, generous limit (every push costs a confirmation call to the provider) and the
         // body limit apply.
@@ -90,7 +95,24 @@ pub fn router(state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(option_layer(ops::served_by_layer(&config)))
+        // Every answer is JSON or a redirect: no browser may sniff it into something else.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         .with_state(state)
+}
+
+async fn openapi_json() -> Response {
+    static DOC: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        DOC.get_or_init(crate::openapi::json).clone(),
+    )
+        .into_response()
 }
 
 async fn api_not_found() -> AppError {

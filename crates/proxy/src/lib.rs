@@ -29,6 +29,7 @@ pub mod config;
 pub mod error;
 pub mod gateway;
 pub mod http;
+pub mod openapi;
 pub mod ops;
 pub mod orders;
 pub mod ratelimit;

@@ -30,6 +30,8 @@ enum Command {
         #[command(subcommand)]
         action: OrdersCommand,
     },
+    /// Print the OpenAPI 3.1 document of the HTTP surface.
+    Openapi,
     /// Inspect and resend webhooks.
     Webhooks {
         #[command(subcommand)]
@@ -118,6 +120,15 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Some(Command::Openapi) = cli.command {
+        // Needs no configuration, store or provider.
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        return match writeln!(out, "{}", kredivo_proxy::openapi::json()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => other.context("writing the document"),
+        };
+    }
     logging::init(LogFormat::from_env()?);
     let config = Config::from_env().context("configuration")?;
     let state = AppState::new(config, Deps::default())
@@ -133,6 +144,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             tracing::info!(%addr, kredivo = %state.config().kredivo_base_url, "kredivo-proxy listening");
             serve(listener, state).await.context("serving")?;
         }
+        Command::Openapi => unreachable!("handled before the state is built"),
         Command::Webhooks { action } => match action {
             WebhooksCommand::List {
                 failed,

@@ -3,8 +3,7 @@
 //! Hand-written rather than `tower_governor`: it is forty lines, it runs on the injected
 //! [`Clock`] (so tests are deterministic), it answers in our error shape with `Retry-After`,
 //! and it adds no dependency tree. Memory is bounded: full buckets are swept (at most once a
-//! second), and above [`HARD_CAP`] clients the table is dropped, as the payment-types cache
-//! does. An IPv6 client is keyed by its /64, the block one subscriber gets, so it cannot
+//! second), and above [`HARD_CAP`] clients the tenth seen longest ago is forgotten. An IPv6 client is keyed by its /64, the block one subscriber gets, so it cannot
 //! mint a fresh bucket per request by rotating addresses.
 
 use std::collections::HashMap;
@@ -85,7 +84,19 @@ impl RateLimiter {
                 map.retain(|_, b| b.tokens + (now - b.last_ms) as f64 * per_ms < capacity);
             }
             if map.len() >= HARD_CAP {
-                map.clear();
+                // Forget the tenth of clients whose buckets are fullest once refilled: a
+                // forgotten client starts again with a full bucket, so forgetting the fullest
+                // gives them least, and a client that used up its tokens is kept. (Clearing
+                // the whole table, as before, let a flood of fresh addresses reset a busy
+                // client's limit — issue 15.)
+                let (capacity, per_ms) = (self.capacity, self.per_ms);
+                let fullness =
+                    |b: &Bucket| (b.tokens + (now - b.last_ms) as f64 * per_ms).min(capacity);
+                let mut levels: Vec<f64> = map.values().map(fullness).collect();
+                let cut = levels.len() - levels.len() / 10;
+                let (_, threshold, _) = levels.select_nth_unstable_by(cut, f64::total_cmp);
+                let threshold = *threshold;
+                map.retain(|_, b| fullness(b) < threshold);
             }
         }
         let bucket = map.entry(key).or_insert(Bucket {
@@ -174,6 +185,34 @@ mod tests {
             assert!(limiter.check(ip).is_ok());
         }
         assert!(limiter.len() <= HARD_CAP, "{} buckets", limiter.len());
+    }
+
+    /// Regression (issue 15): at the cap the whole table was cleared, so an attacker with many
+    /// addresses (IPv6 /64s are cheap) could reset a busy client's limit at will.
+    #[test]
+    fn a_flood_of_new_addresses_does_not_reset_a_busy_clients_limit() {
+        let clock = Arc::new(ManualClock::new(0));
+        let limiter = RateLimiter::new(
+            RateLimit {
+                per_minute: 60,
+                burst: 3,
+            },
+            clock.clone(),
+        );
+        let busy: IpAddr = "192.0.2.1".parse().unwrap();
+        while limiter.check(busy).is_ok() {}
+        // One request from each of many fresh /64s, past the cap.
+        for i in 0..(HARD_CAP as u32 + 50_000) {
+            let ip = IpAddr::from(std::net::Ipv6Addr::from(
+                0x2001_0db8_u128 << 96 | u128::from(i) << 64,
+            ));
+            let _ = limiter.check(ip);
+        }
+        assert!(
+            limiter.check(busy).is_err(),
+            "the busy client is still limited"
+        );
+        assert!(limiter.len() <= HARD_CAP);
     }
 
     #[test]

@@ -56,9 +56,19 @@ fn ms(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX / 4)
 }
 
-/// Checks every due order once (one pass of the worker). Tests call it with a manual clock.
+/// How long notifications that changed nothing are kept, and at most how many.
+pub const NOTIFICATION_RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
+/// See [`NOTIFICATION_RETENTION`].
+pub const NOTIFICATIONS_KEPT: u32 = 10_000;
+
+/// Checks every due order once (one pass of the worker), and prunes what notifications that
+/// changed nothing left behind. Tests call it with a manual clock.
 pub async fn reconcile_due(state: &AppState) -> Result<Report, StoreError> {
     let now = state.clock().now_millis();
+    state
+        .store()
+        .prune_notifications(now - ms(NOTIFICATION_RETENTION), NOTIFICATIONS_KEPT)
+        .await?;
     let lease = state.config().upstream_timeout * 4 + Duration::from_secs(10);
     let due = state
         .store()

@@ -348,6 +348,8 @@ async fn out_of_order_pushes_never_move_an_order_backwards() {
         status: Some(OrderStatus::Pending),
         raw_status: "pending".into(),
         amount: order.amount,
+        currency: None,
+        payment_type: None,
     };
     let applied = apply_confirmed(&env.state, &late, "test").await.unwrap();
     assert_eq!(
@@ -670,5 +672,109 @@ async fn a_real_push_relabelled_with_another_order_id_settles_neither_wrongly() 
     assert_eq!(
         env.verdicts().await.last().map(String::as_str),
         Some("mismatch")
+    );
+}
+
+/// Regression (issue 15): a `status:"ERROR"` from `/v2/update` that is not Kredivo's verdict
+/// on the push (its own error) was acknowledged 200 "Ignored", so Kredivo stopped sending a
+/// genuine settlement.
+#[tokio::test]
+async fn a_confirmation_refused_for_a_passing_reason_is_asked_for_again() {
+    let env = start().await;
+    let answer = env
+        .checkout(&[("laptop-14", 1)], "3_months", "update-error-01")
+        .await;
+    let order_id = answer["order_id"].as_str().unwrap().to_owned();
+    env.sandbox.faults().add(
+        FaultRule::new(
+            Endpoint::Update,
+            Fault::Error {
+                message: "Internal server error, please retry".into(),
+                code: Some(500),
+            },
+        )
+        .times(1),
+    );
+    env.sandbox
+        .kredivo()
+        .drive(&order_id, Target::Settle)
+        .unwrap();
+    assert!(env.wait_for(&order_id, OrderStatus::Settled).await);
+    env.pushes_settled().await;
+    assert_eq!(env.verdicts().await, vec!["unverified", "applied"]);
+}
+
+/// A forged push (a signature key Kredivo does not recognise) is Kredivo's final word:
+/// acknowledged, ignored, never retried.
+#[tokio::test]
+async fn a_forged_push_is_acknowledged_and_changes_nothing() {
+    let env = start().await;
+    let answer = env
+        .checkout(&[("laptop-14", 1)], "3_months", "forged-push-001")
+        .await;
+    let order_id = answer["order_id"].as_str().unwrap().to_owned();
+    let tx = env.sandbox.kredivo().transaction(&order_id).unwrap();
+    let forged = json!({"status": "OK", "order_id": order_id, "transaction_id": tx.transaction_id,
+        "transaction_status": "settlement", "amount": "8499000.00", "signature_key": "forged-key-0000"});
+    let (status, body) = env.post("/api/kredivo/v1/push", &forged).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(env.order_status(&order_id).await, OrderStatus::Pending);
+    assert_eq!(env.verdicts().await, vec!["unconfirmed"]);
+}
+
+/// Regression (issue 15): a confirmed currency other than the order's was not compared.
+#[tokio::test]
+async fn a_confirmation_in_another_currency_changes_nothing() {
+    let env = start().await;
+    let answer = env
+        .checkout(&[("laptop-14", 1)], "3_months", "currency-mism-1")
+        .await;
+    let order_id = answer["order_id"].as_str().unwrap().to_owned();
+    let order = env.state.store().order(&order_id).await.unwrap().unwrap();
+    let usd = ProviderStatus {
+        order_id: order_id.clone(),
+        transaction_id: None,
+        status: Some(OrderStatus::Settled),
+        raw_status: "settlement".into(),
+        amount: order.amount,
+        currency: Some("USD".into()),
+        payment_type: None,
+    };
+    let applied = apply_confirmed(&env.state, &usd, "test").await.unwrap();
+    assert_eq!(applied.verdict(), "mismatch");
+    assert_eq!(env.order_status(&order_id).await, OrderStatus::Pending);
+    let idr = ProviderStatus {
+        currency: Some("IDR".into()),
+        ..usd
+    };
+    apply_confirmed(&env.state, &idr, "test").await.unwrap();
+    assert_eq!(env.order_status(&order_id).await, OrderStatus::Settled);
+}
+
+/// The shopper may confirm another tenure on Kredivo's page: the order takes the provider's.
+#[tokio::test]
+async fn a_tenure_changed_at_the_provider_is_what_the_order_records() {
+    let env = start().await;
+    let answer = env
+        .checkout(&[("laptop-14", 1)], "3_months", "tenure-change-1")
+        .await;
+    let order_id = answer["order_id"].as_str().unwrap().to_owned();
+    let order = env.state.store().order(&order_id).await.unwrap().unwrap();
+    let confirmed = ProviderStatus {
+        order_id: order_id.clone(),
+        transaction_id: None,
+        status: Some(OrderStatus::Settled),
+        raw_status: "settlement".into(),
+        amount: order.amount,
+        currency: None,
+        payment_type: Some("12_months".into()),
+    };
+    apply_confirmed(&env.state, &confirmed, "test")
+        .await
+        .unwrap();
+    let order = env.state.store().order(&order_id).await.unwrap().unwrap();
+    assert_eq!(
+        (order.status, order.payment_type.as_str()),
+        (OrderStatus::Settled, "12_months")
     );
 }

@@ -13,10 +13,22 @@ use serde_json::{json, Value};
 
 const PUSH_PATH: &str = "/api/kredivo/v1/push";
 
-/// DOKU's notification headers for `body`, signed with `secret` over our push path.
+/// DOKU's notification headers for `body`, signed now with `secret` over our push path.
 fn signed(secret: &str, body: &[u8]) -> Vec<(&'static str, String)> {
-    let ts = "2024-01-01T00:00:00Z".to_owned();
-    let rid = "forged-1".to_owned();
+    signed_at(secret, body, now(), "forged-1")
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// The same, at `unix` seconds with request id `rid`.
+fn signed_at(secret: &str, body: &[u8], unix: i64, rid: &str) -> Vec<(&'static str, String)> {
+    let ts = kredivo_providers::time::iso_utc(unix);
+    let rid = rid.to_owned();
     let signature = doku::sign(
         secret,
         &SignatureInput {
@@ -114,7 +126,7 @@ async fn forged_doku_notifications_change_no_order() {
             &SignatureInput {
                 client_id: DOKU_CLIENT_ID,
                 request_id: "forged-1",
-                timestamp: "2024-01-01T00:00:00Z",
+                timestamp: &h[2].1.clone(),
                 target: "/somewhere/else",
                 body: Some(&genuine),
             },
@@ -132,31 +144,83 @@ async fn forged_doku_notifications_change_no_order() {
             "unconfirmed",
             "unconfirmed",
             "unconfirmed",
-            "mismatch",
+            // Genuinely signed, but its body is never applied: DOKU's status API says the
+            // order is still pending, as it was.
+            "duplicate",
             "unconfirmed"
         ],
         "each forgery is stored with why it was refused"
     );
 }
 
+/// Regression (issue 15): a DOKU notification was applied on its signature alone, so a
+/// captured one (or one DOKU sent in error) settled an order DOKU never settled.
 #[tokio::test]
-async fn an_unknown_doku_status_is_kept_verbatim_and_never_settles() {
+async fn a_signed_doku_notification_is_rechecked_with_dokus_status_api() {
     let env = start("doku").await;
     let (order_id, _) = env
-        .checkout(&[("kopi-gayo-250g", 1)], "30_days", "doku-unknown-01")
+        .checkout(&[("kopi-gayo-250g", 1)], "30_days", "doku-recheck-01")
         .await;
-    let body = notification(&order_id, 95_000, "PARTIALLY_PAID");
-    let (status, _) = env.notify(&signed(DOKU_SECRET_KEY, &body), &body).await;
-    assert_eq!(status, 200);
-    assert_eq!(env.status(&order_id).await, OrderStatus::Pending);
-    assert_eq!(env.verdicts().await, ["ignored"]);
-    let events = env.state.store().events(&order_id).await.expect("events");
+    for claimed in ["SUCCESS", "PARTIALLY_PAID"] {
+        let body = notification(&order_id, 95_000, claimed);
+        let (status, _) = env.notify(&signed(DOKU_SECRET_KEY, &body), &body).await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            env.status(&order_id).await,
+            OrderStatus::Pending,
+            "{claimed}"
+        );
+    }
+    assert_eq!(env.verdicts().await, ["duplicate", "duplicate"]);
+}
+
+/// Regression (issue 15): no timestamp window — a captured notification replayed forever.
+#[tokio::test]
+async fn a_doku_notification_outside_the_time_window_is_ignored() {
+    let env = start("doku").await;
+    let (order_id, _) = env
+        .checkout(&[("kopi-gayo-250g", 1)], "30_days", "doku-window-001")
+        .await;
+    env.drive("doku", &order_id, "settle").await;
+    let body = notification(&order_id, 95_000, "SUCCESS");
+    for offset in [-3600, 3600] {
+        let headers = signed_at(DOKU_SECRET_KEY, &body, now() + offset, "old-1");
+        let (status, answer) = env.notify(&headers, &body).await;
+        assert_eq!(status, 200, "{answer}");
+    }
+    let verdicts = env.verdicts().await;
     assert!(
-        events
-            .iter()
-            .any(|e| e.kind == "unknown_status" && e.detail.contains("PARTIALLY_PAID")),
-        "{events:?}"
+        verdicts.iter().take(2).all(|v| v == "unconfirmed"),
+        "{verdicts:?}"
     );
+}
+
+/// Regression (issue 15): no Request-Id dedupe — the same notification was applied again.
+#[tokio::test]
+async fn a_replayed_doku_request_id_is_recognised() {
+    let env = start("doku").await;
+    let (order_id, _) = env
+        .checkout(&[("kopi-gayo-250g", 1)], "30_days", "doku-replay-001")
+        .await;
+    env.drive("doku", &order_id, "settle").await;
+    assert!(env.wait_for(&order_id, OrderStatus::Settled).await);
+    env.notifications_delivered().await;
+    let body = notification(&order_id, 95_000, "SUCCESS");
+    let headers = signed_at(DOKU_SECRET_KEY, &body, now(), "captured-request-id-1");
+    for _ in 0..2 {
+        let (status, _) = env.notify(&headers, &body).await;
+        assert_eq!(status, 200);
+    }
+    let verdicts = env.verdicts().await;
+    let tail: Vec<&str> = verdicts.iter().rev().take(2).map(String::as_str).collect();
+    assert_eq!(tail, ["duplicate", "duplicate"], "{verdicts:?}");
+    let seen = env
+        .state
+        .store()
+        .notification_key_seen("doku", "captured-request-id-1")
+        .await
+        .unwrap();
+    assert!(seen);
 }
 
 #[tokio::test]

@@ -119,6 +119,15 @@ async fn apply(State(point): State<Point>, request: Request, next: Next) -> Resp
     }
 }
 
+/// The HTTP status an `error` fault's `code` names, when it is a 4xx or 5xx; else 400. For
+/// dialects that carry the code as the HTTP status (DOKU, Xendit).
+pub(crate) fn error_status(code: Option<i64>) -> StatusCode {
+    code.and_then(|c| u16::try_from(c).ok())
+        .and_then(|c| StatusCode::from_u16(c).ok())
+        .filter(|s| s.is_client_error() || s.is_server_error())
+        .unwrap_or(StatusCode::BAD_REQUEST)
+}
+
 /// An HTML error page with `status`, as a load balancer in front of a provider sends.
 fn gateway_page(status: StatusCode) -> Response {
     let reason = status.canonical_reason().unwrap_or("Error");

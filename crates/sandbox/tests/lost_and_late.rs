@@ -343,15 +343,9 @@ async fn the_driver_plays_the_shoppers_return_with_a_sign_key_update_accepts() {
         .kredivo()
         .drive(&tx_id, Target::Deny)
         .expect("deny");
-    let answer = app
-        .http
-        .post(app.url(&format!("/_sandbox/transactions/{tx_id}/return")))
-        .send()
-        .await
-        .expect("driver")
-        .json::<Value>()
-        .await
-        .expect("json");
+    let (_, answer) = app
+        .driver(&format!("/_sandbox/transactions/{tx_id}/return"), None)
+        .await;
     let url = answer["return_url"].as_str().expect("a return URL");
     assert!(
         url.starts_with("https://merchant.test/back?order_id=RETURN-1&tr_id="),
@@ -381,22 +375,11 @@ async fn deactivating_a_token_from_the_app_pushes_its_client_user_key_and_disabl
         .kredivo()
         .issue_user_token(KEY, "81513114262", "randy@finaccel.co")
         .expect("token");
-    let no_url = app
-        .http
-        .post(app.url(&format!("/_sandbox/user_tokens/{token}/deactivate")))
-        .send()
-        .await
-        .expect("driver");
-    assert_eq!(no_url.status().as_u16(), 400, "no URL registered or given");
-
-    let answer = app
-        .http
-        .post(app.url(&format!("/_sandbox/user_tokens/{token}/deactivate")))
-        .json(&json!({"url": rx.url}))
-        .send()
-        .await
-        .expect("driver");
-    assert_eq!(answer.status().as_u16(), 200);
+    let path = format!("/_sandbox/user_tokens/{token}/deactivate");
+    let (status, _) = app.driver(&path, None).await;
+    assert_eq!(status, 400, "no URL registered or given");
+    let (status, answer) = app.driver(&path, Some(&json!({"url": rx.url}))).await;
+    assert_eq!((status, &answer["is_active"]), (200, &json!(false)));
     let pushed = rx.wait_for(1).await;
     assert_eq!(pushed[0]["client_user_key"], "randy@finaccel.co");
     assert!(pushed[0]["message"].is_string());
@@ -410,14 +393,13 @@ async fn deactivating_a_token_from_the_app_pushes_its_client_user_key_and_disabl
         )
         .await;
     assert_eq!(details["status"], "ERROR", "the token no longer works");
-    let unknown = app
-        .http
-        .post(app.url("/_sandbox/user_tokens/nope/deactivate"))
-        .json(&json!({"url": rx.url}))
-        .send()
-        .await
-        .expect("driver");
-    assert_eq!(unknown.status().as_u16(), 404);
+    let (status, _) = app
+        .driver(
+            "/_sandbox/user_tokens/nope/deactivate",
+            Some(&json!({"url": rx.url})),
+        )
+        .await;
+    assert_eq!(status, 404);
 }
 
 #[tokio::test]
@@ -438,15 +420,9 @@ async fn the_driver_finishes_a_connect_and_posts_the_callback() {
     let listed = app.get_json("/_sandbox/connects").await;
     assert_eq!(listed[0]["step"], "sign_in", "{listed}");
 
-    let done = app
-        .http
-        .post(app.url("/_sandbox/connects/budi@shop.test/complete"))
-        .send()
-        .await
-        .expect("driver")
-        .json::<Value>()
-        .await
-        .expect("json");
+    let (_, done) = app
+        .driver("/_sandbox/connects/budi@shop.test/complete", None)
+        .await;
     let token = done["user_token"].as_str().expect("token");
     assert_eq!(done["redirect_url"], "https://merchant.test/connected");
     let callback = rx.wait_for(1).await;

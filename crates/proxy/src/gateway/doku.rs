@@ -119,6 +119,8 @@ fn provider_status(s: &StatusResponse) -> ProviderStatus {
         status: map_status(&s.transaction.status),
         raw_status: s.transaction.status.to_string(),
         amount: s.order.amount,
+        currency: None,
+        payment_type: None,
     }
 }
 
@@ -134,9 +136,19 @@ fn address(a: &kredivo_api::Address) -> Address {
     }
 }
 
+/// How far a notification's `Request-Timestamp` may be from our clock. DOKU retries a
+/// notification a few times over hours (doc 001); whether a retry carries a fresh timestamp is
+/// UNCONFIRMED — one outside the window is not applied, and the reconciler still brings the
+/// order to DOKU's state through the status API.
+const NOTIFICATION_WINDOW_SECS: i64 = 15 * 60;
+
 impl Gateway for DokuGateway {
     fn name(&self) -> &'static str {
         "doku"
+    }
+
+    fn replays_checkout(&self) -> bool {
+        true
     }
 
     fn estimates_plans(&self) -> bool {
@@ -187,7 +199,7 @@ impl Gateway for DokuGateway {
                     callback_url_cancel: Some(cancel.unwrap_or(back)),
                 },
                 peer_to_peer_info: PeerToPeerRequest {
-                    expired_time: order.expires_in_minutes(self.up.now_secs()),
+                    expired_time: order.expires_in_minutes(),
                     merchant_unique_reference: order.order_id.clone(),
                 },
                 customer: Customer {
@@ -334,7 +346,17 @@ impl Gateway for DokuGateway {
             if let Err(e) = doku::verify(self.secret_key.expose(), &input, &signature) {
                 return unconfirmed(e.to_string());
             }
-            // Signed by DOKU: now the body can be read.
+            // Signed by DOKU — but a signature does not expire: a captured notification
+            // could be replayed forever. Only a recent one is considered.
+            let now = self.up.now_secs();
+            match kredivo_providers::time::parse_iso_utc(&timestamp) {
+                Some(at) if (now - at).abs() <= NOTIFICATION_WINDOW_SECS => {}
+                _ => {
+                    return unconfirmed(format!(
+                        "Request-Timestamp {timestamp:?} is more than {NOTIFICATION_WINDOW_SECS} s from now"
+                    ))
+                }
+            }
             let notification: Notification = match serde_json::from_slice(body) {
                 Ok(n) => n,
                 Err(e) => {
@@ -343,10 +365,20 @@ impl Gateway for DokuGateway {
                     })
                 }
             };
-            Ok(NotificationCheck::Confirmed {
-                status: provider_status(&notification),
-                claimed_order_id,
-            })
+            // The signature proves the sender; DOKU's status API tells the current truth
+            // (the notification body is never applied as such).
+            let invoice = notification.order.invoice_number.clone();
+            match Gateway::status(self, &invoice).await {
+                Ok(status) => Ok(NotificationCheck::Confirmed {
+                    status,
+                    claimed_order_id,
+                    dedupe_key: Some(request_id),
+                }),
+                Err(e @ GatewayError::Rejected { .. }) if e.is_final_refusal() => {
+                    unconfirmed(e.to_string())
+                }
+                Err(e) => Err(e),
+            }
         })
     }
 

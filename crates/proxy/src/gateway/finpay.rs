@@ -108,6 +108,8 @@ impl FinpayGateway {
             status: map_status(&payment.status),
             raw_status: payment.status.to_string(),
             amount,
+            currency: None,
+            payment_type: None,
         })
     }
 }
@@ -304,12 +306,15 @@ impl Gateway for FinpayGateway {
                 Ok(status) => Ok(NotificationCheck::Confirmed {
                     status,
                     claimed_order_id,
+                    dedupe_key: None,
                 }),
-                Err(GatewayError::Rejected { message, .. }) => Ok(NotificationCheck::Unconfirmed {
-                    transaction_id: None,
-                    claimed_order_id,
-                    reason: message,
-                }),
+                Err(e @ GatewayError::Rejected { .. }) if e.is_final_refusal() => {
+                    Ok(NotificationCheck::Unconfirmed {
+                        transaction_id: None,
+                        claimed_order_id,
+                        reason: e.to_string(),
+                    })
+                }
                 Err(e) => Err(e),
             }
         })

@@ -421,6 +421,8 @@ impl Gateway for KredivoGateway {
                 order_id: answer.order_id,
                 transaction_id: Some(answer.transaction_id).filter(|t| !t.is_empty()),
                 amount: answer.amount,
+                currency: None,
+                payment_type: Some(answer.payment_type.to_string()),
             })
         })
     }
@@ -455,6 +457,8 @@ impl Gateway for KredivoGateway {
                 order_id: answer.order_id,
                 transaction_id: Some(answer.transaction_id).filter(|t| !t.is_empty()),
                 amount: answer.amount,
+                currency: None,
+                payment_type: Some(answer.payment_type.to_string()),
             })
         })
     }
@@ -514,15 +518,20 @@ impl Gateway for KredivoGateway {
                             order_id: confirmed.order_id,
                             transaction_id: Some(confirmed.transaction_id),
                             amount: confirmed.amount,
+                            currency: None,
+                            payment_type: Some(confirmed.payment_type.to_string()),
                         },
                         claimed_order_id,
+                        dedupe_key: None,
                     })
                 }
-                Err(GatewayError::Rejected { message, .. }) => Ok(NotificationCheck::Unconfirmed {
-                    transaction_id: Some(transaction_id),
-                    claimed_order_id,
-                    reason: message,
-                }),
+                Err(e @ GatewayError::Rejected { .. }) if e.is_final_refusal() => {
+                    Ok(NotificationCheck::Unconfirmed {
+                        transaction_id: Some(transaction_id),
+                        claimed_order_id,
+                        reason: e.to_string(),
+                    })
+                }
                 Err(e) => Err(e),
             }
         })

@@ -132,6 +132,8 @@ fn provider_status(op: &'static str, tx: &Transaction) -> Result<ProviderStatus,
             None => status.to_string(),
         },
         amount: tx.amount().ok_or_else(|| malformed("gross_amount"))?,
+        currency: tx.currency.clone(),
+        payment_type: None,
     })
 }
 
@@ -154,6 +156,10 @@ fn rupiah(m: kredivo_plan::Money) -> i64 {
 impl Gateway for MidtransGateway {
     fn name(&self) -> &'static str {
         "midtrans"
+    }
+
+    fn replays_checkout(&self) -> bool {
+        true
     }
 
     fn estimates_plans(&self) -> bool {
@@ -345,12 +351,15 @@ impl Gateway for MidtransGateway {
                 Ok(confirmed) => Ok(NotificationCheck::Confirmed {
                     status: provider_status("status", &confirmed)?,
                     claimed_order_id,
+                    dedupe_key: None,
                 }),
-                Err(GatewayError::Rejected { message, .. }) => Ok(NotificationCheck::Unconfirmed {
-                    transaction_id: n.transaction_id,
-                    claimed_order_id,
-                    reason: message,
-                }),
+                Err(e @ GatewayError::Rejected { .. }) if e.is_final_refusal() => {
+                    Ok(NotificationCheck::Unconfirmed {
+                        transaction_id: n.transaction_id,
+                        claimed_order_id,
+                        reason: e.to_string(),
+                    })
+                }
                 Err(e) => Err(e),
             }
         })

@@ -132,6 +132,32 @@ impl GatewayError {
         }
     }
 
+    /// Whether a refusal of a confirmation call is the provider's final word that a
+    /// notification is not genuine — no such transaction, a wrong signature key — as opposed to
+    /// a refusal that may pass (its own error, a limit), after which the notification must be
+    /// answered non-2xx so the provider sends it again (issue 15: every refusal used to be
+    /// acknowledged and the genuine push dropped). Kredivo says "Field signature_key is
+    /// INCORRECT." / "… not found"; the aggregators answer 404 (Finpay `404xxxx`, Xendit
+    /// `DATA_NOT_FOUND`).
+    pub fn is_final_refusal(&self) -> bool {
+        match self {
+            Self::Rejected { code, message, .. } => {
+                let m = message.to_ascii_lowercase();
+                matches!(code, Some(404) | Some(4_040_000..=4_049_999))
+                    || [
+                        "incorrect",
+                        "not found",
+                        "not_found",
+                        "does not exist",
+                        "doesn't exist",
+                    ]
+                    .iter()
+                    .any(|w| m.contains(w))
+            }
+            _ => false,
+        }
+    }
+
     /// Whether the same request may simply be sent again (transport failures, 5xx, garbage).
     pub fn is_transient(&self) -> bool {
         matches!(
@@ -275,6 +301,9 @@ pub struct CheckoutOrder {
     pub cancel_uri: Option<String>,
     /// When the provider should expire the transaction (Unix seconds).
     pub expires_at_secs: Option<i64>,
+    /// When the order was created (Unix seconds): relative expiries are counted from it, so
+    /// a retried request is byte for byte the first one (idempotent replays compare bodies).
+    pub created_at_secs: i64,
 }
 
 impl CheckoutOrder {
@@ -320,10 +349,11 @@ impl CheckoutOrder {
         )]
     }
 
-    /// Minutes from `now_secs` until [`CheckoutOrder::expires_at_secs`], at least 1.
-    pub fn expires_in_minutes(&self, now_secs: i64) -> Option<u32> {
-        self.expires_at_secs
-            .map(|at| u32::try_from((at - now_secs).div_euclid(60).max(1)).unwrap_or(u32::MAX))
+    /// Minutes from the order's creation until [`CheckoutOrder::expires_at_secs`], at least 1.
+    pub fn expires_in_minutes(&self) -> Option<u32> {
+        self.expires_at_secs.map(|at| {
+            u32::try_from((at - self.created_at_secs).div_euclid(60).max(1)).unwrap_or(u32::MAX)
+        })
     }
 }
 
@@ -349,6 +379,12 @@ pub struct ProviderStatus {
     pub raw_status: String,
     /// The confirmed amount.
     pub amount: Money,
+    /// The currency, where the provider names it (Midtrans, Xendit); `IDR` is the only one
+    /// an order can have.
+    pub currency: Option<String>,
+    /// The payment type the shopper finally chose, where the provider says (Kredivo: the
+    /// shopper may pick another tenure on Kredivo's page than the one preselected).
+    pub payment_type: Option<String>,
 }
 
 /// A cancellation to ask for.
@@ -379,6 +415,9 @@ pub enum NotificationCheck {
         status: ProviderStatus,
         /// The order id the unverified body claimed (for mismatch checks).
         claimed_order_id: Option<String>,
+        /// The notification's own unique id where the provider gives one (DOKU's
+        /// `Request-Id`): once applied, the same id again is a replay.
+        dedupe_key: Option<String>,
     },
     /// The body could not be parsed; nothing to confirm.
     Malformed {
@@ -386,7 +425,8 @@ pub enum NotificationCheck {
         reason: String,
     },
     /// The provider said the notification is not genuine (or not about a transaction it
-    /// confirms). Retrying cannot change that.
+    /// confirms): a final word ([`GatewayError::is_final_refusal`]). Retrying cannot change
+    /// that.
     Unconfirmed {
         /// The transaction the body claimed.
         transaction_id: Option<String>,
@@ -446,6 +486,14 @@ pub trait Gateway: Send + Sync + 'static {
         &'a self,
         cancel: &'a CancelOrder,
     ) -> BoxFuture<'a, Result<ProviderStatus, GatewayError>>;
+
+    /// Whether sending the same checkout again replays the provider's first answer (an
+    /// idempotency key or request id) instead of creating a second transaction or refusing:
+    /// then a checkout whose answer was lost is simply sent again. Otherwise the proxy first
+    /// asks the provider's status API.
+    fn replays_checkout(&self) -> bool {
+        false
+    }
 
     /// Expires a transaction that is still pending at the provider, where the provider has
     /// an API for it (Midtrans' `/expire`); `Ok(None)` where it has none (Kredivo expires its

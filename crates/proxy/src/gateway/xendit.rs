@@ -295,12 +295,18 @@ fn provider_status(charge: &Charge) -> ProviderStatus {
             None => charge.status.to_string(),
         },
         amount: charge.amount,
+        currency: Some(charge.currency.clone()),
+        payment_type: None,
     }
 }
 
 impl Gateway for XenditGateway {
     fn name(&self) -> &'static str {
         "xendit"
+    }
+
+    fn replays_checkout(&self) -> bool {
+        true
     }
 
     fn payment_types<'a>(
@@ -508,17 +514,20 @@ impl Gateway for XenditGateway {
                 Ok(charge) if charge.id == callback.data.id => Ok(NotificationCheck::Confirmed {
                     status: provider_status(&charge),
                     claimed_order_id,
+                    dedupe_key: None,
                 }),
                 Ok(charge) => Ok(NotificationCheck::Unconfirmed {
                     transaction_id: Some(callback.data.id),
                     claimed_order_id,
                     reason: format!("Xendit answered about charge {}", charge.id),
                 }),
-                Err(GatewayError::Rejected { message, .. }) => Ok(NotificationCheck::Unconfirmed {
-                    transaction_id: Some(callback.data.id),
-                    claimed_order_id,
-                    reason: message,
-                }),
+                Err(e @ GatewayError::Rejected { .. }) if e.is_final_refusal() => {
+                    Ok(NotificationCheck::Unconfirmed {
+                        transaction_id: Some(callback.data.id),
+                        claimed_order_id,
+                        reason: e.to_string(),
+                    })
+                }
                 Err(e) => Err(e),
             }
         })

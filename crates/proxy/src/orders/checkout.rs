@@ -364,8 +364,16 @@ async fn start_checkout(
 ) -> Result<CheckoutResponse, AppError> {
     let store = state.store();
     let config = state.config();
-    let request = checkout_request(state, order, client).await?;
     let now = || state.clock().now_millis();
+    if order.last_error.is_some() && !state.gateway().replays_checkout() {
+        // An earlier attempt failed, perhaps only on the way back: the provider may hold the
+        // transaction already, and sending it again would be refused ("This order is already
+        // PROCESSED") or create a second one. Ask first.
+        if let Some(resumed) = resume_lost_checkout(state, order).await? {
+            return Ok(resumed);
+        }
+    }
+    let request = checkout_request(state, order, client).await?;
     let started = match state.gateway().create_checkout(&request).await {
         Ok(started) => started,
         Err(e) => {
@@ -407,6 +415,57 @@ async fn start_checkout(
     Ok(checkout_response(&order))
 }
 
+/// A retried checkout of a provider that does not replay: the provider's status decides.
+/// `None` when the provider has no such transaction (send it); the answer when it has one:
+/// its final state applied, or — still pending, its redirect lost with the answer — the order
+/// left pending without a redirect, which the widget then waits on like an express checkout
+/// (its pushes, the shopper's return and the reconciler bring it to its true state; nobody
+/// can pay a link nobody received, so it expires). The transaction is never created twice.
+async fn resume_lost_checkout(
+    state: &AppState,
+    order: &OrderRecord,
+) -> Result<Option<CheckoutResponse>, AppError> {
+    let store = state.store();
+    let now = state.clock().now_millis();
+    match state.gateway().status(&order.order_id).await {
+        Ok(ps) if ps.order_id == order.order_id => {
+            let detail = format!(
+                "retry: the provider already has this transaction ({}); not sent again",
+                ps.raw_status
+            );
+            store
+                .append_event(
+                    &order.order_id,
+                    &NewEvent::new(now, "checkout_resumed", detail),
+                )
+                .await?;
+            super::settlement::apply_confirmed(state, &ps, "checkout retry").await?;
+            let current = store
+                .order(&order.order_id)
+                .await?
+                .ok_or_else(|| AppError::Internal("order vanished".into()))?;
+            if current.status == OrderStatus::Created {
+                // The provider reported a state we do not map; release the lease and let the
+                // shopper (or the reconciler) try again.
+                let event = NewEvent::new(
+                    now,
+                    "checkout_failed",
+                    "retry: provider state not understood",
+                );
+                store.checkout_failed(&order.order_id, &event).await?;
+            }
+            Ok(Some(checkout_response(&current)))
+        }
+        // Not known there (or the provider refuses to say): creating it is safe.
+        Ok(_) | Err(GatewayError::Rejected { .. }) => Ok(None),
+        Err(e) => {
+            let event = NewEvent::new(now, "checkout_failed", format!("retry: status check: {e}"));
+            store.checkout_failed(&order.order_id, &event).await?;
+            Err(e.into())
+        }
+    }
+}
+
 /// Everything the provider is told about an order: from its session, or from the catalogue
 /// lines and the shopper of a catalogue checkout.
 async fn checkout_request(
@@ -442,7 +501,8 @@ async fn checkout_request(
         push_uri: config.public_url(&format!("{}/push", kredivo_api::API_PREFIX)),
         back_to_store_uri: config.public_url("/kredivo/return"),
         cancel_uri: None,
-        expires_at_secs: None,
+        expires_at_secs: order.expires_at.map(|at| at.div_euclid(1000)),
+        created_at_secs: order.created_at.div_euclid(1000),
     };
     match &order.session_id {
         Some(session_id) => {
@@ -463,7 +523,6 @@ async fn checkout_request(
                 shipping_address: body.shipping_address,
                 sellers: body.sellers.unwrap_or_default(),
                 cancel_uri: body.cancel_url.as_ref().map(|_| return_uri("cancel")),
-                expires_at_secs: Some(session.expires_at.div_euclid(1000)),
                 ..base
             })
         }

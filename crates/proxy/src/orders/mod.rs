@@ -45,7 +45,7 @@ pub async fn order_view(state: &AppState, order_id: &str) -> Result<OrderView, A
 }
 
 /// An order with everything stored about it, for the admin API and CLI.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OrderDetail {
     /// The order.
     pub order: OrderRecord,

@@ -80,9 +80,26 @@ pub async fn handle_notification(
         Ok(NotificationCheck::Confirmed {
             status,
             claimed_order_id,
+            dedupe_key,
         }) => {
             let tx = status.transaction_id.clone();
-            if claimed_order_id
+            let gateway = state.gateway().name();
+            let replayed = match &dedupe_key {
+                Some(key) => state
+                    .store()
+                    .notification_key_seen(gateway, key)
+                    .await
+                    .unwrap_or(false),
+                None => false,
+            };
+            if replayed {
+                tracing::warn!(order_id = %status.order_id, "a notification id seen before arrived again; ignored");
+                (
+                    done("duplicate", "Received: duplicate.".into()),
+                    Some(status.order_id),
+                    tx,
+                )
+            } else if claimed_order_id
                 .as_deref()
                 .is_some_and(|c| c != status.order_id)
             {
@@ -96,6 +113,17 @@ pub async fn handle_notification(
                 match apply_confirmed(state, &status, "notification").await {
                     Ok(applied) => {
                         let verdict = applied.verdict();
+                        if let Some(key) = &dedupe_key {
+                            // Remembered only once applied: a notification we could not
+                            // handle must be accepted when the provider sends it again.
+                            if let Err(e) = state
+                                .store()
+                                .remember_notification_key(gateway, key, at)
+                                .await
+                            {
+                                tracing::error!(error = %crate::error::cause_chain(&e), "cannot remember a notification id");
+                            }
+                        }
                         match verdict {
                             "applied" | "duplicate" => {
                                 tracing::info!(order_id = %status.order_id, verdict, status = %status.raw_status, "notification handled")
@@ -132,7 +160,7 @@ pub async fn handle_notification(
         gateway: state.gateway().name().to_owned(),
         order_id,
         transaction_id,
-        raw_body: String::from_utf8_lossy(body).into_owned(),
+        raw_body: stored_body(outcome.verdict, body),
         verdict: outcome.verdict.to_owned(),
         detail: outcome.message.clone(),
     };
@@ -141,6 +169,24 @@ pub async fn handle_notification(
         outcome.retry = true;
     }
     outcome
+}
+
+/// Longest part of a notification that changed nothing kept in the store (issue 15: every
+/// body was kept whole, so a flood of bogus pushes could write megabytes a minute).
+pub const MAX_SUMMARY_BYTES: usize = 512;
+
+/// What is stored of a notification's body: the whole body when it changed an order (the
+/// evidence of a state change), else its start and its length.
+fn stored_body(verdict: &str, body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    if verdict == "applied" || text.len() <= MAX_SUMMARY_BYTES {
+        return text.into_owned();
+    }
+    let mut cut = MAX_SUMMARY_BYTES;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}…[{} bytes]", &text[..cut], body.len())
 }
 
 fn done(verdict: &'static str, message: String) -> NotificationOutcome {

@@ -30,6 +30,13 @@ pub enum Applied {
     },
     /// The provider's transaction is not the one stored for the order.
     TransactionMismatch,
+    /// The provider confirmed another currency than the order's.
+    CurrencyMismatch {
+        /// Ours.
+        expected: String,
+        /// Theirs.
+        confirmed: String,
+    },
     /// A provider status this version does not map.
     UnknownStatus {
         /// The provider's words.
@@ -54,7 +61,9 @@ impl Applied {
                 outcome: TransitionOutcome::ExceedsAmount { .. },
             } => "mismatch",
             Applied::UnknownOrder => "unknown_order",
-            Applied::AmountMismatch { .. } | Applied::TransactionMismatch => "mismatch",
+            Applied::AmountMismatch { .. }
+            | Applied::TransactionMismatch
+            | Applied::CurrencyMismatch { .. } => "mismatch",
             Applied::UnknownStatus { .. } => "ignored",
         }
     }
@@ -107,6 +116,32 @@ pub async fn apply_confirmed(
             return Ok(Applied::TransactionMismatch);
         }
     }
+    if let Some(currency) = ps
+        .currency
+        .as_deref()
+        .filter(|c| !c.eq_ignore_ascii_case(&order.currency))
+    {
+        let detail = format!(
+            "{source}: confirmed currency {currency} is not the order's {}; ignored",
+            order.currency
+        );
+        store
+            .append_event(
+                &order.order_id,
+                &NewEvent::new(now, "currency_mismatch", detail),
+            )
+            .await?;
+        return Ok(Applied::CurrencyMismatch {
+            expected: order.currency.clone(),
+            confirmed: currency.to_owned(),
+        });
+    }
+    // The shopper may confirm another tenure on the provider's page than the one the widget
+    // preselected: the provider's word is the truth, kept with the change.
+    let payment_type = ps
+        .payment_type
+        .as_deref()
+        .filter(|pt| !pt.is_empty() && *pt != order.payment_type);
     let Some(to) = ps.status else {
         let detail = format!(
             "{source}: provider status {} is not understood; order unchanged",
@@ -122,10 +157,19 @@ pub async fn apply_confirmed(
             raw: ps.raw_status.clone(),
         });
     };
-    let event = NewEvent::new(now, "status", format!("{source}: {}", ps.raw_status));
-    let outcome = store
-        .transition(&order.order_id, to, ps.transaction_id.as_deref(), &event)
-        .await?;
+    let detail = match payment_type {
+        Some(pt) => format!(
+            "{source}: {} (payment type {} → {pt})",
+            ps.raw_status, order.payment_type
+        ),
+        None => format!("{source}: {}", ps.raw_status),
+    };
+    let event = NewEvent::new(now, "status", detail);
+    let change = Change {
+        payment_type,
+        ..Change::to(to, ps.transaction_id.as_deref(), &event)
+    };
+    let outcome = store.apply_change(&order.order_id, &change).await?;
     if let TransitionOutcome::Refused { current } = outcome {
         let detail = format!(
             "{source}: {} arrived after {}; kept {}",

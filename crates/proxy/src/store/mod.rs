@@ -70,7 +70,7 @@ impl StoreError {
 }
 
 /// An order as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct OrderRecord {
     /// Our order id, also Kredivo's `order_id`.
     pub order_id: String,
@@ -84,9 +84,11 @@ pub struct OrderRecord {
     pub payment_type: String,
     /// The total, priced by us.
     #[serde(with = "kredivo_plan::money::serde_str")]
+    #[schema(value_type = String, example = "598000")]
     pub amount: Money,
     /// Sum of partial cancellations so far.
     #[serde(with = "kredivo_plan::money::serde_str")]
+    #[schema(value_type = String, example = "598000")]
     pub cancelled_amount: Money,
     /// Always `IDR`.
     pub currency: String,
@@ -122,7 +124,7 @@ pub struct OrderRecord {
 }
 
 /// The shopper of a catalogue-mode checkout, as the shop's form gave them to the widget.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ShopperDetails {
     /// Who pays.
     pub customer: Customer,
@@ -131,7 +133,7 @@ pub struct ShopperDetails {
 }
 
 /// One priced line of an order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct LineRecord {
     /// The catalogue id (product or variant).
     pub product_id: String,
@@ -143,9 +145,11 @@ pub struct LineRecord {
     pub quantity: u32,
     /// Price of one, at the time of the order.
     #[serde(with = "kredivo_plan::money::serde_str")]
+    #[schema(value_type = String, example = "598000")]
     pub unit_price: Money,
     /// `unit_price × quantity`.
     #[serde(with = "kredivo_plan::money::serde_str")]
+    #[schema(value_type = String, example = "598000")]
     pub line_total: Money,
 }
 
@@ -206,6 +210,8 @@ pub struct Change<'a> {
     pub cancelled: Option<Money>,
     /// The event logged with it.
     pub event: &'a NewEvent,
+    /// The payment type the provider says the shopper finally chose, when it differs.
+    pub payment_type: Option<&'a str>,
 }
 
 impl<'a> Change<'a> {
@@ -216,6 +222,7 @@ impl<'a> Change<'a> {
             transaction_id,
             cancelled: None,
             event,
+            payment_type: None,
         }
     }
 
@@ -226,12 +233,13 @@ impl<'a> Change<'a> {
             transaction_id: None,
             cancelled: Some(amount),
             event,
+            payment_type: None,
         }
     }
 }
 
 /// One entry in an order's event log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct EventRecord {
     /// 1, 2, 3… per order.
     pub seq: i64,
@@ -270,7 +278,7 @@ impl NewEvent {
 }
 
 /// One call to the provider, with the server key removed from the request summary.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ProviderCall {
     /// Opaque id.
     pub id: String,
@@ -299,7 +307,7 @@ pub struct ProviderCall {
 }
 
 /// One notification received, whatever became of it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct NotificationRecord {
     /// Opaque id.
     pub id: String,
@@ -369,7 +377,7 @@ pub enum SessionInsert {
 }
 
 /// A webhook event in the outbox.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct WebhookRecord {
     /// `evt_…`, also the event's `id`.
     pub event_id: String,
@@ -400,6 +408,7 @@ pub struct WebhookRecord {
 /// Where a webhook's delivery stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(utoipa::ToSchema)]
 pub enum WebhookStatus {
     /// Waiting for its (next) attempt.
     Pending,
@@ -428,7 +437,7 @@ impl WebhookStatus {
 }
 
 /// One delivery attempt of a webhook.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct WebhookAttempt {
     /// 1, 2, 3…
     pub attempt: i64,
@@ -645,6 +654,25 @@ pub trait Store: Send + Sync + 'static {
     ) -> BoxFuture<'a, Result<bool, StoreError>>;
     /// Undelivered webhooks: how many, and the creation time (Unix ms) of the oldest.
     fn webhook_backlog(&self) -> BoxFuture<'_, Result<(u64, Option<i64>), StoreError>>;
+
+    /// Whether a notification with this unique id was already applied (a replay).
+    fn notification_key_seen<'a>(
+        &'a self,
+        gateway: &'a str,
+        key: &'a str,
+    ) -> BoxFuture<'a, Result<bool, StoreError>>;
+    /// Remembers an applied notification's unique id (idempotent).
+    fn remember_notification_key<'a>(
+        &'a self,
+        gateway: &'a str,
+        key: &'a str,
+        at: i64,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+    /// Forgets notifications that changed nothing once older than `before` (Unix ms), and
+    /// beyond the newest `keep` of them, with notification keys older than `before`: what a
+    /// flood of bogus pushes can make the proxy store is bounded. Returns the rows removed.
+    fn prune_notifications(&self, before: i64, keep: u32)
+        -> BoxFuture<'_, Result<u64, StoreError>>;
 
     /// Takes up to `limit` live (created or pending) orders whose next check is due and that
     /// no other reconciler holds, and leases them until `lease_until`.

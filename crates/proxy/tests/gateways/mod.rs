@@ -6,14 +6,16 @@
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use kredivo_api::OrderStatus;
 use kredivo_proxy::store::test_support::{fresh_database, TestDatabase};
-use kredivo_proxy::{app, AppState, Config, Deps};
+use kredivo_proxy::{app, AppState, Clock, Config, Deps, SystemClock};
 use kredivo_sandbox::{PushConfig, Sandbox, SandboxConfig};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
+use tokio::sync::oneshot;
 
 pub const ADMIN_TOKEN: &str = "admin-token-for-gateway-tests-0123";
 pub const PHONE: &str = "081513114262";
@@ -24,27 +26,76 @@ pub const OTP: &str = "4567";
 pub struct Env {
     /// `http://127.0.0.1:PORT`.
     pub base: String,
+    pub addr: SocketAddr,
     pub sandbox: Sandbox,
     pub state: AppState,
+    pub config: Config,
     /// Does not follow redirects.
     pub http: reqwest::Client,
+    clock: Arc<dyn Clock>,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
     _db: TestDatabase,
+}
+
+/// What a test changes of the demo-shaped setup.
+#[derive(Clone)]
+pub struct Setup {
+    /// The proxy's clock (the sandbox's stays real time).
+    pub clock: Arc<dyn Clock>,
+    /// Extra proxy variables (`MERCHANT_WEBHOOK_URL`, `UPSTREAM_TIMEOUT_MS`, …).
+    pub vars: Vec<(&'static str, String)>,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Self {
+            clock: Arc::new(SystemClock),
+            vars: Vec::new(),
+        }
+    }
 }
 
 /// Starts the demo-shaped app with `GATEWAY=gateway`.
 pub async fn start(gateway: &str) -> Env {
+    start_with(gateway, Setup::default()).await
+}
+
+fn serve(
+    listener: tokio::net::TcpListener,
+    router: axum::Router,
+) -> (oneshot::Sender<()>, tokio::task::JoinHandle<()>) {
+    let (tx, rx) = oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = rx.await;
+        })
+        .await;
+    });
+    (tx, server)
+}
+
+/// Starts it with `setup`.
+pub async fn start_with(gateway: &str, setup: Setup) -> Env {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let base = format!("http://{addr}");
-    let (sandbox_config, _clock) = SandboxConfig::deterministic(11);
+    let (sandbox_config, clock) = SandboxConfig::deterministic(11);
+    // The sandbox's clock reads the proxy's time (DOKU's notifications carry a timestamp the
+    // proxy holds to a window).
+    clock.set(std::time::SystemTime::now());
     let sandbox = Sandbox::new(SandboxConfig {
         push: PushConfig::fast(),
         ..sandbox_config.with_public_base_url(format!("{base}/sandbox"))
     });
     let db = fresh_database("gateway").await.expect("test database");
-    let vars: Vec<(&str, String)> = vec![
+    let mut vars: Vec<(&str, String)> = vec![
         ("GATEWAY", gateway.to_owned()),
         ("KREDIVO_BASE_URL", format!("{base}/sandbox/kredivo")),
         ("PUBLIC_BASE_URL", base.clone()),
@@ -57,36 +108,77 @@ pub async fn start(gateway: &str) -> Env {
         ("RATE_LIMIT_PER_MINUTE", "0".to_owned()),
         ("UPSTREAM_TIMEOUT_MS", "3000".to_owned()),
     ];
+    // A test's variables win (they come first).
+    let mut extra = setup.vars.clone();
+    extra.append(&mut vars);
+    let vars = extra;
     let config = Config::from_lookup(|name| {
         vars.iter()
             .find(|(k, _)| *k == name)
             .map(|(_, v)| v.clone())
     })
     .expect("the demo's variables are enough for every gateway");
-    let state = AppState::new(config, Deps::default())
-        .await
-        .expect("proxy state");
-    let router = app(state.clone()).nest("/sandbox", sandbox.router());
-    tokio::spawn(async move {
-        let _ = axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await;
-    });
+    let state = new_state(&config, &setup.clock).await;
+    let (shutdown, server) = serve(
+        listener,
+        app(state.clone()).nest("/sandbox", sandbox.router()),
+    );
     Env {
         base,
+        addr,
         sandbox,
         state,
+        config,
         http: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client"),
+        clock: setup.clock,
+        shutdown: Some(shutdown),
+        server: Some(server),
         _db: db,
     }
 }
 
+async fn new_state(config: &Config, clock: &Arc<dyn Clock>) -> AppState {
+    AppState::new(
+        config.clone(),
+        Deps {
+            clock: clock.clone(),
+            ..Deps::default()
+        },
+    )
+    .await
+    .expect("proxy state")
+}
+
 impl Env {
+    /// The proxy process dies and a new one starts on the same port and database: every
+    /// in-memory thing (caches, leases held, requests in flight) is gone, the store stays.
+    pub async fn restart(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(5), server).await;
+        }
+        let mut listener = None;
+        for _ in 0..100 {
+            match tokio::net::TcpListener::bind(self.addr).await {
+                Ok(l) => {
+                    listener = Some(l);
+                    break;
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+            }
+        }
+        self.state = new_state(&self.config, &self.clock).await;
+        let router = app(self.state.clone()).nest("/sandbox", self.sandbox.router());
+        let (shutdown, server) = serve(listener.expect("rebind"), router);
+        self.shutdown = Some(shutdown);
+        self.server = Some(server);
+    }
+
     pub fn url(&self, path: &str) -> String {
         if path.starts_with("http") {
             path.to_owned()

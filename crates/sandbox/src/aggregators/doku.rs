@@ -35,7 +35,7 @@ use super::request::{self, header_text, is_http_url, parse_body, url_path};
 use super::routes;
 use super::{DokuSettings, DEFAULT_NOTIFICATION_PATH};
 use crate::faults::Endpoint;
-use crate::inject::FaultPoints;
+use crate::inject::{error_status, FaultPoints};
 use kredivo_providers::time::{compact, iso_utc};
 
 /// DOKU's dialect.
@@ -108,13 +108,14 @@ async fn not_found() -> Response {
     )
 }
 
+/// An armed `error` fault in DOKU's shape, its code as the HTTP status.
 fn fault_error(message: String, code: Option<i64>) -> Response {
-    let status = code
-        .and_then(|c| u16::try_from(c).ok())
-        .and_then(|c| StatusCode::from_u16(c).ok())
-        .filter(|s| s.is_client_error() || s.is_server_error())
-        .unwrap_or(StatusCode::BAD_REQUEST);
-    error(status, "sandbox_fault", message, "invalid_request")
+    error(
+        error_status(code),
+        "sandbox_fault",
+        message,
+        "invalid_request",
+    )
 }
 
 /// The checked request headers.

@@ -38,7 +38,7 @@ use super::request::{self, basic_credentials, header_text, is_http_url, parse_bo
 use super::routes;
 use super::{XenditSettings, DEFAULT_NOTIFICATION_PATH};
 use crate::faults::Endpoint;
-use crate::inject::FaultPoints;
+use crate::inject::{error_status, FaultPoints};
 use kredivo_providers::time::iso_utc_millis;
 
 /// Xendit's dialect, with its customers and plans.
@@ -167,12 +167,7 @@ fn authorised(p: &Provider<Xendit>, headers: &HeaderMap) -> Result<(), Response>
 /// An armed `error` fault as Xendit words errors: its code as the HTTP status (400 when it
 /// is not an error status).
 fn fault_error(message: String, code: Option<i64>) -> Response {
-    let status = code
-        .and_then(|c| u16::try_from(c).ok())
-        .and_then(|c| StatusCode::from_u16(c).ok())
-        .filter(|s| s.is_client_error() || s.is_server_error())
-        .unwrap_or(StatusCode::BAD_REQUEST);
-    error(status, "SANDBOX_FAULT", message)
+    error(error_status(code), "SANDBOX_FAULT", message)
 }
 
 /// Runs `create` at most once per `x-idempotency-key` and body; answers with its result.

@@ -92,6 +92,18 @@ impl App {
             .expect("JSON body")
     }
 
+    /// POSTs to the `_sandbox` driver (`path` after `…/kredivo`), with an optional JSON
+    /// body; returns the status and the JSON answer.
+    pub async fn driver(&self, path: &str, body: Option<&Value>) -> (u16, Value) {
+        let mut request = self.http.post(self.url(path));
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let resp = request.send().await.expect("driver");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
     /// Creates a checkout and returns (response, transaction_id).
     pub async fn checkout(&self, body: &Value) -> (Value, String) {
         let resp = self.post("/v2/checkout_url", body).await;

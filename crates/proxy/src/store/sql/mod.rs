@@ -745,6 +745,83 @@ impl Store for SqlStore {
         Box::pin(self.webhook_backlog_inner())
     }
 
+    fn notification_key_seen<'a>(
+        &'a self,
+        gateway: &'a str,
+        key: &'a str,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(async move {
+            let row = sqlx::query(
+                "SELECT 1 AS one FROM notification_keys WHERE gateway = $1 AND key = $2",
+            )
+            .bind(gateway)
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+            Ok(row.is_some())
+        })
+    }
+
+    fn remember_notification_key<'a>(
+        &'a self,
+        gateway: &'a str,
+        key: &'a str,
+        at: i64,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            sqlx::query(
+                "INSERT INTO notification_keys (gateway, key, at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (gateway, key) DO NOTHING",
+            )
+            .bind(gateway)
+            .bind(key)
+            .bind(at)
+            .execute(&self.pool)
+            .await?;
+            Ok(())
+        })
+    }
+
+    fn prune_notifications(
+        &self,
+        before: i64,
+        keep: u32,
+    ) -> BoxFuture<'_, Result<u64, StoreError>> {
+        Box::pin(async move {
+            let mut removed = 0;
+            let old =
+                sqlx::query("DELETE FROM notifications WHERE verdict <> 'applied' AND at < $1")
+                    .bind(before)
+                    .execute(&self.pool)
+                    .await?;
+            removed += old.rows_affected();
+            // Beyond the newest `keep` non-applied rows (a flood within the window).
+            let excess = sqlx::query(
+                "DELETE FROM notifications WHERE verdict <> 'applied' AND id IN ( \
+                 SELECT id FROM notifications WHERE verdict <> 'applied' \
+                 ORDER BY at DESC, id DESC LIMIT -1 OFFSET $1)",
+            );
+            let excess = match self.backend {
+                Backend::Sqlite => excess,
+                Backend::Postgres => sqlx::query(
+                    "DELETE FROM notifications WHERE verdict <> 'applied' AND id IN ( \
+                     SELECT id FROM notifications WHERE verdict <> 'applied' \
+                     ORDER BY at DESC, id DESC OFFSET $1)",
+                ),
+            };
+            removed += excess
+                .bind(i64::from(keep))
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+            sqlx::query("DELETE FROM notification_keys WHERE at < $1")
+                .bind(before)
+                .execute(&self.pool)
+                .await?;
+            Ok(removed)
+        })
+    }
+
     fn claim_checks<'a>(
         &'a self,
         now: i64,

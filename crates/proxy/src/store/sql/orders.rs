@@ -239,7 +239,8 @@ impl SqlStore {
             let done = sqlx::query(
                 "UPDATE orders SET status = $1, cancelled_amount = $2, \
                  transaction_id = COALESCE(transaction_id, $3), \
-                 lease_until = CASE WHEN $1 = status THEN lease_until ELSE NULL END, updated_at = $4 \
+                 lease_until = CASE WHEN $1 = status THEN lease_until ELSE NULL END, updated_at = $4, \
+                 payment_type = COALESCE($8, payment_type) \
                  WHERE order_id = $5 AND status = $6 AND cancelled_amount = $7",
             )
             .bind(target.as_str())
@@ -249,6 +250,7 @@ impl SqlStore {
             .bind(order_id)
             .bind(current.as_str())
             .bind(order.cancelled_amount.to_string())
+            .bind(change.payment_type)
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() != 1 {

@@ -1,12 +1,17 @@
 //! The widget's HTTP: `window.fetch`, the browser's JSON parser and serde-wasm-bindgen.
 //!
-//! No JSON parser is compiled into the wasm: bodies are parsed by `Response.json()` and
-//! written by `JSON.stringify`, and serde-wasm-bindgen maps JS values to the `kredivo_api`
-//! types. Every `JsValue` error becomes a [`Failure`] here, at the boundary.
+//! No JSON parser is compiled into the wasm: answers are parsed by `Response.json()` and
+//! mapped to the `kredivo_api` types by serde-wasm-bindgen; requests are built as JS objects
+//! by [`body`] and written by `JSON.stringify`. Every `JsValue` error becomes a [`Failure`]
+//! here, at the boundary.
+
+mod answer;
+pub mod body;
+
+pub use answer::Answer;
 
 use js_sys::{Promise, JSON};
-use kredivo_api::ErrorBody;
-use serde::{de::DeserializeOwned, Serialize};
+use kredivo_api::ErrorCode;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Request, RequestInit, Response};
@@ -45,23 +50,20 @@ impl Abort {
 }
 
 /// `GET` a JSON document.
-pub async fn get<T: DeserializeOwned>(url: &str, abort: Option<&Abort>) -> Result<T, Failure> {
+pub async fn get<T: Answer>(url: &str, abort: Option<&Abort>) -> Result<T, Failure> {
     let v = send(url, "GET", None, abort).await?;
-    serde_wasm_bindgen::from_value(v).map_err(|_| Failure::BadResponse)
+    T::read(v).ok_or(Failure::BadResponse)
 }
 
-/// `POST` a JSON body, read a JSON answer.
-pub async fn post<B: Serialize, T: DeserializeOwned>(
+/// `POST` a body built by [`body`] as JSON, read a JSON answer.
+pub async fn post<T: Answer>(
     url: &str,
-    body: &B,
+    body: &JsValue,
     abort: Option<&Abort>,
 ) -> Result<T, Failure> {
-    let body = serde_wasm_bindgen::to_value(body)
-        .ok()
-        .and_then(|v| JSON::stringify(&v).ok())
-        .ok_or(Failure::InvalidOptions)?;
+    let body = JSON::stringify(body).map_err(|_| Failure::InvalidOptions)?;
     let v = send(url, "POST", Some(body.into()), abort).await?;
-    serde_wasm_bindgen::from_value(v).map_err(|_| Failure::BadResponse)
+    T::read(v).ok_or(Failure::BadResponse)
 }
 
 async fn send(
@@ -129,14 +131,20 @@ async fn fetch_json(window: &web_sys::Window, request: &Request) -> Result<JsVal
     if response.ok() {
         return body.ok_or(Failure::BadResponse);
     }
-    let code = body
-        .and_then(|b| serde_wasm_bindgen::from_value::<ErrorBody>(b).ok())
-        .map(|e| e.error.code);
-    Err(match code {
+    let error = body.and_then(|b| {
+        let (code, details) = answer::error_code(&b)?;
+        // A refused request's field paths (`customer.email: …`) are for the merchant, who
+        // reads the console: the answer goes there whole. The shopper reads the widget.
+        if details {
+            web_sys::console::warn_2(&"Kredivo widget: the proxy refused the request".into(), &b);
+        }
+        Some(code)
+    });
+    Err(match error {
         Some(code) => Failure::from_api_code(&code),
-        None if response.status() == 422 => Failure::Api("ineligible_amount".into()),
-        None if response.status() >= 500 => Failure::Api("upstream_unavailable".into()),
-        None => Failure::Api("internal".into()),
+        None if response.status() == 422 => Failure::Api(ErrorCode::IneligibleAmount),
+        None if response.status() >= 500 => Failure::Api(ErrorCode::UpstreamUnavailable),
+        None => Failure::Api(ErrorCode::Internal),
     })
 }
 

@@ -1,12 +1,35 @@
 //! Widget options: what a merchant sets through `data-*` attributes or
-//! `KredivoCheckout.mount(el, options)`, parsed once into plain types.
+//! `KredivoCheckout.mount(el, options)`, read here and nowhere else, into plain types.
 //!
 //! Parsing is a pure function of a lookup (`attribute name → value`) so it is tested natively;
-//! the browser side only supplies `Element::get_attribute`.
+//! `dom` supplies the lookup from the element and reads the JS options object.
 
-use kredivo_api::CartLine;
+mod dom;
+
+use kredivo_api::{Address, CartLine, Customer};
 use kredivo_plan::Locale;
 use rust_decimal::Decimal;
+
+pub use dom::{fallback, read};
+
+/// Attributes whose change re-reads a host's options (`lang` is `<html lang>`, the default
+/// locale); the host's `MutationObserver` watches exactly these.
+pub const WATCHED: [&str; 14] = [
+    "data-kredivo-checkout",
+    "data-kredivo-badge",
+    "data-session",
+    "data-amount",
+    "data-cart",
+    "data-cart-id",
+    "data-proxy",
+    "data-locale",
+    "data-theme",
+    "data-logo",
+    "data-button-width",
+    "data-pricing",
+    "data-revision",
+    "lang",
+];
 
 /// Smallest and largest button width in CSS pixels (Kredivo's branding asks for 100–300).
 pub const WIDTH_RANGE: (u32, u32) = (100, 300);
@@ -106,6 +129,9 @@ pub enum Source {
     /// Nothing set yet (the widget waits).
     #[default]
     None,
+    /// A checkout session the merchant's server created (`data-session`): the widget holds
+    /// only its client secret, and names no item, price or amount.
+    Session(String),
     /// Product ids and quantities, priced by the proxy.
     Cart(Vec<CartLine>),
     /// A cart the merchant keeps server-side.
@@ -115,6 +141,17 @@ pub enum Source {
     /// The element's options could not be read (the message says which); shown as
     /// `invalid_options`.
     Invalid(String),
+}
+
+impl Source {
+    /// Whether the Kredivo button can buy it: a session or a cart can, a bare amount is a
+    /// preview.
+    pub fn can_be_bought(&self) -> bool {
+        matches!(
+            self,
+            Source::Session(_) | Source::Cart(_) | Source::CartId(_)
+        )
+    }
 }
 
 /// Every option, resolved to a value.
@@ -139,36 +176,63 @@ pub struct Options {
     /// An opaque revision of the cart (`data-revision`): a server-side cart that changed
     /// under the same id is priced again when this changes.
     pub revision: String,
+    /// Catalogue checkout only (a session names its own): the shopper's details from the
+    /// shop's form. Not in the badge bundle, whose widget never pays.
+    #[cfg(feature = "checkout")]
+    pub shopper: Shopper,
 }
 
-/// An option that could not be read; the widget shows `invalid_options`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OptionError {
-    /// The attribute or option name.
-    pub field: &'static str,
-    /// The offending value.
-    pub value: String,
+/// Who pays and where the goods go, as the shop's own checkout form has them (the JS options
+/// `customer` and `shippingAddress`); a catalogue checkout sends them, the proxy checks them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Shopper {
+    /// `customer`: first and last name, e-mail, phone.
+    pub customer: Option<Customer>,
+    /// `shippingAddress`: the addressee and the address.
+    pub shipping_address: Option<Address>,
 }
 
-impl core::fmt::Display for OptionError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        // `"{}"` rather than `{:?}`: Debug's string escaping would link Rust's Unicode
-        // printability tables into the widget for one error message.
-        write!(f, "invalid {}: \"{}\"", self.field, self.value)
-    }
+/// An option that could not be read: thrown by `KredivoCheckout.mount` and `update`, and
+/// shown as `invalid_options` for a malformed attribute.
+// `\"{value}\"` rather than `{value:?}`: Debug's string escaping would link Rust's Unicode
+// printability tables into the widget for one error message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum OptionError {
+    /// A value that cannot be read, e.g. `amount` `"12.50"`.
+    #[error("invalid {field}: \"{value}\"")]
+    Invalid {
+        /// The attribute or option name.
+        field: &'static str,
+        /// The offending value.
+        value: String,
+    },
+    /// A property of the options object has the wrong type.
+    #[error("KredivoCheckout options: `{field}` {rule}")]
+    WrongType {
+        /// The property, as JS spells it (`buttonWidth`).
+        field: &'static str,
+        /// What it must be, e.g. `must be a string`.
+        rule: &'static str,
+    },
+    /// The options argument is neither an object nor `undefined`/`null`.
+    #[error("KredivoCheckout options: expected an object")]
+    NotAnObject,
 }
 
 /// The options object of `KredivoCheckout.mount(el, options)` and `handle.update(options)`.
 ///
 /// Every field is optional; set fields override the element's `data-*` attributes.
-/// Read by `surface::parse_options`; the TypeScript types in `www/widget/kredivo-checkout.d.ts`
+/// Read by [`JsOptions::from_js`]; the TypeScript types in `www/widget/kredivo-checkout.d.ts`
 /// describe the same object.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct JsOptions {
     /// `kind`: `"checkout"` or `"badge"`.
     pub kind: Option<String>,
     /// Proxy base URL.
     pub proxy: Option<String>,
+    /// A checkout session's client secret.
+    pub session: Option<String>,
     /// Cart lines `{product_id, quantity}`.
     pub cart: Option<Vec<CartLine>>,
     /// `cartId`: a server-side cart id.
@@ -187,6 +251,9 @@ pub struct JsOptions {
     pub pricing: Option<String>,
     /// Cart revision; a change prices the cart again.
     pub revision: Option<String>,
+    /// `customer` and `shippingAddress` (catalogue checkout; checkout bundle only).
+    #[cfg(feature = "checkout")]
+    pub shopper: Shopper,
 }
 
 impl JsOptions {
@@ -208,7 +275,10 @@ impl JsOptions {
     }
 
     fn has_source(&self) -> bool {
-        self.cart.is_some() || self.cart_id.is_some() || self.amount.is_some()
+        self.session.is_some()
+            || self.cart.is_some()
+            || self.cart_id.is_some()
+            || self.amount.is_some()
     }
 
     /// Folds `later` into `self`: fields `later` sets win.
@@ -220,6 +290,7 @@ impl JsOptions {
         }
         if later.has_source() {
             // A new source replaces the old one whole.
+            self.session = later.session;
             self.cart = later.cart;
             self.cart_id = later.cart_id;
             self.amount = later.amount;
@@ -232,6 +303,14 @@ impl JsOptions {
         pick(&mut self.button_width, later.button_width);
         pick(&mut self.pricing, later.pricing);
         pick(&mut self.revision, later.revision);
+        #[cfg(feature = "checkout")]
+        {
+            pick(&mut self.shopper.customer, later.shopper.customer);
+            pick(
+                &mut self.shopper.shipping_address,
+                later.shopper.shipping_address,
+            );
+        }
     }
 }
 
@@ -253,7 +332,7 @@ pub fn parse(
         Some("badge") => Kind::Badge,
         Some("checkout") => Kind::Checkout,
         Some(other) => {
-            return Err(OptionError {
+            return Err(OptionError::Invalid {
                 field: "kind",
                 value: other.into(),
             })
@@ -266,18 +345,28 @@ pub fn parse(
         .unwrap_or_default();
 
     let source = match js.filter(|o| o.has_source()) {
-        Some(o) => source_from(o.cart.clone(), o.cart_id.clone(), o.amount.clone())?,
+        Some(o) => source_from(
+            o.session.clone(),
+            o.cart.clone(),
+            o.cart_id.clone(),
+            o.amount.clone(),
+        )?,
         None => {
             let cart = match attr("data-cart") {
                 Some(text) => Some(parse_cart_json(&text)?),
                 None => None,
             };
-            source_from(cart, attr("data-cart-id"), attr("data-amount"))?
+            source_from(
+                attr("data-session"),
+                cart,
+                attr("data-cart-id"),
+                attr("data-amount"),
+            )?
         }
     };
 
     let locale = match get("data-locale") {
-        Some(tag) => Locale::parse(&tag).ok_or(OptionError {
+        Some(tag) => Locale::parse(&tag).ok_or(OptionError::Invalid {
             field: "locale",
             value: tag,
         })?,
@@ -297,7 +386,7 @@ pub fn parse(
                 .strip_suffix("px")
                 .unwrap_or(w.trim())
                 .parse::<u32>()
-                .map_err(|_| OptionError {
+                .map_err(|_| OptionError::Invalid {
                     field: "buttonWidth",
                     value: w.clone(),
                 })?,
@@ -319,6 +408,8 @@ pub fn parse(
         button_width,
         pricing,
         revision,
+        #[cfg(feature = "checkout")]
+        shopper: js.map(|o| o.shopper.clone()).unwrap_or_default(),
     })
 }
 
@@ -327,26 +418,32 @@ pub fn clamp_width(px: u32) -> u32 {
     px.clamp(WIDTH_RANGE.0, WIDTH_RANGE.1)
 }
 
+/// The source, first of: a session, a cart, a cart id, an amount. An empty session or cart
+/// id is none.
 fn source_from(
+    session: Option<String>,
     cart: Option<Vec<CartLine>>,
     cart_id: Option<String>,
     amount: Option<String>,
 ) -> Result<Source, OptionError> {
+    let text = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    if let Some(secret) = text(session) {
+        return Ok(Source::Session(secret));
+    }
     if let Some(lines) = cart {
         return Ok(Source::Cart(lines));
     }
-    if let Some(id) = cart_id
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty())
-    {
+    if let Some(id) = text(cart_id) {
         return Ok(Source::CartId(id));
     }
     match amount.as_deref().map(str::trim) {
         None | Some("") => Ok(Source::None),
-        Some(text) => parse_amount(text).map(Source::Amount).ok_or(OptionError {
-            field: "amount",
-            value: text.into(),
-        }),
+        Some(text) => parse_amount(text)
+            .map(Source::Amount)
+            .ok_or(OptionError::Invalid {
+                field: "amount",
+                value: text.into(),
+            }),
     }
 }
 
@@ -361,7 +458,7 @@ pub fn parse_amount(text: &str) -> Option<Decimal> {
 /// In the browser this is `JSON.parse` + serde-wasm-bindgen (no JSON parser in the wasm);
 /// natively (unit tests) the tiny subset above is read by hand.
 fn parse_cart_json(text: &str) -> Result<Vec<CartLine>, OptionError> {
-    let err = || OptionError {
+    let err = || OptionError::Invalid {
         field: "cart",
         value: text.into(),
     };
@@ -532,6 +629,55 @@ mod tests {
         );
         let a = attrs(&[("data-amount", "")]);
         assert_eq!(parse(&a, None, None).unwrap().source, Source::None);
+    }
+
+    #[test]
+    fn a_session_wins_over_every_other_source_and_an_empty_one_is_none() {
+        let a = attrs(&[
+            ("data-session", " cs_secret_1 "),
+            ("data-cart-id", "c-42"),
+            ("data-amount", "10000"),
+        ]);
+        let o = parse(&a, None, None).unwrap();
+        assert_eq!(o.source, Source::Session("cs_secret_1".into()));
+        assert!(o.source.can_be_bought());
+        let a = attrs(&[("data-session", " "), ("data-cart-id", "c-42")]);
+        assert_eq!(
+            parse(&a, None, None).unwrap().source,
+            Source::CartId("c-42".into())
+        );
+        assert!(!Source::Amount(Decimal::ONE).can_be_bought(), "a preview");
+    }
+
+    #[test]
+    fn a_js_session_replaces_an_attribute_cart_and_the_shoppers_details_are_kept() {
+        let a = attrs(&[("data-cart-id", "c-42")]);
+        let customer = kredivo_api::Customer {
+            first_name: "Oemang".into(),
+            last_name: None,
+            email: "alie@satuduatiga.com".into(),
+            phone: "081513114262".into(),
+        };
+        let mut js = JsOptions {
+            session: Some("cs_secret_2".into()),
+            ..JsOptions::default()
+        };
+        js.merge(JsOptions {
+            shopper: Shopper {
+                customer: Some(customer.clone()),
+                shipping_address: None,
+            },
+            ..JsOptions::default()
+        });
+        assert_eq!(js.session.as_deref(), Some("cs_secret_2"), "no new source");
+        let o = parse(&a, Some(&js), None).unwrap();
+        assert_eq!(o.source, Source::Session("cs_secret_2".into()));
+        assert_eq!(o.shopper.customer, Some(customer));
+        assert_eq!(o.shopper.shipping_address, None);
+        assert!(
+            WATCHED.contains(&"data-session"),
+            "a changed session is read again"
+        );
     }
 
     #[test]

@@ -1,0 +1,76 @@
+//! Answers of the widget API, read from the value `Response.json()` gave.
+//!
+//! The large answers (plans, the pricing table) go through serde-wasm-bindgen and the
+//! `kredivo_api` derives. The small ones the checkout polls and branches on are read by name:
+//! their derived deserializers (an order status visitor, a decimal reader, three structs)
+//! cost the checkout bundle more than these few lines. Each reader is strict where serde
+//! would be (a missing or mistyped field is a bad answer); the browser tests feed them the
+//! JSON that `serde_json` writes for the `kredivo_api` types, so the two cannot drift.
+
+use kredivo_api::{CheckoutResponse, OrderStatus, OrderView, PaymentTypesResponse};
+use rust_decimal::Decimal;
+use wasm_bindgen::JsValue;
+
+use crate::js::{property, text};
+
+/// An answer body the widget can read; `None` when it is not the documented shape.
+pub trait Answer: Sized {
+    /// Reads the parsed JSON body.
+    fn read(v: JsValue) -> Option<Self>;
+}
+
+impl Answer for PaymentTypesResponse {
+    fn read(v: JsValue) -> Option<Self> {
+        serde_wasm_bindgen::from_value(v).ok()
+    }
+}
+
+#[cfg(feature = "badge")]
+impl Answer for kredivo_plan::PricingTable {
+    fn read(v: JsValue) -> Option<Self> {
+        serde_wasm_bindgen::from_value(v).ok()
+    }
+}
+
+/// An optional text field: absent (or `null`) is `None`, anything but a string is a bad
+/// answer.
+fn optional_text(v: &JsValue, name: &str) -> Option<Option<String>> {
+    match property(v, name) {
+        None => Some(None),
+        Some(s) => s.as_string().map(Some),
+    }
+}
+
+fn status(v: &JsValue) -> Option<OrderStatus> {
+    OrderStatus::parse(&text(v, "status")?)
+}
+
+impl Answer for CheckoutResponse {
+    fn read(v: JsValue) -> Option<Self> {
+        Some(CheckoutResponse {
+            order_id: text(&v, "order_id")?,
+            status: status(&v)?,
+            redirect_url: optional_text(&v, "redirect_url")?,
+        })
+    }
+}
+
+impl Answer for OrderView {
+    fn read(v: JsValue) -> Option<Self> {
+        Some(OrderView {
+            order_id: text(&v, "order_id")?,
+            status: status(&v)?,
+            amount: Decimal::from_str_exact(&text(&v, "amount")?).ok()?,
+            payment_type: text(&v, "payment_type")?,
+        })
+    }
+}
+
+/// The stable code of an error answer (`{"error": {"code", "message", "details"?}}`), and
+/// whether it names fields (`details`).
+pub fn error_code(v: &JsValue) -> Option<(String, bool)> {
+    let error = property(v, "error")?;
+    let details = property(&error, "details")
+        .is_some_and(|d| js_sys::Array::is_array(&d) && js_sys::Array::from(&d).length() > 0);
+    Some((text(&error, "code")?, details))
+}
