@@ -41,7 +41,10 @@ impl Drop for Shop {
 }
 
 fn start_shop(proxy: &str, name: &str) -> anyhow::Result<Shop> {
-    let data = repo_root().join("target/e2e-artifacts").join(name).join("shop-data");
+    let data = repo_root()
+        .join("target/e2e-artifacts")
+        .join(name)
+        .join("shop-data");
     std::fs::create_dir_all(&data)?;
     let mut child = Command::new("node")
         .arg(repo_root().join("examples/node-merchant/server.js"))
@@ -96,8 +99,12 @@ async fn a_merchant_sells_through(gateway: &str) -> anyhow::Result<()> {
 
     // The shop's cart: one shirt, the shopper's details, check out.
     h.client.goto(&shop.url).await?;
-    h.wait_js("the shop's cart form", "document.querySelector('#checkout')", T)
-        .await?;
+    h.wait_js(
+        "the shop's cart form",
+        "document.querySelector('#checkout')",
+        T,
+    )
+    .await?;
     h.js(
         "const q = document.querySelector('input[name^=\"qty.\"]'); q.value = '1';
          const set = (n, v) => { document.querySelector(`input[name=\"${n}\"]`).value = v; };
@@ -108,8 +115,11 @@ async fn a_merchant_sells_through(gateway: &str) -> anyhow::Result<()> {
     )
     .await?;
     h.screenshot("shop-cart").await?;
-    h.js("document.querySelector('#checkout').click(); return true;", vec![])
-        .await?;
+    h.js(
+        "document.querySelector('#checkout').click(); return true;",
+        vec![],
+    )
+    .await?;
 
     // The shop's checkout page: the widget with only the session's client secret.
     let host = "#kredivo-checkout";
@@ -149,8 +159,12 @@ async fn a_merchant_sells_through(gateway: &str) -> anyhow::Result<()> {
 
     // Kredivo's pages (the sandbox).
     h.wait_url("/sandbox/", T).await?;
-    h.wait_js("the sign-in form", "document.querySelector('input[name=phone]')", T)
-        .await?;
+    h.wait_js(
+        "the sign-in form",
+        "document.querySelector('input[name=phone]')",
+        T,
+    )
+    .await?;
     h.js(
         "document.querySelector('input[name=phone]').value = '81513114262';
          document.querySelector('input[name=pin]').value = '663482';
@@ -158,18 +172,29 @@ async fn a_merchant_sells_through(gateway: &str) -> anyhow::Result<()> {
         vec![],
     )
     .await?;
-    h.wait_js("the OTP form", "document.querySelector('input[name=otp]')", T)
-        .await?;
+    h.wait_js(
+        "the OTP form",
+        "document.querySelector('input[name=otp]')",
+        T,
+    )
+    .await?;
     h.js(
         "document.querySelector('input[name=otp]').value = '4567';
          document.querySelector('#otp-form #submit').click(); return true;",
         vec![],
     )
     .await?;
-    h.wait_js("the confirmation", "document.querySelector('#confirm-form #pay')", T)
-        .await?;
-    h.js("document.querySelector('#pay').click(); return true;", vec![])
-        .await?;
+    h.wait_js(
+        "the confirmation",
+        "document.querySelector('#confirm-form #pay')",
+        T,
+    )
+    .await?;
+    h.js(
+        "document.querySelector('#pay').click(); return true;",
+        vec![],
+    )
+    .await?;
 
     // Back at the shop: its own order is paid, because the verified webhook said so.
     h.wait_url(&format!("{}/return/", shop.url), T).await?;
@@ -208,15 +233,27 @@ async fn a_merchant_sells_through(gateway: &str) -> anyhow::Result<()> {
             ],
         )
         .await?;
-    let checkout_op = if gateway == "kredivo" { "checkout_url" } else { "charge" };
+    let checkout_op = if gateway == "kredivo" {
+        "checkout_url"
+    } else {
+        "charge"
+    };
     let sent = detail["provider_calls"]
         .as_array()
         .and_then(|calls| calls.iter().find(|c| c["operation"] == checkout_op))
         .and_then(|c| c["request"].as_str())
         .map(|r| r.to_owned())
         .unwrap_or_else(|| panic!("no {checkout_op} call in {detail}"));
-    for expected in ["alie@satuduatiga.com", "Jalan Teknologi Indonesia No. 25", "12960", "shippingfee"] {
-        assert!(sent.contains(expected), "{expected} not in what {gateway} was sent: {sent}");
+    for expected in [
+        "alie@satuduatiga.com",
+        "Jalan Teknologi Indonesia No. 25",
+        "12960",
+        "shippingfee",
+    ] {
+        assert!(
+            sent.contains(expected),
+            "{expected} not in what {gateway} was sent: {sent}"
+        );
     }
     assert_eq!(detail["order"]["status"], "settled");
     assert_eq!(detail["order"]["reference"], reference.as_str());
