@@ -41,10 +41,11 @@ impl Drop for Shop {
 }
 
 fn start_shop(proxy: &str, name: &str) -> anyhow::Result<Shop> {
+    // Beside the test's artifacts folder, not in it: `Harness::start_at` empties that folder
+    // after the shop has started.
     let data = repo_root()
         .join("target/e2e-artifacts")
-        .join(name)
-        .join("shop-data");
+        .join(format!("{name}-shop-data"));
     std::fs::create_dir_all(&data)?;
     let mut child = Command::new("node")
         .arg(repo_root().join("examples/node-merchant/server.js"))
