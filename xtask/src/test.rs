@@ -121,10 +121,12 @@ pub fn run(args: &[String]) -> Res {
     });
     run.command(
         "end-to-end tests (demo + sandbox + headless Chromium)",
+        // --no-fail-fast: one failing test file must not hide whether the others pass.
         util::cargo().env("CHROMEDRIVER", &chromedriver).args([
             "test",
             "--package",
             "kredivo-e2e",
+            "--no-fail-fast",
             "--",
             "--test-threads=1",
         ]),

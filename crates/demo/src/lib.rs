@@ -13,15 +13,8 @@ use axum::Router;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// The merchant key the demo's sessions API accepts unless `MERCHANT_API_KEY` is exported: a
-/// made-up key for loopback use only (the README says so).
-pub const DEMO_MERCHANT_API_KEY: &str = "demo_merchant_key_for_local_use_only_0001";
-
-/// The Content-Security-Policy of every demo page: no inline script, wasm allowed. The widget
-/// must work under it (a merchant with a strict policy can embed it unchanged).
-pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
-     style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
-     object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+// One definition for the one-process demo and the replica demo behind nginx (crates/stack).
+pub use kredivo_stack::stack::{CSP, DEMO_MERCHANT_API_KEY};
 
 /// What the demo process is built from.
 #[derive(Debug, Clone)]
@@ -61,32 +54,7 @@ pub async fn app(config: DemoConfig) -> anyhow::Result<Router> {
 
     // The proxy reads the same variables as in production; the demo only supplies defaults
     // that point it at the embedded sandbox.
-    let defaults = [
-        (
-            "KREDIVO_BASE_URL".to_owned(),
-            format!("{base}/sandbox/kredivo"),
-        ),
-        ("PUBLIC_BASE_URL".to_owned(), base.clone()),
-        ("ALLOWED_ORIGINS".to_owned(), base.clone()),
-        ("DATABASE_URL".to_owned(), config.database_url.clone()),
-        ("RETURN_PAGE".to_owned(), "/www/return.html".to_owned()),
-        (
-            "CATALOGUE_PATH".to_owned(),
-            config
-                .root
-                .join("crates/demo/catalogue.json")
-                .display()
-                .to_string(),
-        ),
-        (
-            "MERCHANT_API_KEY".to_owned(),
-            DEMO_MERCHANT_API_KEY.to_owned(),
-        ),
-        // Short, so that a paid order whose pushes were all lost shows settled within
-        // seconds in the demo (production defaults: 120 s and 30 s).
-        ("RECONCILE_AFTER_SECS".to_owned(), "10".to_owned()),
-        ("RECONCILE_INTERVAL_SECS".to_owned(), "5".to_owned()),
-    ];
+    let defaults = kredivo_stack::stack::demo_env(&base, &config.root, &config.database_url);
     let lookup = |name: &str| -> Option<String> {
         std::env::var(name)
             .ok()
@@ -100,7 +68,7 @@ pub async fn app(config: DemoConfig) -> anyhow::Result<Router> {
             .or_else(|| {
                 defaults
                     .iter()
-                    .find(|(k, _)| k == name)
+                    .find(|(k, _)| *k == name)
                     .map(|(_, v)| v.clone())
             })
     };

@@ -1,5 +1,6 @@
 //! The end-to-end harness: the whole demo (proxy + sandbox + static store) in this process on
-//! a free loopback port, a chromedriver child process, and a headless Chromium session.
+//! a free loopback port, a chromedriver child process, and a headless Chromium session; or
+//! the browser alone against the replica layout ([`replicas`]).
 //!
 //! The widget bundle must have been built into `dist/` first (`cargo xtask dist`; `cargo
 //! xtask test` does it before running these tests). Screenshots of every step go to
@@ -13,6 +14,9 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use fantoccini::{Client, ClientBuilder};
 use serde_json::{json, Value};
+
+pub mod journey;
+pub mod replicas;
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
@@ -29,7 +33,8 @@ pub struct Harness {
     artifacts: PathBuf,
     step: std::sync::atomic::AtomicU32,
     driver: Child,
-    server: tokio::task::JoinHandle<()>,
+    /// The in-process demo, when this harness started one.
+    server: Option<tokio::task::JoinHandle<()>>,
 }
 
 /// A loopback port free right now.
@@ -119,7 +124,25 @@ impl Harness {
             )
             .await;
         });
+        let mut harness = Self::browser(&work, base).await?;
+        harness.server = Some(server);
+        Ok(harness)
+    }
 
+    /// A browser for a store already running at `base` (the replica layout's nginx); `name`
+    /// names the artifacts folder.
+    pub async fn attach(name: &str, base: &str) -> Result<Self> {
+        let root = repo_root();
+        if !root.join("dist/kredivo-checkout.js").exists() {
+            bail!("dist/kredivo-checkout.js is missing: run `cargo xtask dist` first");
+        }
+        let work = root.join("target/e2e-artifacts").join(name).join("browser");
+        let _ = std::fs::remove_dir_all(&work);
+        std::fs::create_dir_all(&work)?;
+        Self::browser(&work, base.to_owned()).await
+    }
+
+    async fn browser(work: &Path, base: String) -> Result<Self> {
         // chromedriver on a free port.
         let driver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         let port = free_port()?;
@@ -154,10 +177,10 @@ impl Harness {
         Ok(Self {
             base,
             client,
-            artifacts: work,
+            artifacts: work.to_path_buf(),
             step: std::sync::atomic::AtomicU32::new(0),
             driver,
-            server,
+            server: None,
         })
     }
 
@@ -334,7 +357,9 @@ impl Harness {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill();
         let _ = self.driver.wait();
-        self.server.abort();
+        if let Some(server) = &self.server {
+            server.abort();
+        }
         Ok(())
     }
 }

@@ -42,7 +42,8 @@ impl Drop for Shop {
 }
 
 fn start_shop(proxy: &str, name: &str) -> anyhow::Result<Shop> {
-    // Beside the harness's artifacts folder, which the harness empties when it starts.
+    // Beside the test's artifacts folder, not in it: `Harness::start_at` empties that folder
+    // after the shop has started.
     let data = repo_root()
         .join("target/e2e-artifacts")
         .join(format!("{name}-shop-data"));

@@ -10,7 +10,8 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::Router;
-use kredivo_proxy::{app, serve, AppState, Config, Deps, RateLimit, Secret};
+use kredivo_proxy::ops::shutdown::{cancel_on_signal, serve_until};
+use kredivo_proxy::{app, AppState, Config, Deps, RateLimit, Secret};
 use kredivo_sandbox::{Sandbox, SandboxConfig, DOC_SERVER_KEY};
 
 #[tokio::main]
@@ -41,10 +42,13 @@ async fn main() -> anyhow::Result<()> {
         ..Config::default()
     };
     let state = AppState::new(config, Deps::default()).await?;
+    let state_stop = state.shutdown_token().clone();
     let router: Router = app(state).nest("/sandbox", sandbox.router());
     let listener = tokio::net::TcpListener::bind(addr).await?;
     eprintln!("loadserver ready on {base} (sandbox at {base}/sandbox/kredivo)");
-    let served = serve(listener, router).await;
+    let stop = state_stop.clone();
+    tokio::spawn(cancel_on_signal(stop.clone()));
+    let served = serve_until(listener, router, stop, Duration::from_secs(5)).await;
     let _ = std::fs::remove_file(&db);
     let _ = std::fs::remove_file(db.with_extension("db-wal"));
     let _ = std::fs::remove_file(db.with_extension("db-shm"));

@@ -2,22 +2,23 @@
 
 use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::middleware::from_fn_with_state;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use kredivo_api::{CartLine, CheckoutRequest, PaymentTypesRequest, API_PREFIX};
 use kredivo_plan::{Locale, Money};
 use serde::{Deserialize, Serialize};
+use tower::util::option_layer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::TraceLayer;
 
 use crate::error::{read_body, AppError, Json};
 use crate::gateway::NotificationReply;
-use crate::orders;
 use crate::security::{self, ConnectInfoIp};
 use crate::store::{CartRecord, OrderFilter, OrderRecord};
 use crate::AppState;
+use crate::{ops, orders};
 
 /// Every route of the proxy: the widget API, the notification endpoint, the return URI, the
 /// admin API and the demo store API.
@@ -90,8 +91,19 @@ pub fn router(state: AppState) -> Router {
             "/kredivo/return",
             get(kredivo_return).route_layer(notify_limit),
         )
+        // The operator's surface (crate::ops): probes for the load balancer, metrics for
+        // Prometheus (bearer METRICS_TOKEN, or loopback only).
+        .route("/healthz", get(ops::health::healthz))
+        .route("/readyz", get(ops::health::readyz))
+        .route("/metrics", get(ops::metrics::serve_metrics))
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
-        .layer(TraceLayer::new_for_http())
+        // Outermost last: the request id is set first, so the span, the metrics and the
+        // response all see the same one.
+        .layer(ops::logging::trace_layer())
+        .layer(from_fn(ops::metrics::track_http))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(option_layer(ops::served_by_layer(&config)))
         // Every answer is JSON or a redirect: no browser may sniff it into something else.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -188,6 +200,7 @@ async fn push(State(state): State<AppState>, req: Request) -> Response {
         Err(e) => return e.into_response(),
     };
     let outcome = orders::handle_notification(&state, &headers, &body).await;
+    ops::metrics::notification(outcome.verdict);
     let reply = if outcome.retry {
         NotificationReply::RetryLater
     } else {

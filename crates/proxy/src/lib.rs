@@ -10,14 +10,15 @@
 //! use kredivo_proxy::{app, AppState, Config, Deps};
 //! let state = AppState::new(Config::from_env()?, Deps::default()).await?;
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
-//! kredivo_proxy::serve(listener, app(state)).await?;
+//! kredivo_proxy::serve(listener, state).await?;
 //! # Ok(()) }
 //! ```
 //!
 //! Map: [`config`] (environment), [`http`] (routes), [`orders`] (the order service: quoting,
 //! checkout, notifications, cancel), [`gateway`] (providers; Kredivo's dialect lives only in
 //! `gateway/kredivo.rs`), [`store`] (SQLite through sqlx), [`catalogue`] (what the merchant
-//! sells), [`security`] (CORS, Origin, rate limit, admin auth), [`error`] (the one error shape).
+//! sells), [`security`] (CORS, Origin, rate limit, admin auth), [`error`] (the one error shape),
+//! [`ops`] (health and readiness probes, Prometheus metrics, logs, graceful shutdown).
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
@@ -30,6 +31,7 @@ pub mod fallback;
 pub mod gateway;
 pub mod http;
 pub mod openapi;
+pub mod ops;
 pub mod orders;
 pub mod ratelimit;
 pub mod reconciler;
@@ -37,10 +39,10 @@ pub mod security;
 pub mod store;
 pub mod webhooks;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
+use tokio_util::sync::CancellationToken;
 
 pub use catalogue::{Catalogue, CatalogueError, FileCatalogue};
 pub use clock::{Clock, IdGen, ManualClock, RandomIds, SequentialIds, SystemClock};
@@ -134,6 +136,7 @@ struct Inner {
     notify_limiter: RateLimiter,
     pricing_json: String,
     webhook_client: Option<reqwest::Client>,
+    shutdown: CancellationToken,
 }
 
 /// Everything a request needs, cheap to clone.
@@ -202,6 +205,8 @@ impl AppState {
             None => None,
         };
         let ttl_ms = i64::try_from(config.payment_types_cache_ttl.as_millis()).unwrap_or(i64::MAX);
+        // Before anything is recorded: counts taken before the recorder exists are lost.
+        ops::metrics::install();
         Ok(AppState(Arc::new(Inner {
             plans_cache: TtlCache::new(ttl_ms, deps.clock.clone()),
             limiter: RateLimiter::new(config.rate_limit, deps.clock.clone()),
@@ -214,6 +219,7 @@ impl AppState {
             ids: deps.ids,
             pricing_json,
             webhook_client,
+            shutdown: CancellationToken::new(),
         })))
     }
 
@@ -272,6 +278,12 @@ impl AppState {
     pub fn pricing_json(&self) -> &str {
         &self.0.pricing_json
     }
+
+    /// Cancelled when this proxy shuts down: the server stops accepting, `/readyz` answers
+    /// 503 and the background workers stop after their current pass ([`ops::shutdown`]).
+    pub fn shutdown_token(&self) -> &CancellationToken {
+        &self.0.shutdown
+    }
 }
 
 /// The pricing table JSON: from `PRICING_TABLE_PATH` (validated by parsing it with the plan
@@ -282,54 +294,38 @@ fn load_pricing(config: &Config) -> Result<String, Error> {
 }
 
 /// The proxy's background work: the reconciler and the webhook worker (when webhooks are
-/// configured). Abort the handles to stop it; the binary and the demo start it next to
-/// [`serve`], tests drive [`reconciler::reconcile_due`] and [`webhooks::deliver_due`]
-/// themselves.
-pub fn spawn_background(state: &AppState) -> Vec<tokio::task::JoinHandle<()>> {
+/// configured). They stop after their current pass once [`AppState::shutdown_token`] is
+/// cancelled ([`ops::shutdown::Background::finish`] waits for that); [`serve`] does both. Tests
+/// drive [`reconciler::reconcile_due`] and [`webhooks::deliver_due`] themselves.
+pub fn spawn_background(state: &AppState) -> ops::shutdown::Background {
     let mut tasks = vec![reconciler::spawn(state.clone())];
     if state.config().webhook_url.is_some() {
         tasks.push(webhooks::spawn(state.clone()));
     }
-    tasks
+    ops::shutdown::Background::new(tasks)
 }
 
 /// The whole proxy as a router, state applied. Mount it at the root of a service (its paths
-/// are absolute: `/api/kredivo/v1/…`, `/api/store/…`, `/kredivo/return`).
+/// are absolute: `/api/kredivo/v1/…`, `/api/store/…`, `/kredivo/return`, `/healthz`,
+/// `/readyz`, `/metrics`).
 pub fn app(state: AppState) -> Router {
     http::router(state)
 }
 
-/// Serves `router` on `listener` with the peer address available to the rate limiter,
-/// until Ctrl-C or SIGTERM.
-pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(e) = tokio::signal::ctrl_c().await {
-            tracing::error!(error = %e, "cannot listen for Ctrl-C");
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
-    }
+/// Runs the proxy on `listener` until Ctrl-C or SIGTERM: the routes with the peer address
+/// available to the rate limiter, and the background workers. On the signal it stops
+/// accepting, gives the requests in flight and then the workers `SHUTDOWN_GRACE_SECS` each to
+/// finish, and returns.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    let stop = state.shutdown_token().clone();
+    let grace = state.config().shutdown_grace;
+    let background = spawn_background(&state);
+    let signal = tokio::spawn(ops::shutdown::cancel_on_signal(stop.clone()));
+    let served = ops::shutdown::serve_until(listener, app(state), stop.clone(), grace).await;
+    // Also when serving failed: the workers must not outlive the server.
+    stop.cancel();
+    signal.abort();
+    let stopped = background.finish(grace).await;
+    tracing::info!(drain = ?served.as_ref().ok(), workers_finished = stopped.finished, workers_aborted = stopped.aborted, "stopped");
+    served.map(drop)
 }

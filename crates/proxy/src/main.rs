@@ -6,9 +6,9 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use kredivo_plan::Money;
+use kredivo_proxy::ops::logging::{self, LogFormat};
 use kredivo_proxy::store::{parse_status, OrderFilter};
-use kredivo_proxy::{app, orders, serve, AppState, Config, Deps};
-use tracing_subscriber::EnvFilter;
+use kredivo_proxy::{orders, serve, AppState, Config, Deps};
 
 #[derive(Parser)]
 #[command(
@@ -129,12 +129,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             other => other.context("writing the document"),
         };
     }
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    logging::init(LogFormat::from_env()?);
     let config = Config::from_env().context("configuration")?;
     let state = AppState::new(config, Deps::default())
         .await
@@ -145,10 +140,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
                 .with_context(|| format!("binding {addr}"))?;
+            let addr = listener.local_addr().unwrap_or(addr);
             tracing::info!(%addr, kredivo = %state.config().kredivo_base_url, "kredivo-proxy listening");
-            let background = kredivo_proxy::spawn_background(&state);
-            serve(listener, app(state)).await.context("serving")?;
-            background.iter().for_each(tokio::task::JoinHandle::abort);
+            serve(listener, state).await.context("serving")?;
         }
         Command::Openapi => unreachable!("handled before the state is built"),
         Command::Webhooks { action } => match action {

@@ -163,11 +163,13 @@ enum CheckError {
     Store(#[from] StoreError),
 }
 
-/// Runs [`reconcile_due`] every `RECONCILE_INTERVAL_SECS` until the handle is aborted.
+/// Runs [`reconcile_due`] every `RECONCILE_INTERVAL_SECS` until the state's shutdown token is
+/// cancelled (checked between passes, so a pass is never cut halfway) or the handle aborted.
 pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let interval = state.config().reconcile_interval;
-        loop {
+        let stop = state.shutdown_token().clone();
+        while !stop.is_cancelled() {
             match reconcile_due(&state).await {
                 Ok(report) if report.checked > 0 => {
                     tracing::info!(
@@ -186,7 +188,10 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
                     tracing::error!(error = %crate::error::cause_chain(&e), "reconciler: store failed; retrying")
                 }
             }
-            tokio::time::sleep(interval).await;
+            tokio::select! {
+                () = tokio::time::sleep(interval) => {}
+                () = stop.cancelled() => {}
+            }
         }
     })
 }

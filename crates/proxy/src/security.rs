@@ -181,7 +181,7 @@ async fn limit_with(
 }
 
 /// The bearer token of an `Authorization` header, if any.
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

@@ -223,6 +223,15 @@ pub struct Config {
     pub reconcile_after: Duration,
     /// How often the reconciler looks for due orders (`RECONCILE_INTERVAL_SECS`).
     pub reconcile_interval: Duration,
+    /// Bearer token for `GET /metrics` (`METRICS_TOKEN`, at least 16 characters); `None`
+    /// allows only loopback peers that came through no reverse proxy.
+    pub metrics_token: Option<Secret>,
+    /// On SIGTERM, how long requests in flight, and then the background workers, may take to
+    /// finish (`SHUTDOWN_GRACE_SECS`).
+    pub shutdown_grace: Duration,
+    /// This replica's name, sent as `x-served-by` on every response (`INSTANCE_NAME`); `None`
+    /// sends no such header.
+    pub instance_name: Option<String>,
 }
 
 impl Default for Config {
@@ -259,6 +268,9 @@ impl Default for Config {
             catalogue_path: None,
             reconcile_after: Duration::from_secs(120),
             reconcile_interval: Duration::from_secs(30),
+            metrics_token: None,
+            shutdown_grace: Duration::from_secs(15),
+            instance_name: None,
         }
     }
 }
@@ -446,6 +458,36 @@ impl Config {
                 }
                 *slot = Duration::from_secs(secs);
             }
+        }
+        if let Some(v) = get("METRICS_TOKEN") {
+            if v.trim().len() < 16 {
+                return Err(ConfigError::Invalid {
+                    name: "METRICS_TOKEN",
+                    reason: "must be at least 16 characters".into(),
+                });
+            }
+            c.metrics_token = Some(Secret::new(v.trim()));
+        }
+        if let Some(v) = get("SHUTDOWN_GRACE_SECS") {
+            let secs: u64 = parse_num("SHUTDOWN_GRACE_SECS", &v)?;
+            if secs > 3600 {
+                return Err(ConfigError::Invalid {
+                    name: "SHUTDOWN_GRACE_SECS",
+                    reason: "must be 0 to 3600 seconds".into(),
+                });
+            }
+            c.shutdown_grace = Duration::from_secs(secs);
+        }
+        if let Some(v) = get("INSTANCE_NAME") {
+            let name = v.trim();
+            // It becomes a response header value.
+            if name.len() > 64 || !name.bytes().all(|b| b.is_ascii_graphic()) {
+                return Err(ConfigError::Invalid {
+                    name: "INSTANCE_NAME",
+                    reason: "at most 64 visible ASCII characters".into(),
+                });
+            }
+            c.instance_name = Some(name.to_owned());
         }
         if let Some(v) = get("MERCHANT_RETURN_HOSTS") {
             c.merchant_return_hosts = split_list(&v)

@@ -205,6 +205,14 @@ impl Upstream {
                 }
             }
         };
+        crate::ops::metrics::provider_call(
+            self.gateway,
+            operation,
+            call.order_id,
+            http_status,
+            outcome.as_ref().err(),
+            started.elapsed(),
+        );
         let latency_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
         let response = text.map(|t| {
             let mut t = self.redact(&t);

@@ -688,6 +688,13 @@ pub trait Store: Send + Sync + 'static {
         order_id: &'a str,
         next_at: Option<i64>,
     ) -> BoxFuture<'a, Result<(), StoreError>>;
+
+    /// How many orders have each status (statuses without orders are absent); `/metrics`
+    /// reads it at scrape time.
+    fn order_counts(&self) -> BoxFuture<'_, Result<Vec<(OrderStatus, u64)>, StoreError>>;
+    /// Whether every migration this build carries is applied; `/readyz` asks it, which also
+    /// proves the database answers.
+    fn migrations_applied(&self) -> BoxFuture<'_, Result<bool, StoreError>>;
 }
 
 /// The statuses from which an order may move to `to`; the state machine in one place.

@@ -141,11 +141,13 @@ async fn deliver_one(
     Ok(result == AttemptResult::Delivered)
 }
 
-/// Runs [`deliver_due`] every second until the returned handle is aborted. Several replicas
-/// may each run one: leases keep them off each other's rows.
+/// Runs [`deliver_due`] every second until the state's shutdown token is cancelled (checked
+/// between passes) or the handle aborted. Several replicas may each run one: leases keep them
+/// off each other's rows.
 pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        loop {
+        let stop = state.shutdown_token().clone();
+        while !stop.is_cancelled() {
             match deliver_due(&state).await {
                 // A full batch: there may be more right away.
                 Ok(n) if n >= BATCH as usize => continue,
@@ -154,7 +156,10 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
                     tracing::error!(error = %crate::error::cause_chain(&e), "webhook worker: store failed; retrying")
                 }
             }
-            tokio::time::sleep(POLL).await;
+            tokio::select! {
+                () = tokio::time::sleep(POLL) => {}
+                () = stop.cancelled() => {}
+            }
         }
     })
 }

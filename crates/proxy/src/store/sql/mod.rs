@@ -19,6 +19,7 @@ use super::*;
 
 mod orders;
 mod sessions;
+mod stats;
 mod webhooks;
 
 /// How often a compare-and-set retries when another writer got there first.
@@ -836,6 +837,14 @@ impl Store for SqlStore {
         next_at: Option<i64>,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(self.schedule_check_inner(order_id, next_at))
+    }
+
+    fn order_counts(&self) -> BoxFuture<'_, Result<Vec<(OrderStatus, u64)>, StoreError>> {
+        Box::pin(self.order_counts_inner())
+    }
+
+    fn migrations_applied(&self) -> BoxFuture<'_, Result<bool, StoreError>> {
+        Box::pin(self.migrations_applied_inner())
     }
 }
 

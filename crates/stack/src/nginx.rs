@@ -15,8 +15,12 @@
 //! `nobody` (it needs no privilege on a port above 1023). Dropping [`Nginx`] stops it and
 //! deletes the directory.
 //!
-//! The binary is Debian's (`/usr/sbin/nginx`) or any on PATH; `crate::setup` installs
-//! Debian's `nginx` when xtask runs as root.
+//! [`Nginx::start_site`] adds what the replica demo needs in front of the replicas: other path
+//! prefixes sent to single servers (the sandbox under `/sandbox/`) and a static site served by
+//! nginx itself with its headers (the demo store: `index.html`, `www/`, `dist/`).
+//!
+//! The binary is Debian's (`/usr/sbin/nginx`) or any on PATH; `cargo xtask setup --test`
+//! installs Debian's `nginx` when run as root.
 
 use crate::util::{self, io_error, IoError};
 use std::net::{SocketAddr, TcpStream};
@@ -40,7 +44,12 @@ pub enum Error {
     Io(#[from] IoError),
     /// nginx exited or did not accept connections in time; `error_log` is its error log.
     #[error("nginx did not start on port {port}:\n{error_log}")]
-    Start { port: u16, error_log: String },
+    Start {
+        /// The port it was to listen on.
+        port: u16,
+        /// Its error log.
+        error_log: String,
+    },
 }
 
 /// Where nginx listens.
@@ -48,7 +57,7 @@ pub enum Error {
 pub enum Listen {
     /// A free loopback port, chosen at start ([`Nginx::port`] says which).
     FreePort,
-    /// This port on 127.0.0.1 (the demo's 8080, say); above 1023 when xtask is root.
+    /// This port on 127.0.0.1 (the demo's 8080, say); above 1023 when this process is root.
     Port(u16),
 }
 
@@ -64,10 +73,53 @@ pub struct Nginx {
     dir: TempDir,
 }
 
+/// What nginx serves: the replicas it balances over, and optionally more.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Site {
+    /// The loopback ports of the replicas.
+    pub replicas: Vec<u16>,
+    /// The path prefixes sent to the replicas (`/` when empty).
+    pub replica_prefixes: Vec<String>,
+    /// Path prefixes sent to one other loopback port each, e.g. `("/sandbox/", 9000)`; never
+    /// retried elsewhere (there is no elsewhere).
+    pub routes: Vec<(String, u16)>,
+    /// Files nginx serves itself.
+    pub files: Option<StaticFiles>,
+}
+
+/// A static site: `locations` (nginx location arguments such as `= /` or `/www/`) served from
+/// `root`, `/` answered with `index`, each response with `headers`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaticFiles {
+    /// The directory the request paths are resolved in.
+    pub root: PathBuf,
+    /// The file `/` answers with (relative to `root`).
+    pub index: String,
+    /// Location arguments served from `root`.
+    pub locations: Vec<String>,
+    /// Headers added to every file's response (`Content-Security-Policy`, `Cache-Control`).
+    pub headers: Vec<(String, String)>,
+}
+
+impl Site {
+    /// Every path balanced over `replicas`.
+    pub fn balance(replicas: &[u16]) -> Site {
+        Site {
+            replicas: replicas.to_vec(),
+            ..Site::default()
+        }
+    }
+}
+
 impl Nginx {
     /// Starts nginx on `listen`, balancing over the loopback `upstreams` ports.
     pub fn start(upstreams: &[u16], listen: Listen) -> Result<Nginx, Error> {
-        if upstreams.is_empty() {
+        Nginx::start_site(&Site::balance(upstreams), listen)
+    }
+
+    /// Starts nginx on `listen` serving `site`.
+    pub fn start_site(site: &Site, listen: Listen) -> Result<Nginx, Error> {
+        if site.replicas.is_empty() {
             return Err(Error::NoUpstreams);
         }
         let binary = binary().ok_or(Error::NotInstalled)?;
@@ -91,7 +143,7 @@ impl Nginx {
             // Each attempt's log starts empty, so a failure reads only its own cause.
             let _ = std::fs::remove_file(dir.path().join(ERROR_LOG));
             let conf = dir.path().join("nginx.conf");
-            std::fs::write(&conf, config(port, upstreams, dir.path()))
+            std::fs::write(&conf, site_config(port, site, dir.path()))
                 .map_err(io_error(format!("cannot write {}", conf.display())))?;
             let mut cmd = Command::new(&binary);
             // -e: the error log from the first line on; without it nginx opens the one it
@@ -219,13 +271,92 @@ fn stop(process: &mut Child, binary: &Path, dir: &Path) {
 /// nginx's configuration: listen on 127.0.0.1:`port`, balance over the `upstreams` ports,
 /// keep every file it writes under `dir`.
 pub fn config(port: u16, upstreams: &[u16], dir: &Path) -> String {
+    site_config(port, &Site::balance(upstreams), dir)
+}
+
+/// The proxy settings of every location that passes requests on.
+const PASS_ON: &str = "
+            # HTTP/1.1 without `Connection: close` lets the upstream connections be reused.
+            proxy_http_version 1.1;
+            proxy_set_header Connection \"\";
+            # The upstreams see what the browser asked for: the host with its port (their
+            # redirects and absolute URLs use it) and the client's address (rate limits), and
+            # nginx's request id, so its access log and their log lines name the same request.
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_set_header X-Request-Id $request_id;
+            proxy_connect_timeout 2s;";
+
+/// nginx's configuration for `site`, listening on 127.0.0.1:`port`, every file it writes
+/// under `dir`.
+pub fn site_config(port: u16, site: &Site, dir: &Path) -> String {
     let dir = dir.display();
-    let servers: String = upstreams
+    let servers: String = site
+        .replicas
         .iter()
         .map(|p| format!("        server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;\n"))
         .collect();
+    let mut upstreams =
+        format!("    upstream replicas {{\n{servers}        keepalive 16;\n    }}\n");
+    let mut locations = String::new();
+    let prefixes = if site.replica_prefixes.is_empty() {
+        vec!["/".to_owned()]
+    } else {
+        site.replica_prefixes.clone()
+    };
+    for prefix in &prefixes {
+        locations.push_str(&format!(
+            "
+        location {prefix} {{
+            proxy_pass http://replicas;{PASS_ON}
+            # A replica that is down, hung or shutting down: the request goes to the next
+            # one. nginx does this only for idempotent methods (GET, HEAD, PUT, DELETE, ...)
+            # once the request was sent; without `non_idempotent` a POST such as a checkout
+            # is never sent twice.
+            proxy_next_upstream error timeout http_502 http_503;
+        }}
+"
+        ));
+    }
+    for (i, (prefix, upstream_port)) in site.routes.iter().enumerate() {
+        upstreams.push_str(&format!(
+            "    upstream route{i} {{\n        server 127.0.0.1:{upstream_port};\n        keepalive 8;\n    }}\n"
+        ));
+        locations.push_str(&format!(
+            "
+        location {prefix} {{
+            proxy_pass http://route{i};{PASS_ON}
+        }}
+"
+        ));
+    }
+    if let Some(files) = &site.files {
+        let root = files.root.display();
+        let headers: String = files
+            .headers
+            .iter()
+            .map(|(name, value)| format!("\n            add_header {name} \"{value}\" always;"))
+            .collect();
+        for location in &files.locations {
+            let index = if location == "= /" {
+                format!("\n            try_files /{} =404;", files.index)
+            } else {
+                String::new()
+            };
+            locations.push_str(&format!(
+                "
+        location {location} {{
+            root {root};{index}
+            # Serves `name.gz` when it exists (dist/ ships them).
+            gzip_static on;{headers}
+        }}
+"
+            ));
+        }
+    }
     format!(
-        "# Written by xtask (xtask/src/nginx.rs) for one run; deleted when nginx stops.
+        "# Written by kredivo-stack (crates/stack/src/nginx.rs) for one run; deleted when nginx stops.
 daemon off;
 master_process on;
 worker_processes 1;
@@ -243,32 +374,24 @@ http {{
     fastcgi_temp_path {dir}/fastcgi;
     uwsgi_temp_path {dir}/uwsgi;
     scgi_temp_path {dir}/scgi;
-
-    upstream replicas {{
-{servers}        keepalive 16;
+    # Only what the demo store serves; the machine's mime.types is not needed.
+    types {{
+        text/html html;
+        text/css css;
+        text/javascript js mjs;
+        application/json json map;
+        application/wasm wasm;
+        image/svg+xml svg;
+        image/png png;
+        image/x-icon ico;
+        text/plain txt ts;
     }}
+    default_type application/octet-stream;
 
+{upstreams}
     server {{
         listen 127.0.0.1:{port};
-
-        location / {{
-            proxy_pass http://replicas;
-            # HTTP/1.1 without `Connection: close` lets the upstream connections be reused.
-            proxy_http_version 1.1;
-            proxy_set_header Connection \"\";
-            # The replicas see what the browser asked for: the host with its port (their
-            # redirects and absolute URLs use it) and the client's address (rate limits).
-            proxy_set_header Host $http_host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto $scheme;
-            # A replica that is down, hung or shutting down: the request goes to the next
-            # one. nginx does this only for idempotent methods (GET, HEAD, PUT, DELETE, ...)
-            # once the request was sent; without `non_idempotent` a POST such as a checkout
-            # is never sent twice.
-            proxy_next_upstream error timeout http_502 http_503;
-            proxy_connect_timeout 2s;
-        }}
-    }}
+{locations}    }}
 }}
 "
     )
@@ -302,6 +425,60 @@ mod tests {
             !conf.contains("non_idempotent;"),
             "a POST must never be resent: {conf}"
         );
+    }
+
+    #[test]
+    fn a_site_sends_its_prefixes_to_the_replicas_the_sandbox_alone_and_serves_files_itself() {
+        let site = Site {
+            replicas: vec![9001, 9002],
+            replica_prefixes: vec!["/api/".into(), "/kredivo/".into()],
+            routes: vec![("/sandbox/".into(), 9100)],
+            files: Some(StaticFiles {
+                root: PathBuf::from("/srv/shop"),
+                index: "index.html".into(),
+                locations: vec!["= /".into(), "/www/".into()],
+                headers: vec![(
+                    "Content-Security-Policy".into(),
+                    "default-src 'self'".into(),
+                )],
+            }),
+        };
+        let conf = site_config(8080, &site, Path::new("/tmp/x"));
+        let block = |location: &str| {
+            let start = conf
+                .find(&format!("location {location} {{"))
+                .unwrap_or_else(|| panic!("no location {location}: {conf}"));
+            conf[start..]
+                .split_once("\n        }")
+                .map(|(b, _)| b.to_owned())
+                .unwrap()
+        };
+        for prefix in ["/api/", "/kredivo/"] {
+            assert!(
+                block(prefix).contains("proxy_pass http://replicas;"),
+                "{conf}"
+            );
+            assert!(block(prefix).contains("proxy_next_upstream"), "{conf}");
+        }
+        assert!(
+            block("/sandbox/").contains("proxy_pass http://route0;"),
+            "{conf}"
+        );
+        assert!(conf.contains("server 127.0.0.1:9100;"), "{conf}");
+        assert!(
+            block("= /").contains("try_files /index.html =404;"),
+            "{conf}"
+        );
+        assert!(
+            block("/www/")
+                .contains("add_header Content-Security-Policy \"default-src 'self'\" always;"),
+            "{conf}"
+        );
+        assert!(
+            !conf.contains("location / {"),
+            "nothing else reaches a replica: {conf}"
+        );
+        assert!(conf.contains("application/wasm wasm;"), "{conf}");
     }
 
     #[test]

@@ -12,11 +12,11 @@
 //! connection (superuser `postgres`, no password) and runs with fsync off: nothing in it
 //! needs to survive a crash. As root, it runs as the `postgres` OS user, because initdb and
 //! postgres refuse to run as root. Dropping [`Postgres`] stops the server (a fast shutdown)
-//! and deletes the directory, also when a test step failed; `crate::interrupt` makes Ctrl-C
+//! and deletes the directory, also when a test step failed; xtask's `interrupt` makes Ctrl-C
 //! end in that drop too.
 //!
 //! The binaries are Debian's (`/usr/lib/postgresql/<version>/bin`) or any on PATH;
-//! `crate::setup` installs Debian's `postgresql` when xtask runs as root.
+//! `cargo xtask setup --test` installs Debian's `postgresql` when run as root.
 
 use crate::util::{self, io_error, IoError};
 use std::fs::File;
@@ -44,10 +44,20 @@ pub enum Error {
     Io(#[from] IoError),
     /// A PostgreSQL program exited with an error; `output` is what it printed.
     #[error("`{command}` failed: {output}")]
-    Command { command: String, output: String },
+    Command {
+        /// The command line.
+        command: String,
+        /// Its standard output and error.
+        output: String,
+    },
     /// The server exited or did not accept connections in time; `log` is its log.
     #[error("the PostgreSQL server did not start on port {port}:\n{log}")]
-    Start { port: u16, log: String },
+    Start {
+        /// The port it was to listen on.
+        port: u16,
+        /// Its log.
+        log: String,
+    },
 }
 
 /// How long a fresh cluster may take to accept connections (a few hundred ms when the
@@ -59,7 +69,7 @@ pub struct Postgres {
     server: Child,
     port: u16,
     bin: PathBuf,
-    /// The OS user the server runs as, when xtask is root.
+    /// The OS user the server runs as, when this process is root.
     user: Option<(u32, u32)>,
     dir: TempDir,
 }
@@ -135,6 +145,32 @@ impl Postgres {
         Ok(out.trim_end().to_owned())
     }
 
+    /// Stops the server (a fast shutdown: sessions are ended, as in a real restart) and keeps
+    /// the cluster, so [`Postgres::start_again`] brings the same data back on the same port.
+    pub fn stop(&mut self) -> Result<(), Error> {
+        let cluster = self.cluster();
+        let mut cmd = cluster.pg_ctl();
+        cmd.args(["stop", "-m", "fast", "-w", "-t", "30", "-D"])
+            .arg(cluster.data());
+        output(&mut cmd)?;
+        let _ = self.server.wait();
+        Ok(())
+    }
+
+    /// Starts the stopped server again on its port and waits until it accepts connections.
+    pub fn start_again(&mut self) -> Result<(), Error> {
+        self.server = self.cluster().serve(self.port)?;
+        Ok(())
+    }
+
+    fn cluster(&self) -> Cluster<'_> {
+        Cluster {
+            bin: &self.bin,
+            user: self.user,
+            dir: self.dir.path(),
+        }
+    }
+
     /// What the server has logged so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join(LOG)).unwrap_or_default()
@@ -185,7 +221,7 @@ impl Cluster<'_> {
     }
 
     /// A PostgreSQL program, run as the cluster's OS user from its directory (a program
-    /// that drops to `postgres` cannot always read the directory xtask runs in).
+    /// that drops to `postgres` cannot always read the directory we run in).
     fn program(&self, name: &str) -> Command {
         let mut cmd = Command::new(self.bin.join(name));
         cmd.current_dir(self.dir);
