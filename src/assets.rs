@@ -4,7 +4,7 @@
 //! for it.
 
 /// URLs of the widget's static assets, resolved by the loader (`boot({css, logoBlue,
-/// logoWhite})`).
+/// logoWhite, nonce})`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Assets {
     /// The stylesheet linked into every shadow root.
@@ -13,4 +13,6 @@ pub struct Assets {
     pub logo_blue: String,
     /// The white Kredivo logo (for Kredivo-blue buttons).
     pub logo_white: String,
+    /// The page's script nonce, put on every stylesheet link (empty: none).
+    pub nonce: String,
 }

@@ -22,7 +22,8 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Starts the bundle: records the asset URLs, mounts every element of this bundle's kinds
 /// ([`host::SELECTOR`]) and follows the document for more.
 ///
-/// Called once by the loader with `{css, logoBlue, logoWhite}`; later calls do nothing.
+/// Called once by the loader with `{css, logoBlue, logoWhite, nonce}` (`nonce` optional);
+/// later calls do nothing.
 #[wasm_bindgen]
 pub fn boot(assets: JsValue) -> Result<(), JsError> {
     // Three strings read by name: serde-wasm-bindgen's map access for them cost ~1 KB of wasm.
@@ -32,6 +33,7 @@ pub fn boot(assets: JsValue) -> Result<(), JsError> {
             css,
             logo_blue,
             logo_white,
+            nonce: url("nonce").unwrap_or_default(),
         }),
         _ => Err(JsError::new(
             "KredivoCheckout boot: expected {css, logoBlue, logoWhite} (URLs)",

@@ -19,6 +19,40 @@ pub fn money(m: Money, locale: Locale) -> String {
     }
 }
 
+/// A monthly rate as Kredivo gives it: `2,95%/bulan` (Indonesian) and `2.95%/month`
+/// (English), with the provider's digits and no trailing zeros.
+///
+/// Written from the mantissa and scale: `Decimal`'s `Display` would link its formatter into
+/// a bundle that otherwise never prints a decimal.
+pub fn rate(r: rust_decimal::Decimal, locale: Locale) -> String {
+    let (sep, per) = match locale {
+        Locale::En => (".", EN_PER_MONTH),
+        _ => (",", ID_PER_MONTH),
+    };
+    // Integer arithmetic only: slicing strings would link the slice-error formatter.
+    let mantissa = u64::try_from(r.mantissa().unsigned_abs()).unwrap_or(0);
+    let mut width = r.scale();
+    let unit = 10u64.checked_pow(width).unwrap_or(1);
+    let mut fraction = mantissa % unit;
+    // No trailing zeros: 2.950 is 2 and 95.
+    while width > 0 && fraction.is_multiple_of(10) {
+        fraction /= 10;
+        width -= 1;
+    }
+    let mut out = (mantissa / unit).to_string();
+    if width > 0 {
+        out.push_str(sep);
+        let digits = fraction.to_string();
+        for _ in digits.len()..width as usize {
+            out.push('0');
+        }
+        out.push_str(&digits);
+    }
+    out.push('%');
+    out.push_str(per);
+    out
+}
+
 // Words both widgets use; each widget's table names them, so neither bundle carries the
 // other widget's sentences.
 const ID_PER_MONTH: &str = "/bulan";
@@ -49,6 +83,8 @@ pub struct Strings {
     pub down_payment: &'static str,
     /// Label of the promotional discount.
     pub promo_discount: &'static str,
+    /// Label of the monthly rate in the summary.
+    pub rate: &'static str,
     /// Label of the monthly installment in the summary.
     pub monthly: &'static str,
     /// Label of the tenure in the summary.
@@ -81,6 +117,7 @@ const ID: Strings = Strings {
     service_fee: "Biaya layanan",
     down_payment: "Uang muka",
     promo_discount: "Diskon promo",
+    rate: "Suku bunga",
     monthly: "Cicilan per bulan",
     tenure: "Tenor",
     summary: "Ringkasan pembayaran",
@@ -103,6 +140,7 @@ const EN: Strings = Strings {
     service_fee: "Service fee",
     down_payment: "Down payment",
     promo_discount: "Promo discount",
+    rate: "Interest rate",
     monthly: "Monthly installment",
     tenure: "Term",
     summary: "Payment summary",
@@ -343,6 +381,20 @@ mod tests {
             "Cicilan mulai Rp 248.050/bulan dengan Kredivo"
         );
         assert_eq!(badge(m, Locale::En), "From Rp 248,050/month with Kredivo");
+    }
+
+    #[test]
+    fn rates_keep_the_providers_digits_in_each_languages_notation() {
+        use rust_decimal::Decimal;
+        let r = Decimal::new(295, 2);
+        assert_eq!(rate(r, Locale::Id), "2,95%/bulan");
+        assert_eq!(rate(r, Locale::En), "2.95%/month");
+        // Trailing zeros go; a whole rate has no separator.
+        assert_eq!(rate(Decimal::new(2950, 3), Locale::Id), "2,95%/bulan");
+        assert_eq!(rate(Decimal::new(3, 0), Locale::En), "3%/month");
+        assert_eq!(rate(Decimal::new(30, 0), Locale::En), "30%/month");
+        assert_eq!(rate(Decimal::new(300, 2), Locale::Id), "3%/bulan");
+        assert_eq!(rate(Decimal::new(5, 2), Locale::Id), "0,05%/bulan");
     }
 
     #[test]

@@ -135,7 +135,7 @@ async fn clicking_a_badge_opens_an_accessible_dialog_that_returns_focus() {
         text(&el, &format!("#{title_id}")).as_deref(),
         Some("Cicilan dengan Kredivo")
     );
-    let rows = find_all(&el, "dialog tbody tr");
+    let rows = find_all(&el, "dialog .kc-table tbody tr");
     assert_eq!(rows.len(), 4);
     assert!(
         rows[2].text_content().unwrap().contains("Rp 450.090/bulan"),

@@ -514,3 +514,153 @@ async fn the_button_follows_logo_and_width_changes() {
     assert!(style.contains("width: 100px"), "clamped to 100 px: {style}");
     el.remove();
 }
+
+/// The selected plan's summary as (label, value) pairs, in order.
+fn summary_rows(el: &web_sys::Element) -> Vec<(String, String)> {
+    find_all(el, ".kc-summary .kc-sum-row")
+        .iter()
+        .map(|row| {
+            let part = |sel: &str| {
+                row.query_selector(sel)
+                    .ok()
+                    .flatten()
+                    .and_then(|e| e.text_content())
+                    .unwrap_or_default()
+            };
+            (part("dt"), part("dd"))
+        })
+        .collect()
+}
+
+fn pairs(rows: &[(&str, &str)]) -> Vec<(String, String)> {
+    rows.iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// Every figure doc 000 gives — service fee, down payment, the monthly rate, promotional
+/// installments and their discount — in the plans and the selected plan's summary.
+/// A plan's id, a phrase its radio shows, and its summary as (label, value) pairs.
+type Expected<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
+
+async fn every_figure_is_shown(locale: &str, expect: &[Expected<'_>]) {
+    boot();
+    let _fetch = FakeFetch::install(|_| Reply::Json(200, every_figure_plans()));
+    let el = host(&[
+        ("data-kredivo-checkout", ""),
+        ("data-amount", "2400000"),
+        ("data-locale", locale),
+        ("data-proxy", "http://figures.test"),
+    ]);
+    until("three plans", || {
+        Some(find_all(&el, "[role=radio]")).filter(|r| r.len() == 3)
+    })
+    .await;
+    for (payment_type, row_text, summary) in expect {
+        let radio = find(
+            &el,
+            &format!(r#"[role=radio][data-payment-type="{payment_type}"]"#),
+        )
+        .unwrap();
+        click(&radio);
+        let want = pairs(summary);
+        until(&format!("the {payment_type} summary"), || {
+            Some(summary_rows(&el)).filter(|rows| *rows == want)
+        })
+        .await;
+        let shown = radio.text_content().unwrap_or_default();
+        assert!(
+            shown.contains(row_text),
+            "{payment_type} ({locale}) shows {shown:?}, not {row_text:?}"
+        );
+    }
+    el.remove();
+}
+
+#[wasm_bindgen_test]
+async fn every_figure_of_a_plan_is_shown_in_indonesian() {
+    every_figure_is_shown(
+        "id",
+        &[
+            (
+                "30_days",
+                "Tanpa bunga · Biaya layanan Rp 24.000",
+                &[
+                    ("Tenor", "30 hari"),
+                    ("Bunga", "Rp 0"),
+                    ("Biaya layanan", "Rp 24.000"),
+                    ("Total", "Rp 2.424.000"),
+                ],
+            ),
+            (
+                "3_months",
+                "Total Rp 2.628.870 · Bunga Rp 228.870 · Uang muka Rp 240.000",
+                &[
+                    ("Cicilan per bulan", "Rp 876.290"),
+                    ("Tenor", "3 bulan"),
+                    ("Uang muka", "Rp 240.000"),
+                    ("Bunga", "Rp 228.870"),
+                    ("Suku bunga", "2,95%/bulan"),
+                    ("Total", "Rp 2.628.870"),
+                ],
+            ),
+            (
+                "6_months",
+                "Promo Rp 400.000/bulan untuk 2 bulan pertama",
+                &[
+                    ("Cicilan per bulan", "Rp 450.090"),
+                    ("Tenor", "6 bulan"),
+                    ("Bunga", "Rp 300.540"),
+                    ("Suku bunga", "2,95%/bulan"),
+                    ("Diskon promo", "−Rp 100.180"),
+                    ("Total", "Rp 2.600.360"),
+                ],
+            ),
+        ],
+    )
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn every_figure_of_a_plan_is_shown_in_english() {
+    every_figure_is_shown(
+        "en",
+        &[
+            (
+                "30_days",
+                "No interest · Service fee Rp 24,000",
+                &[
+                    ("Term", "30 days"),
+                    ("Interest", "Rp 0"),
+                    ("Service fee", "Rp 24,000"),
+                    ("Total", "Rp 2,424,000"),
+                ],
+            ),
+            (
+                "3_months",
+                "Total Rp 2,628,870 · Interest Rp 228,870 · Down payment Rp 240,000",
+                &[
+                    ("Monthly installment", "Rp 876,290"),
+                    ("Term", "3 months"),
+                    ("Down payment", "Rp 240,000"),
+                    ("Interest", "Rp 228,870"),
+                    ("Interest rate", "2.95%/month"),
+                    ("Total", "Rp 2,628,870"),
+                ],
+            ),
+            (
+                "6_months",
+                "Promo Rp 400,000/month for the first 2 months",
+                &[
+                    ("Monthly installment", "Rp 450,090"),
+                    ("Term", "6 months"),
+                    ("Interest", "Rp 300,540"),
+                    ("Interest rate", "2.95%/month"),
+                    ("Promo discount", "−Rp 100,180"),
+                    ("Total", "Rp 2,600,360"),
+                ],
+            ),
+        ],
+    )
+    .await;
+}

@@ -30,6 +30,8 @@ async fn elements_mount_from_data_attributes_with_an_open_shadow_root_and_the_st
         link.get_attribute("href").as_deref(),
         Some("/kredivo-test.css")
     );
+    // The loader's nonce (boot's `nonce`), for pages that allow styles by nonce only.
+    assert_eq!(link.get_attribute("nonce").as_deref(), Some("test-nonce"));
     assert_eq!(
         find(&el, ".kc")
             .unwrap()

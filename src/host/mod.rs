@@ -107,6 +107,10 @@ pub fn mount(el: &Element, js: Option<JsOptions>) -> Result<u32, MountError> {
     let link = document.create_element("link").map_err(dom)?;
     let _ = link.set_attribute("rel", "stylesheet");
     let _ = link.set_attribute("href", &assets.css);
+    if !assets.nonce.is_empty() {
+        // Sets the element's nonce too: pages whose policy allows styles by nonce only.
+        let _ = link.set_attribute("nonce", &assets.nonce);
+    }
     let root: HtmlElement = document
         .create_element("div")
         .map_err(dom)?

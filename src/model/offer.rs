@@ -26,6 +26,9 @@ pub struct PlanRow {
     pub promo: Option<(Money, u32)>,
     /// What the promotion saves in all.
     pub promo_discount: Money,
+    /// Kredivo's monthly rate in percent (doc 000's `rate`, e.g. 2.95), when it gives one
+    /// above zero.
+    pub rate: Option<rust_decimal::Decimal>,
 }
 
 impl TryFrom<&PlanView> for PlanRow {
@@ -43,16 +46,18 @@ impl TryFrom<&PlanView> for PlanRow {
             Some(d) => m(d)?,
             None => Money::ZERO,
         };
+        let total = m(v.total)?;
         Ok(PlanRow {
             payment_type: v.payment_type.clone(),
             months: v.tenure_months,
             monthly,
-            total: m(v.total)?,
+            total,
             interest: m(v.interest)?,
             service_fee: m(v.service_fee)?,
             down_payment: m(v.down_payment)?,
             promo,
             promo_discount,
+            rate: v.rate.filter(|r| r.is_sign_positive() && !r.is_zero()),
         })
     }
 }

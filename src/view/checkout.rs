@@ -506,7 +506,7 @@ fn plan_row(
 
 fn summary(p: &PlanRow, l: Locale) -> impl IntoView {
     let s = text::strings(l);
-    let mut rows: Vec<(&'static str, String)> = Vec::with_capacity(6);
+    let mut rows: Vec<(&'static str, String)> = Vec::with_capacity(7);
     if p.months > 1 {
         rows.push((s.monthly, text::money(p.monthly, l)));
     }
@@ -515,6 +515,9 @@ fn summary(p: &PlanRow, l: Locale) -> impl IntoView {
         rows.push((s.down_payment, text::money(p.down_payment, l)));
     }
     rows.push((s.interest, text::money(p.interest, l)));
+    if let Some(r) = p.rate {
+        rows.push((s.rate, text::rate(r, l)));
+    }
     if !p.service_fee.is_zero() {
         rows.push((s.service_fee, text::money(p.service_fee, l)));
     }

@@ -128,6 +128,7 @@ pub fn boot() {
         css: "/kredivo-test.css".into(),
         logo_blue: "/blue.svg".into(),
         logo_white: "/white.svg".into(),
+        nonce: "test-nonce".into(),
     })
     .unwrap();
 }
@@ -259,6 +260,33 @@ pub fn doc_plans() -> String {
             plan("6_months", 6, 450_090, 2_700_540, a),
             plan("12_months", 12, 248_050, 2_976_600, a),
         ],
+    })
+    .unwrap()
+}
+
+/// Every figure doc 000 can give, for Rp 2,400,000: a 30-day plan with a 1 % service fee, a
+/// 3-month plan with a down payment and the 2.95 % rate, and a 6-month plan whose first two
+/// installments are promotional.
+pub fn every_figure_plans() -> String {
+    let a = 2_400_000;
+    let d = Decimal::from;
+    let mut once = plan("30_days", 1, 2_424_000, 2_424_000, a);
+    once.interest = Decimal::ZERO;
+    once.service_fee = d(24_000);
+    let mut three = plan("3_months", 3, 876_290, 2_628_870, a);
+    three.down_payment = d(240_000);
+    three.rate = Some(Decimal::new(295, 2));
+    let mut six = plan("6_months", 6, 450_090, 2_600_360, a);
+    six.interest = d(300_540);
+    six.rate = Some(Decimal::new(295, 2));
+    six.discounted_monthly_installment = Some(d(400_000));
+    six.promo_months = Some(2);
+    six.promo_discount = Some(d(100_180));
+    serde_json::to_string(&PaymentTypesResponse {
+        amount: d(a),
+        currency: "IDR".into(),
+        estimate: false,
+        plans: vec![once, three, six],
     })
     .unwrap()
 }

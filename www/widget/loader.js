@@ -14,7 +14,8 @@
 // (sent to the bundle of the element's kind, which must be loaded), `stats()` and
 // `benchPlans(amount, n)` (badge bundle).
 //
-// Works under `script-src 'self' 'wasm-unsafe-eval'`: no eval, no inline script, no blob URLs.
+// Works under `script-src 'self' 'wasm-unsafe-eval'; style-src 'self'`: no eval, no inline
+// script or style, no blob URLs; and under nonce-only policies (see `nonce` below).
 // Including the script twice (even from two URLs) loads and mounts once.
 const g = globalThis;
 if (!g.__kredivoCheckout) {
@@ -26,6 +27,10 @@ if (!g.__kredivoCheckout) {
   }
   const version = "__VERSION__";
   const logos = { logoBlue: at("__LOGO_BLUE__"), logoWhite: at("__LOGO_WHITE__") };
+  // Under a policy that allows styles by nonce only, the stylesheet link the widget adds to
+  // each shadow root carries the nonce of the page's scripts (one per response). The loader
+  // is a module (no document.currentScript): any nonced script tells it.
+  const nonce = (document.querySelector("script[nonce]") || {}).nonce || "";
   // Each bundle has its own stylesheet (the shared rules and its own).
   const bundles = {
     checkout: { js: "__CHECKOUT_JS__", wasm: "__CHECKOUT_WASM__", css: "__CHECKOUT_CSS__", selector: "[data-kredivo-checkout]:not([data-kredivo-badge])" },
@@ -51,7 +56,7 @@ if (!g.__kredivoCheckout) {
       loading[kind] = import(at(b.js))
         .then(async (glue) => {
           await glue.default({ module_or_path: wasm });
-          glue.boot({ ...logos, css: at(b.css) });
+          glue.boot({ ...logos, css: at(b.css), nonce });
           booted[kind] = glue;
           document.dispatchEvent(new CustomEvent("kredivo:loaded", { detail: { version, widget: kind } }));
         })

@@ -99,6 +99,8 @@ pub fn node_tools() -> Option<std::path::PathBuf> {
         "csso/package.json",
         "binaryen/bin/wasm-opt",
         "axe-core/axe.min.js",
+        "typescript/bin/tsc",
+        "esbuild/package.json",
     ];
     if which("node").is_none() || which("npm").is_none() {
         eprintln!(
@@ -109,7 +111,7 @@ pub fn node_tools() -> Option<std::path::PathBuf> {
         return None;
     }
     if !needed.iter().all(|f| modules.join(f).exists()) {
-        eprintln!("xtask: installing terser, csso, binaryen and axe-core (xtask/minify, npm ci)");
+        eprintln!("xtask: installing terser, csso, binaryen, axe-core, typescript and esbuild (xtask/minify, npm ci)");
         let ok = Command::new("npm")
             .current_dir(&dir)
             .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])

@@ -14,7 +14,7 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 // One definition for the one-process demo and the replica demo behind nginx (crates/stack).
-pub use kredivo_stack::stack::{CSP, DEMO_MERCHANT_API_KEY};
+pub use kredivo_stack::stack::{CSP, CSP_NONCE, DEMO_MERCHANT_API_KEY};
 
 /// What the demo process is built from.
 #[derive(Debug, Clone)]
@@ -109,6 +109,7 @@ fn static_site(root: &std::path::Path) -> Router {
         )
         .layer(no_cache.clone())
         .layer(any_origin);
+    let nonce_page = root.join("www/csp-nonce.html");
     Router::new()
         .route_service("/", ServeFile::new(root.join("index.html")))
         .route_service("/index.html", ServeFile::new(root.join("index.html")))
@@ -116,4 +117,38 @@ fn static_site(root: &std::path::Path) -> Router {
         .layer(no_cache)
         .merge(dist)
         .layer(csp)
+        // Its own policy, with a nonce of its own per response.
+        .route(
+            "/www/csp-nonce.html",
+            axum::routing::get(move || nonce_page_response(nonce_page.clone())),
+        )
+}
+
+/// `www/csp-nonce.html` with a fresh nonce in its tags and in its policy ([`CSP_NONCE`]):
+/// the page that proves the widget works where scripts and styles are allowed by nonce only.
+async fn nonce_page_response(path: PathBuf) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    use base64::Engine;
+    use rand::RngCore;
+
+    let template = match tokio::fs::read_to_string(&path).await {
+        Ok(t) => t,
+        Err(e) => {
+            let msg = format!("cannot read {}: {e}", path.display());
+            return (axum::http::StatusCode::INTERNAL_SERVER_ERROR, msg).into_response();
+        }
+    };
+    let mut bytes = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let nonce = base64::engine::general_purpose::STANDARD.encode(bytes);
+    let policy = CSP_NONCE.replace("{nonce}", &nonce);
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
+            (header::CONTENT_SECURITY_POLICY, policy),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        template.replace("__NONCE__", &nonce),
+    )
+        .into_response()
 }

@@ -124,7 +124,7 @@ impl Harness {
             )
             .await;
         });
-        let mut harness = Self::browser(&work, base).await?;
+        let mut harness = Self::browser(&work, base, javascript).await?;
         harness.server = Some(server);
         Ok(harness)
     }
@@ -139,10 +139,10 @@ impl Harness {
         let work = root.join("target/e2e-artifacts").join(name).join("browser");
         let _ = std::fs::remove_dir_all(&work);
         std::fs::create_dir_all(&work)?;
-        Self::browser(&work, base.to_owned()).await
+        Self::browser(&work, base.to_owned(), true).await
     }
 
-    async fn browser(work: &Path, base: String) -> Result<Self> {
+    async fn browser(work: &Path, base: String, javascript: bool) -> Result<Self> {
         // chromedriver on a free port.
         let driver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         let port = free_port()?;

@@ -30,6 +30,15 @@ async fn the_widget_works_under_a_strict_content_security_policy() -> anyhow::Re
         script_src, "script-src 'self' 'wasm-unsafe-eval'",
         "{header}"
     );
+    let style_src = header
+        .split(';')
+        .map(str::trim)
+        .find(|d| d.starts_with("style-src"))
+        .unwrap_or_default();
+    assert_eq!(
+        style_src, "style-src 'self'",
+        "no inline styles either: {header}"
+    );
 
     // …and the widget mounted and rendered plans under it.
     h.wait_js(
@@ -74,6 +83,7 @@ async fn the_widget_works_under_a_strict_content_security_policy() -> anyhow::Re
         "one checkout and one badge, each in its own bundle"
     );
     h.screenshot("csp").await?;
+    assert_styled_without_violations(&h, &["csp-checkout", "csp-badge"]).await?;
 
     // An element switched from checkout to badge in place: the checkout bundle lets go of it,
     // the badge bundle takes it, whichever of their observers runs first.
@@ -94,6 +104,92 @@ async fn the_widget_works_under_a_strict_content_security_policy() -> anyhow::Re
         T,
     )
     .await?;
+    h.stop().await
+}
+
+/// Every widget on `ids` has its stylesheet applied (a blocked sheet has no rules), and the
+/// page heard no policy violation but the one it provokes on purpose (store.js's inline
+/// `onclick` probe, which must be blocked).
+async fn assert_styled_without_violations(h: &Harness, ids: &[&str]) -> anyhow::Result<()> {
+    for id in ids {
+        let rules = h
+            .js(
+                "const l = document.getElementById(arguments[0]).shadowRoot.querySelector('link[rel=stylesheet]');                  return l && l.sheet ? l.sheet.cssRules.length : 0;",
+                vec![serde_json::json!(id)],
+            )
+            .await?;
+        assert!(
+            rules.as_u64().unwrap_or(0) > 10,
+            "#{id}'s stylesheet was not applied ({rules} rules)"
+        );
+    }
+    let violations = h
+        .js(
+            "return (window.__cspViolations || []).filter(v => v.directive !== 'script-src-attr');",
+            vec![],
+        )
+        .await?;
+    assert_eq!(violations, serde_json::json!([]), "policy violations");
+    let probe = h
+        .js("return (window.__cspViolations || []).length;", vec![])
+        .await?;
+    assert!(
+        probe.as_u64().unwrap_or(0) >= 1,
+        "the watcher hears violations (the inline-handler probe)"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_widget_works_where_scripts_and_styles_are_allowed_by_nonce_only() -> anyhow::Result<()>
+{
+    let h = Harness::start("csp-nonce", &[]).await?;
+    h.goto("/www/csp-nonce.html").await?;
+    let (header, nonce) = {
+        let v = h
+            .js(
+                "return fetch('/www/csp-nonce.html').then(r => r.headers.get('content-security-policy'))\
+                   .then(p => [p, document.querySelector('script[nonce]').nonce]);",
+                vec![],
+            )
+            .await?;
+        (
+            v[0].as_str().unwrap_or_default().to_owned(),
+            v[1].as_str().unwrap_or_default().to_owned(),
+        )
+    };
+    assert!(
+        header.contains("script-src 'nonce-") && header.contains("style-src 'nonce-"),
+        "{header}"
+    );
+    assert!(
+        !header.contains("'self' 'wasm") && !header.contains("unsafe-inline"),
+        "{header}"
+    );
+    assert!(
+        !nonce.is_empty() && !header.contains(&nonce),
+        "a fresh nonce per response"
+    );
+
+    wait_for_plans(&h, "csp-checkout", "plans under the nonce policy").await?;
+    h.wait_js(
+        "badge rendered under the nonce policy",
+        "(() => { const b = document.querySelector('[data-kredivo-badge]'); \
+           return !!(b && b.shadowRoot && b.shadowRoot.querySelector('.kc-badge')); })()",
+        T,
+    )
+    .await?;
+    // The widget's links carry the page's nonce (read through the IDL: the attribute itself
+    // is hidden once the element is in a page with a nonce policy).
+    let link_nonce = h
+        .js(
+            "return document.getElementById('csp-checkout').shadowRoot.querySelector('link[rel=stylesheet]').nonce;",
+            vec![],
+        )
+        .await?;
+    assert_eq!(link_nonce, serde_json::json!(nonce));
+    assert_styled_without_violations(&h, &["csp-checkout", "csp-badge"]).await?;
+    h.screenshot("csp-nonce").await?;
     h.stop().await
 }
 

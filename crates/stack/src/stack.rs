@@ -29,10 +29,20 @@ use crate::util::{self, io_error, IoError};
 /// made-up key for loopback use only.
 pub const DEMO_MERCHANT_API_KEY: &str = "demo_merchant_key_for_local_use_only_0001";
 
-/// The Content-Security-Policy of every demo page: no inline script, wasm allowed. The widget
-/// must work under it (a merchant with a strict policy can embed it unchanged).
+/// The Content-Security-Policy of every demo page: no inline script or style, wasm allowed.
+/// The widget must work under it (a merchant with a strict policy can embed it unchanged);
+/// `crates/e2e/tests/embedding.rs` fails on any violation the page reports.
 pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
-     style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+     style-src 'self'; img-src 'self' data:; connect-src 'self'; \
+     object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+/// The policy of the demo's nonce page (`/www/csp-nonce.html`), with `{nonce}` replaced by a
+/// fresh value per response: scripts and styles only by nonce, as sites that allow nothing by
+/// origin write it. `'strict-dynamic'` lets the nonced loader import the widget's glue; the
+/// widget puts the loader's nonce on the stylesheet link it adds to each shadow root.
+pub const CSP_NONCE: &str = "default-src 'self'; \
+     script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+     style-src 'nonce-{nonce}'; img-src 'self' data:; connect-src 'self'; \
      object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 /// The proxy settings of the demo at `base` (where browsers reach it, no trailing slash): the
