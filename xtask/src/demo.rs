@@ -83,14 +83,7 @@ fn one_process(port: u16) -> Res {
 /// sandbox, `n` proxies and nginx on `port`, until Ctrl-C.
 fn replicas(port: u16, n: usize) -> Res {
     interrupt::catch()?;
-    util::run(util::cargo().args([
-        "build",
-        "--release",
-        "--package",
-        "kredivo-proxy",
-        "--package",
-        "kredivo-sandbox",
-    ]))?;
+    util::build_servers()?;
     let given = std::env::var("DATABASE_URL")
         .ok()
         .filter(|u| u.starts_with("postgres://") || u.starts_with("postgresql://"));

@@ -65,14 +65,7 @@ pub fn run(args: &[String]) -> Res {
         setting("THREADS", "2"),
         setting("CONNECTIONS", "32"),
     );
-    util::run(util::cargo().args([
-        "build",
-        "--release",
-        "--package",
-        "kredivo-proxy",
-        "--package",
-        "kredivo-sandbox",
-    ]))?;
+    util::build_servers()?;
     let pg = Postgres::start().map_err(|e| format!("load needs PostgreSQL: {e}"))?;
     let scratch = tempfile::Builder::new()
         .prefix("kredivo-load-")

@@ -114,3 +114,16 @@ pub fn ensure_cargo_bin_on_path() {
         std::env::set_var("PATH", joined);
     }
 }
+
+/// `cargo build --release` of the two server binaries the replica layout runs (the proxy and
+/// the sandbox), for `demo --replicas` and `load`.
+pub fn build_servers() -> Res {
+    run(cargo().args([
+        "build",
+        "--release",
+        "--package",
+        "kredivo-proxy",
+        "--package",
+        "kredivo-sandbox",
+    ]))
+}

@@ -19,7 +19,7 @@ fn shadow(host: &str, sel: &str) -> String {
 }
 
 /// JS: clicks the first element matching `sel` inside `host`'s shadow root.
-fn shadow_click(host: &str, sel: &str) -> String {
+pub fn shadow_click(host: &str, sel: &str) -> String {
     format!(
         "document.querySelector({host:?}).shadowRoot.querySelector({sel:?}).click(); return true;"
     )
@@ -132,6 +132,40 @@ pub async fn buy_two_phones_in_six_months(h: &Harness) -> anyhow::Result<String>
 
     // The Kredivo button sends the shopper to the (sandbox) hosted sign-in.
     h.js(&shadow_click(host, "button.kc-pay"), vec![]).await?;
+    let chosen = sign_in_and_confirm_at_the_sandbox(h).await?;
+    assert_eq!(chosen, "6_months", "the widget's choice is preselected");
+
+    let url = h.wait_url("/www/return.html", T).await?;
+    let status = h
+        .wait_js(
+            "the settled order",
+            "(() => { const e = document.querySelector('#order-status'); \
+               return e && e.dataset.status === 'settled' ? e.dataset.status : null; })()",
+            Duration::from_secs(30),
+        )
+        .await?;
+    assert_eq!(status, "settled", "return page at {url}");
+    h.screenshot("settled").await?;
+
+    // The proxy agrees: the order is settled, as confirmed with the provider.
+    let order_id = url
+        .split(['?', '&'])
+        .find_map(|kv| kv.strip_prefix("order_id="))
+        .map(str::to_owned)
+        .expect("the return URL names the order");
+    let (code, order) = h
+        .http_json("GET", &format!("/api/kredivo/v1/orders/{order_id}"), None)
+        .await?;
+    assert_eq!(code, 200, "{order}");
+    assert_eq!(order["status"], "settled", "{order}");
+    assert_eq!(order["payment_type"], "6_months", "{order}");
+    Ok(order_id)
+}
+
+/// The shopper at Kredivo's hosted pages (the sandbox's), after the Kredivo button: signs in
+/// with doc 000's sandbox phone and PIN, enters the OTP and confirms the plan preselected
+/// there, with a screenshot of each page. Returns that plan (the widget's choice).
+pub async fn sign_in_and_confirm_at_the_sandbox(h: &Harness) -> anyhow::Result<String> {
     h.wait_url("/sandbox/", T).await?;
     h.wait_js(
         "the sign-in form",
@@ -160,8 +194,6 @@ pub async fn buy_two_phones_in_six_months(h: &Harness) -> anyhow::Result<String>
         vec![],
     )
     .await?;
-
-    // The tenure confirmation shows the order and the plan the shopper chose in the widget.
     h.wait_js(
         "the confirmation form",
         "document.querySelector('#confirm-form #pay')",
@@ -175,37 +207,11 @@ pub async fn buy_two_phones_in_six_months(h: &Harness) -> anyhow::Result<String>
             vec![],
         )
         .await?;
-    assert_eq!(chosen, "6_months", "the widget's choice is preselected");
     h.screenshot("confirm").await?;
     h.js(
         "document.querySelector('#pay').click(); return true;",
         vec![],
     )
     .await?;
-
-    let url = h.wait_url("/www/return.html", T).await?;
-    let status = h
-        .wait_js(
-            "the settled order",
-            "(() => { const e = document.querySelector('#order-status'); \
-               return e && e.dataset.status === 'settled' ? e.dataset.status : null; })()",
-            Duration::from_secs(30),
-        )
-        .await?;
-    assert_eq!(status, "settled", "return page at {url}");
-    h.screenshot("settled").await?;
-
-    // The proxy agrees: the order is settled, as confirmed with the provider.
-    let order_id = url
-        .split(['?', '&'])
-        .find_map(|kv| kv.strip_prefix("order_id="))
-        .map(str::to_owned)
-        .expect("the return URL names the order");
-    let (code, order) = h
-        .http_json("GET", &format!("/api/kredivo/v1/orders/{order_id}"), None)
-        .await?;
-    assert_eq!(code, 200, "{order}");
-    assert_eq!(order["status"], "settled", "{order}");
-    assert_eq!(order["payment_type"], "6_months", "{order}");
-    Ok(order_id)
+    Ok(chosen.as_str().unwrap_or_default().to_owned())
 }

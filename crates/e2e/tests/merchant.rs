@@ -9,6 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use fantoccini::Locator;
+use kredivo_e2e::journey::{shadow_click, sign_in_and_confirm_at_the_sandbox};
 use kredivo_e2e::{free_port, repo_root, Harness};
 use serde_json::Value;
 
@@ -72,13 +73,6 @@ fn start_shop(proxy: &str, name: &str) -> anyhow::Result<Shop> {
         url,
         _data: tempdir::Dir(data),
     })
-}
-
-/// JS: clicks the first element matching `sel` inside `host`'s shadow root.
-fn shadow_click(host: &str, sel: &str) -> String {
-    format!(
-        "document.querySelector({host:?}).shadowRoot.querySelector({sel:?}).click(); return true;"
-    )
 }
 
 async fn a_merchant_sells_through(gateway: &str) -> anyhow::Result<()> {
@@ -164,43 +158,11 @@ async fn a_merchant_sells_through(gateway: &str) -> anyhow::Result<()> {
     h.js(&shadow_click(host, "button.kc-pay"), vec![]).await?;
 
     // Kredivo's pages (the sandbox).
-    h.wait_url("/sandbox/", T).await?;
-    h.wait_js(
-        "the sign-in form",
-        "document.querySelector('input[name=phone]')",
-        T,
-    )
-    .await?;
-    h.js(
-        "document.querySelector('input[name=phone]').value = '81513114262';
-         document.querySelector('input[name=pin]').value = '663482';
-         document.querySelector('#signin-form #submit').click(); return true;",
-        vec![],
-    )
-    .await?;
-    h.wait_js(
-        "the OTP form",
-        "document.querySelector('input[name=otp]')",
-        T,
-    )
-    .await?;
-    h.js(
-        "document.querySelector('input[name=otp]').value = '4567';
-         document.querySelector('#otp-form #submit').click(); return true;",
-        vec![],
-    )
-    .await?;
-    h.wait_js(
-        "the confirmation",
-        "document.querySelector('#confirm-form #pay')",
-        T,
-    )
-    .await?;
-    h.js(
-        "document.querySelector('#pay').click(); return true;",
-        vec![],
-    )
-    .await?;
+    let chosen = sign_in_and_confirm_at_the_sandbox(&h).await?;
+    assert_eq!(
+        chosen, plan,
+        "the widget's choice is preselected at Kredivo"
+    );
 
     // Back at the shop: its own order is paid, because the verified webhook said so.
     h.wait_url(&format!("{}/return/", shop.url), T).await?;

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 use axum::http::{header, HeaderValue};
+use kredivo_e2e::journey::{shadow_click, sign_in_and_confirm_at_the_sandbox};
 use kredivo_e2e::{free_port, repo_root, Harness};
 use serde_json::{json, Value};
 use tower_http::services::ServeDir;
@@ -165,12 +166,6 @@ fn build_shop(proxy: &str) -> anyhow::Result<PathBuf> {
     Ok(shop.join("public"))
 }
 
-fn shadow_click(host: &str, sel: &str) -> String {
-    format!(
-        "document.querySelector({host:?}).shadowRoot.querySelector({sel:?}).click(); return true;"
-    )
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_page_bundled_from_the_npm_package_type_checks_and_pays() -> anyhow::Result<()> {
     let port = free_port()?;
@@ -299,43 +294,11 @@ async fn a_page_bundled_from_the_npm_package_type_checks_and_pays() -> anyhow::R
     assert_eq!(selected, plan.as_str());
     h.js(&shadow_click(host, "button.kc-pay"), vec![]).await?;
 
-    h.wait_url("/sandbox/", T).await?;
-    h.wait_js(
-        "the sign-in form",
-        "document.querySelector('input[name=phone]')",
-        T,
-    )
-    .await?;
-    h.js(
-        "document.querySelector('input[name=phone]').value = '81513114262';
-         document.querySelector('input[name=pin]').value = '663482';
-         document.querySelector('#signin-form #submit').click(); return true;",
-        vec![],
-    )
-    .await?;
-    h.wait_js(
-        "the OTP form",
-        "document.querySelector('input[name=otp]')",
-        T,
-    )
-    .await?;
-    h.js(
-        "document.querySelector('input[name=otp]').value = '4567';
-         document.querySelector('#otp-form #submit').click(); return true;",
-        vec![],
-    )
-    .await?;
-    h.wait_js(
-        "the confirmation",
-        "document.querySelector('#confirm-form #pay')",
-        T,
-    )
-    .await?;
-    h.js(
-        "document.querySelector('#pay').click(); return true;",
-        vec![],
-    )
-    .await?;
+    let chosen = sign_in_and_confirm_at_the_sandbox(&h).await?;
+    assert_eq!(
+        chosen, plan,
+        "the widget's choice is preselected at Kredivo"
+    );
 
     // The session's order settles (the sandbox's push, confirmed with it).
     let deadline = tokio::time::Instant::now() + Duration::from_secs(40);

@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
@@ -13,21 +12,6 @@ use kredivo_sandbox::{Endpoint, Fault, FaultRule, Target};
 use serde_json::json;
 
 const PT: &str = "/api/kredivo/v1/payment-types";
-
-/// Collects every log line of the process (this file holds one test, so a global subscriber
-/// sees only it).
-#[derive(Clone, Default)]
-struct LogBuffer(Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for LogBuffer {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("log lock").extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test]
 async fn the_server_key_never_appears_in_any_response_log_or_stored_record() {
@@ -134,7 +118,7 @@ async fn the_server_key_never_appears_in_any_response_log_or_stored_record() {
     // And the key really was sent to Kredivo (the sandbox accepted it).
     assert!(env.kredivo_transactions(&order_id) == 1);
     assert!(!format!("{:?}", env.state).contains(SERVER_KEY));
-    let logs = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    let logs = String::from_utf8_lossy(&logs.bytes()).into_owned();
     assert!(
         logs.contains("request failed"),
         "failures were logged: {} bytes",

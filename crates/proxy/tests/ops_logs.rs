@@ -3,25 +3,9 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
-
 use common::*;
 use kredivo_proxy::ops::logging::{init_with_writer, LogFormat};
 use serde_json::Value;
-
-/// Collects every log line of the process.
-#[derive(Clone, Default)]
-struct LogBuffer(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for LogBuffer {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("log lock").extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test]
 async fn every_json_line_of_a_request_carries_its_request_id_and_order_id() {
@@ -40,7 +24,7 @@ async fn every_json_line_of_a_request_carries_its_request_id_and_order_id() {
     assert_eq!(response.status(), 404);
     assert_eq!(response.headers()["x-request-id"], "req-logs-0001");
 
-    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let text = String::from_utf8(logs.bytes()).unwrap();
     let lines: Vec<Value> = text
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))

@@ -435,3 +435,25 @@ pub fn query_param(url: &str, name: &str) -> Option<String> {
         (k == name).then(|| v.to_owned())
     })
 }
+
+/// Collects every log line a test's global subscriber writes (each test that uses it is alone
+/// in its binary, so the subscriber sees only it).
+#[derive(Clone, Default)]
+pub struct LogBuffer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl LogBuffer {
+    /// Everything written so far.
+    pub fn bytes(&self) -> Vec<u8> {
+        self.0.lock().expect("log lock").clone()
+    }
+}
+
+impl std::io::Write for LogBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("log lock").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
