@@ -16,9 +16,12 @@
 //
 // Works under `script-src 'self' 'wasm-unsafe-eval'; style-src 'self'`: no eval, no inline
 // script or style, no blob URLs; and under nonce-only policies (see `nonce` below).
-// Including the script twice (even from two URLs) loads and mounts once.
+// Including the script twice (even from two URLs) loads and mounts once. The guard is a
+// registered symbol, which no element's id or name can shadow (DOM clobbering).
 const g = globalThis;
-if (!g.__kredivoCheckout) {
+const started = Symbol.for("kredivo.checkout");
+if (!g[started]) {
+  g[started] = true;
   const at = (name) => new URL(name, import.meta.url).href;
   try {
     performance.mark("kredivo:loader-start");
@@ -29,8 +32,10 @@ if (!g.__kredivoCheckout) {
   const logos = { logoBlue: at("__LOGO_BLUE__"), logoWhite: at("__LOGO_WHITE__") };
   // Under a policy that allows styles by nonce only, the stylesheet link the widget adds to
   // each shadow root carries the nonce of the page's scripts (one per response). The loader
-  // is a module (no document.currentScript): any nonced script tells it.
-  const nonce = (document.querySelector("script[nonce]") || {}).nonce || "";
+  // is a module (no document.currentScript): its own tag tells it, else (imported by a
+  // bundle) any nonced script.
+  const own = [...document.scripts].find((s) => s.src === import.meta.url);
+  const nonce = (own && own.nonce) || (document.querySelector("script[nonce]") || {}).nonce || "";
   // Each bundle has its own stylesheet (the shared rules and its own).
   const bundles = {
     checkout: { js: "__CHECKOUT_JS__", wasm: "__CHECKOUT_WASM__", css: "__CHECKOUT_CSS__", selector: "[data-kredivo-checkout]:not([data-kredivo-badge])" },
@@ -117,7 +122,7 @@ if (!g.__kredivoCheckout) {
     kinds.filter((k) => !loading[k] && !failed[k] && document.querySelector(bundles[k].selector));
   const start = () => {
     const all = wanted().map(load);
-    g.__kredivoCheckout = Promise.allSettled(all).then(() => g.KredivoCheckout);
+    g[started] = Promise.allSettled(all).then(() => g.KredivoCheckout);
     if (kinds.every((k) => loading[k])) {
       return;
     }

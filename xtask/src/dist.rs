@@ -465,29 +465,35 @@ fn write_npm_package(root: &Path, dist: &Path, built: &[Built]) -> Res {
         files.push(name.to_owned());
     }
     files.sort();
-    let package = serde_json::json!({
-        "name": "kredivo-checkout",
-        "version": env!("CARGO_PKG_VERSION"),
-        "description": "Kredivo (buy now, pay later) checkout widget and installment badges: Rust compiled to WebAssembly, for the shop's own kredivo-proxy.",
-        "license": "MIT OR Apache-2.0",
-        "type": "module",
-        "main": "./index.js",
-        "module": "./index.js",
-        "types": "./index.d.ts",
-        "exports": {
-            ".": { "types": "./index.d.ts", "default": "./index.js" },
-            "./loader": "./kredivo-checkout.js",
-            "./package.json": "./package.json"
-        },
-        // Importing the entry runs the loader: it installs window.KredivoCheckout and mounts
-        // the page's widgets. Everything else is loaded at run time by URL.
-        "sideEffects": ["./index.js", "./kredivo-checkout.js"],
-        "files": files,
-        "keywords": ["kredivo", "paylater", "bnpl", "checkout", "indonesia", "webassembly"],
-    });
-    let mut json = serde_json::to_vec_pretty(&package)
-        .map_err(|e| format!("cannot write dist/npm/package.json: {e}"))?;
-    json.push(b'\n');
+    // Written as text: the order of `exports` conditions matters (`types` first, as TypeScript
+    // reads them in order) and serde_json's maps sort their keys.
+    let files = serde_json::to_string(&files).map_err(|e| format!("dist/npm: {e}"))?;
+    let json = format!(
+        r#"{{
+  "name": "kredivo-checkout",
+  "version": "{version}",
+  "description": "Kredivo (buy now, pay later) checkout widget and installment badges: Rust compiled to WebAssembly, for the shop's own kredivo-proxy.",
+  "license": "MIT OR Apache-2.0",
+  "type": "module",
+  "main": "./index.js",
+  "module": "./index.js",
+  "types": "./index.d.ts",
+  "exports": {{
+    ".": {{ "types": "./index.d.ts", "default": "./index.js" }},
+    "./loader": "./kredivo-checkout.js",
+    "./package.json": "./package.json"
+  }},
+  "sideEffects": ["./index.js", "./kredivo-checkout.js"],
+  "files": {files},
+  "keywords": ["kredivo", "paylater", "bnpl", "checkout", "indonesia", "webassembly"]
+}}
+"#,
+        version = env!("CARGO_PKG_VERSION"),
+    );
+    // Importing the entry runs the loader (window.KredivoCheckout, the page's widgets
+    // mounted): hence `sideEffects`. Everything else is loaded at run time by URL.
+    serde_json::from_str::<serde_json::Value>(&json)
+        .map_err(|e| format!("dist/npm/package.json is not JSON: {e}"))?;
     std::fs::write(npm.join("package.json"), json)
         .map_err(|e| format!("cannot write dist/npm/package.json: {e}"))?;
     println!(

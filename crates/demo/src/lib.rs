@@ -109,7 +109,9 @@ fn static_site(root: &std::path::Path) -> Router {
         )
         .layer(no_cache.clone())
         .layer(any_origin);
-    let nonce_page = root.join("www/csp-nonce.html");
+    // The template lives outside every served folder: no path (nor nginx's static files in the
+    // replica layout) can serve it raw, with its placeholder for a nonce.
+    let nonce_page = root.join("crates/demo/csp-nonce.html");
     Router::new()
         .route_service("/", ServeFile::new(root.join("index.html")))
         .route_service("/index.html", ServeFile::new(root.join("index.html")))
@@ -124,7 +126,7 @@ fn static_site(root: &std::path::Path) -> Router {
         )
 }
 
-/// `www/csp-nonce.html` with a fresh nonce in its tags and in its policy ([`CSP_NONCE`]):
+/// `crates/demo/csp-nonce.html` with a fresh nonce in its tags and in its policy ([`CSP_NONCE`]):
 /// the page that proves the widget works where scripts and styles are allowed by nonce only.
 async fn nonce_page_response(path: PathBuf) -> axum::response::Response {
     use axum::response::IntoResponse;
@@ -134,8 +136,12 @@ async fn nonce_page_response(path: PathBuf) -> axum::response::Response {
     let template = match tokio::fs::read_to_string(&path).await {
         Ok(t) => t,
         Err(e) => {
-            let msg = format!("cannot read {}: {e}", path.display());
-            return (axum::http::StatusCode::INTERNAL_SERVER_ERROR, msg).into_response();
+            tracing::error!(path = %path.display(), error = %e, "cannot read the nonce page");
+            return (
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "the page is unavailable",
+            )
+                .into_response();
         }
     };
     let mut bytes = [0u8; 16];

@@ -149,7 +149,7 @@ async fn the_widget_works_where_scripts_and_styles_are_allowed_by_nonce_only() -
         let v = h
             .js(
                 "return fetch('/www/csp-nonce.html').then(r => r.headers.get('content-security-policy'))\
-                   .then(p => [p, document.querySelector('script[nonce]').nonce]);",
+                   .then(p => [p, document.querySelector('script[src$=\"kredivo-checkout.js\"]').nonce]);",
                 vec![],
             )
             .await?;

@@ -116,6 +116,17 @@ fn build_shop(proxy: &str) -> anyhow::Result<PathBuf> {
         "the package carries no pre-compressed copies: {files:?}"
     );
 
+    // TypeScript reads `exports` conditions in order: `types` must come before `default`.
+    let manifest = std::fs::read_to_string(package.join("package.json"))?;
+    let (types, default) = (
+        manifest.find(r#""types": "./index.d.ts""#),
+        manifest.find(r#""default""#),
+    );
+    assert!(
+        matches!((types, default), (Some(t), Some(d)) if t < d),
+        "exports lists types first: {manifest}"
+    );
+
     // A throwaway project installs the tarball (no registry needed: it has no dependencies).
     std::fs::write(
         shop.join("package.json"),

@@ -34,16 +34,16 @@ pub const DEMO_MERCHANT_API_KEY: &str = "demo_merchant_key_for_local_use_only_00
 /// `crates/e2e/tests/embedding.rs` fails on any violation the page reports.
 pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
      style-src 'self'; img-src 'self' data:; connect-src 'self'; \
-     object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/// The policy of the demo's nonce page (`/www/csp-nonce.html`), with `{nonce}` replaced by a
-/// fresh value per response: scripts and styles only by nonce, as sites that allow nothing by
+/// The policy of the demo's nonce page (`/www/csp-nonce.html`, rendered from
+/// `crates/demo/csp-nonce.html`), with `{nonce}` replaced by a fresh value per response: scripts and styles only by nonce, as sites that allow nothing by
 /// origin write it. `'strict-dynamic'` lets the nonced loader import the widget's glue; the
 /// widget puts the loader's nonce on the stylesheet link it adds to each shadow root.
 pub const CSP_NONCE: &str = "default-src 'self'; \
      script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
      style-src 'nonce-{nonce}'; img-src 'self' data:; connect-src 'self'; \
-     object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// The proxy settings of the demo at `base` (where browsers reach it, no trailing slash): the
 /// sandbox under `base/sandbox`, the demo catalogue of the repository at `root`, short
