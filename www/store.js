@@ -482,6 +482,26 @@ async function benchPage() {
   put("Script start → plans visible", "scriptToPlansMs", plansAt - startMark(), "ms");
   put("Navigation start → plans visible", "navigationToPlansMs", plansAt, "ms");
 
+  // Where that time goes: the loader's marks and the resource timings of the checkout's glue,
+  // wasm and first payment-types request (ms; compilation streams during the download, so
+  // "compile + instantiate" is what is left after the last byte).
+  const resource = (re) => performance.getEntriesByType("resource").find((e) => re.test(new URL(e.name).pathname));
+  const glue = resource(/\/kredivo-checkout\.[0-9a-f]+\.js$/);
+  const wasm = resource(/\/kredivo-checkout\.[0-9a-f]+\.wasm$/);
+  const request = resource(/\/api\/kredivo\/v1\/payment-types$/);
+  const instantiated = performance.getEntriesByName("kredivo:checkout-instantiated")[0]?.startTime;
+  if (glue && wasm && request && instantiated !== undefined) {
+    const phases = {
+      glueFetchMs: glue.responseEnd - glue.startTime,
+      wasmFetchMs: wasm.responseEnd - wasm.startTime,
+      compileInstantiateAfterDownloadMs: instantiated - wasm.responseEnd,
+      instantiatedToRequestMs: request.startTime - instantiated,
+      requestMs: request.responseEnd - request.startTime,
+      responseToPlansVisibleMs: plansAt - request.responseEnd,
+    };
+    for (const [key, value] of Object.entries(phases)) put(`  ${key}`, key, value, "ms");
+  }
+
   // 2. render 200 badges (the badge bundle loaded first: this times rendering, not download)
   await window.KredivoCheckout.load("badge");
   const box = document.getElementById("badges");
