@@ -174,13 +174,7 @@ async fn checkout(
     ConnectInfoIp(ip): ConnectInfoIp,
     Json(req): Json<CheckoutRequest>,
 ) -> Result<Response, AppError> {
-    let client = orders::ClientInfo {
-        ip: Some(ip.to_string()),
-        user_agent: headers
-            .get(header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .map(|ua| ua.chars().take(255).collect()),
-    };
+    let client = orders::ClientInfo::from_request(ip, &headers);
     let answer = orders::checkout(&state, req, &client).await?;
     Ok(no_store(axum::Json(answer).into_response()))
 }
@@ -280,13 +274,7 @@ async fn fallback_pay(
         }
     };
     let locale = fallback::locale(form.locale.as_deref());
-    let client = orders::ClientInfo {
-        ip: Some(ip.to_string()),
-        user_agent: headers
-            .get(header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .map(|ua| ua.chars().take(255).collect()),
-    };
+    let client = orders::ClientInfo::from_request(ip, &headers);
     match fallback::pay(&state, form, &client).await {
         Next::Provider(url) => html_page(StatusCode::OK, fallback::continue_page(&url, locale)),
         Next::Redirect(url) => Redirect::to(&url).into_response(),

@@ -49,6 +49,19 @@ pub struct ClientInfo {
     pub user_agent: Option<String>,
 }
 
+impl ClientInfo {
+    /// The peer `ip` and the request's `User-Agent` (cut to 255 characters).
+    pub fn from_request(ip: std::net::IpAddr, headers: &axum::http::HeaderMap) -> ClientInfo {
+        ClientInfo {
+            ip: Some(ip.to_string()),
+            user_agent: headers
+                .get(axum::http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(|ua| ua.chars().take(255).collect()),
+        }
+    }
+}
+
 /// `POST /checkout`: the order of a merchant's session, or a catalogue cart priced here;
 /// stored once per idempotency key (and once per session), its provider checkout started by
 /// exactly one caller (also across concurrent requests and replicas).
