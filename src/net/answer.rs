@@ -8,7 +8,6 @@
 //! JSON that `serde_json` writes for the `kredivo_api` types, so the two cannot drift.
 
 use kredivo_api::{CheckoutResponse, OrderStatus, OrderView, PaymentTypesResponse};
-use rust_decimal::Decimal;
 use wasm_bindgen::JsValue;
 
 use crate::js::{property, text};
@@ -60,7 +59,7 @@ impl Answer for OrderView {
         Some(OrderView {
             order_id: text(&v, "order_id")?,
             status: status(&v)?,
-            amount: Decimal::from_str_exact(&text(&v, "amount")?).ok()?,
+            amount: kredivo_plan::decimal::parse_exact(&text(&v, "amount")?)?,
             payment_type: text(&v, "payment_type")?,
         })
     }

@@ -25,7 +25,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// Serde for decimals as text (`"2400000"`, `"2.95"`): `Decimal`'s `Display` and
-/// `from_str_exact`.
+/// [`kredivo_plan::decimal::parse_exact`] (plain decimal text only).
 ///
 /// Not `rust_decimal::serde::str`, whose reader also tries scientific notation (`"2.4e6"`),
 /// which no proxy sends and which costs the browser widget kilobytes of wasm.
@@ -53,7 +53,8 @@ pub(crate) mod decimal_text {
         }
 
         fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
-            Decimal::from_str_exact(v).map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+            kredivo_plan::decimal::parse_exact(v)
+                .ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
         }
     }
 
