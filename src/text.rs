@@ -105,6 +105,10 @@ pub struct Strings {
     pub retry: &'static str,
     /// Shown when no plan covers the amount.
     pub ineligible: &'static str,
+    /// Before the tokenised shopper's remaining limit: `Sisa limit`.
+    pub limit: &'static str,
+    /// Why a plan cannot be chosen: above the remaining limit.
+    pub over_limit: &'static str,
 }
 
 const ID: Strings = Strings {
@@ -128,6 +132,8 @@ const ID: Strings = Strings {
     waiting: "Menunggu konfirmasi pembayaran…",
     retry: "Coba lagi",
     ineligible: "Cicilan Kredivo tidak tersedia untuk total belanja ini.",
+    limit: "Sisa limit",
+    over_limit: "Melebihi sisa limit Anda",
 };
 
 const EN: Strings = Strings {
@@ -151,6 +157,8 @@ const EN: Strings = Strings {
     waiting: "Waiting for payment confirmation…",
     retry: "Try again",
     ineligible: "Kredivo installments aren't available for this amount.",
+    limit: "Remaining limit",
+    over_limit: "Above your remaining limit",
 };
 
 /// Fixed strings of one language for badges and their dialog.
@@ -307,6 +315,7 @@ pub fn error(code: &str, locale: Locale) -> &'static str {
         "timeout" if en => "Kredivo took too long to respond. Please try again.",
         "timeout" => "Kredivo tidak merespons tepat waktu. Silakan coba lagi.",
         "ineligible_amount" => strings(locale).ineligible,
+        "over_limit" => strings(locale).over_limit,
         "invalid_cart" if en => "Your cart has changed. Reload the page and try again.",
         "invalid_cart" => "Keranjang Anda berubah. Muat ulang halaman lalu coba lagi.",
         "rate_limited" if en => "Too many attempts. Wait a moment and try again.",
