@@ -212,6 +212,53 @@ const BADGE_EN: BadgeStrings = BadgeStrings {
     dialog_note: "Estimate based on Kredivo's rates. Final figures are shown at checkout.",
 };
 
+/// Fixed strings of one language for the shop counter's QR screen.
+#[cfg(feature = "qr")]
+#[derive(Debug)]
+pub struct QrStrings {
+    /// Heading before the logo.
+    pub title: &'static str,
+    /// What the shopper does with the code.
+    pub scan: &'static str,
+    /// Text alternative of the code.
+    pub code: &'static str,
+    /// Before the countdown.
+    pub time_left: &'static str,
+    /// The cashier's cancel button.
+    pub cancel: &'static str,
+    /// Screen-reader text while the code loads.
+    pub loading: &'static str,
+}
+
+#[cfg(feature = "qr")]
+const QR_ID: QrStrings = QrStrings {
+    title: "Bayar dengan",
+    scan: "Pindai kode QR ini dengan aplikasi Kredivo",
+    code: "Kode QR pembayaran Kredivo",
+    time_left: "Sisa waktu",
+    cancel: "Batalkan pembayaran",
+    loading: "Memuat kode QR…",
+};
+
+#[cfg(feature = "qr")]
+const QR_EN: QrStrings = QrStrings {
+    title: "Pay with",
+    scan: "Scan this QR code with the Kredivo app",
+    code: "Kredivo payment QR code",
+    time_left: "Time left",
+    cancel: "Cancel payment",
+    loading: "Loading the QR code…",
+};
+
+/// The QR screen's fixed strings in a language.
+#[cfg(feature = "qr")]
+pub fn qr_strings(locale: Locale) -> &'static QrStrings {
+    match locale {
+        Locale::En => &QR_EN,
+        _ => &QR_ID,
+    }
+}
+
 /// The checkout widget's fixed strings in a language.
 pub fn strings(locale: Locale) -> &'static Strings {
     match locale {
