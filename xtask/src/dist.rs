@@ -146,7 +146,7 @@ pub fn build_wasm(
 }
 
 /// The wasm's rustc flags: the caller's own (`CARGO_ENCODED_RUSTFLAGS` or `RUSTFLAGS`) plus a
-/// remap of cargo's registry directory to `registry`.
+/// remap of cargo's registry directory to `registry`, and of each registry in it to `r`.
 ///
 /// Panic locations name their source files, so without the remap the wasm would contain
 /// `$CARGO_HOME` (`/root/.cargo/registry/src/…`) and its size would depend on where cargo
@@ -165,10 +165,18 @@ fn reproducible_rustflags() -> String {
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
     if let Some(home) = cargo_home {
-        flags.push(format!(
-            "--remap-path-prefix={}=registry",
-            home.join("registry/src").display()
-        ));
+        let src = home.join("registry/src");
+        flags.push(format!("--remap-path-prefix={}=registry", src.display()));
+        // Each registry's own directory (`index.crates.io-1949cf8c6b5b557f`) to one letter:
+        // its name is in every panic location of every dependency (the last matching remap
+        // wins, so these come after the general one).
+        if let Ok(dirs) = std::fs::read_dir(&src) {
+            let mut dirs: Vec<PathBuf> = dirs.flatten().map(|d| d.path()).collect();
+            dirs.sort();
+            for dir in dirs {
+                flags.push(format!("--remap-path-prefix={}=r", dir.display()));
+            }
+        }
     }
     flags.join("\x1f")
 }
