@@ -156,6 +156,7 @@ pub(crate) fn plan_view(
         promo_discount: None,
         remaining_limit: None,
         within_limit: None,
+        schedule_url: None,
     }
 }
 

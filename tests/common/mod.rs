@@ -246,6 +246,7 @@ fn plan(pt: &str, n: u32, monthly: i64, total: i64, amount: i64) -> PlanView {
         promo_discount: None,
         remaining_limit: None,
         within_limit: None,
+        schedule_url: None,
     }
 }
 

@@ -231,6 +231,10 @@ pub struct PlanView {
     /// proxy); `Some(false)` is a plan the widget shows but does not let the shopper choose.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub within_limit: Option<bool>,
+    /// Where this plan's month-by-month schedule is drawn: a path under the API prefix
+    /// (`/schedule?payment_type=…`) the widget frames, adding `locale` and `theme`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule_url: Option<String>,
 }
 
 /// `POST /api/kredivo/v1/checkout`: start paying this cart with this plan.
@@ -573,6 +577,7 @@ mod tests {
                 promo_discount: Some(Decimal::from(100_180)),
                 remaining_limit: None,
                 within_limit: None,
+                schedule_url: None,
             }],
         };
         let v = serde_json::to_value(&r).unwrap();

@@ -60,6 +60,12 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(widget)
         .route("/openapi.json", get(openapi_json))
+        // A document the widget frames (no fetch, so no CORS): the per-IP limit only.
+        .route(
+            "/schedule",
+            get(crate::schedule::serve)
+                .route_layer(from_fn_with_state(state.clone(), security::rate_limit)),
+        )
         // Server to server: no CORS, no Origin check and not the widget's per-IP limit; its
         // own, generous limit (every push costs a confirmation call to the provider) and the
         // body limit apply.

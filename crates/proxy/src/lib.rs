@@ -35,6 +35,7 @@ pub mod ops;
 pub mod orders;
 pub mod ratelimit;
 pub mod reconciler;
+pub mod schedule;
 pub mod security;
 pub mod store;
 pub mod webhooks;

@@ -276,6 +276,7 @@ pub fn plan_view(plan: &Plan) -> PlanView {
             .map(Money::as_decimal),
         remaining_limit: None,
         within_limit: None,
+        schedule_url: Some(crate::schedule::figures_path(plan)),
     }
 }
 
