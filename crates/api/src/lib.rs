@@ -162,6 +162,11 @@ pub struct PaymentTypesResponse {
     /// Eligible plans, shortest tenure first. Empty when the amount is outside every plan's
     /// range; the widget then explains instead of failing.
     pub plans: Vec<PlanView>,
+    /// `true` when this session's shopper has an active Kredivo user token, so paying is one
+    /// click: the checkout answers without a `redirect_url` (or with Kredivo's OTP page) and
+    /// the widget polls the order. Absent (false) in every other answer.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub express: bool,
 }
 
 /// One installment plan as the widget shows it.
@@ -214,6 +219,19 @@ pub struct PlanView {
         with = "decimal_text::option"
     )]
     pub promo_discount: Option<Decimal>,
+    /// A tokenized shopper's remaining Kredivo limit for this plan's payment type (from
+    /// Kredivo's credit details, asked for this session only). Absent when unknown.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "decimal_text::option"
+    )]
+    pub remaining_limit: Option<Decimal>,
+    /// Whether that limit covers this plan (the plan calculator's `Plan::fits_limit`, decided
+    /// by the proxy). `false`: the widget disables the plan and says why; checking out with it
+    /// answers `400 over_limit`. Absent when the limit is unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within_limit: Option<bool>,
 }
 
 /// `POST /api/kredivo/v1/checkout`: start paying this cart with this plan.
@@ -409,6 +427,9 @@ pub enum ErrorCode {
     InvalidCart,
     /// 422: no Kredivo plan covers this amount (or this payment type).
     IneligibleAmount,
+    /// 400: the tokenized shopper's remaining Kredivo limit does not cover this plan
+    /// (`within_limit: false` in the payment types); another plan may fit.
+    OverLimit,
     /// 404: no such order, session or endpoint.
     NotFound,
     /// 409: this checkout session already has an order (it can be paid once).
@@ -440,11 +461,12 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for documentation and tests.
-    pub const ALL: [ErrorCode; 17] = [
+    pub const ALL: [ErrorCode; 18] = [
         Self::InvalidJson,
         Self::InvalidRequest,
         Self::InvalidCart,
         Self::IneligibleAmount,
+        Self::OverLimit,
         Self::NotFound,
         Self::SessionUsed,
         Self::IdempotencyConflict,
@@ -467,6 +489,7 @@ impl ErrorCode {
             Self::InvalidRequest => "invalid_request",
             Self::InvalidCart => "invalid_cart",
             Self::IneligibleAmount => "ineligible_amount",
+            Self::OverLimit => "over_limit",
             Self::NotFound => "not_found",
             Self::SessionUsed => "session_used",
             Self::IdempotencyConflict => "idempotency_conflict",
@@ -486,7 +509,7 @@ impl ErrorCode {
     /// The HTTP status that carries this code.
     pub fn http_status(self) -> u16 {
         match self {
-            Self::InvalidJson | Self::InvalidRequest | Self::InvalidCart => 400,
+            Self::InvalidJson | Self::InvalidRequest | Self::InvalidCart | Self::OverLimit => 400,
             Self::Unauthorized => 401,
             Self::ForbiddenOrigin => 403,
             Self::NotFound => 404,
@@ -553,7 +576,10 @@ mod tests {
                 discounted_monthly_installment: None,
                 promo_months: None,
                 promo_discount: Some(Decimal::from(100_180)),
+                remaining_limit: None,
+                within_limit: None,
             }],
+            express: false,
         };
         let v = serde_json::to_value(&r).unwrap();
         assert_eq!(v["amount"], json!("2400000"));
@@ -565,6 +591,29 @@ mod tests {
         );
         let back: PaymentTypesResponse = serde_json::from_value(v).unwrap();
         assert_eq!(back, r);
+    }
+
+    #[test]
+    fn limits_and_express_are_optional_both_ways() {
+        // An answer from a proxy before tokenization (or for a shopper without a token).
+        let old = json!({"amount": "2400000", "currency": "IDR", "estimate": false, "plans": [
+            {"payment_type": "30_days", "tenure_months": 1, "name": "Bayar dalam 30 hari",
+             "monthly_installment": "2424000", "total": "2424000", "interest": "0",
+             "service_fee": "24000", "down_payment": "0"}]});
+        let r: PaymentTypesResponse = serde_json::from_value(old.clone()).unwrap();
+        assert!(!r.express);
+        assert_eq!(r.plans[0].remaining_limit, None);
+        assert_eq!(serde_json::to_value(&r).unwrap(), old, "nothing new is written");
+        let mut new = old;
+        new["express"] = json!(true);
+        new["plans"][0]["remaining_limit"] = json!("1500000");
+        new["plans"][0]["within_limit"] = json!(false);
+        let r: PaymentTypesResponse = serde_json::from_value(new.clone()).unwrap();
+        assert!(r.express);
+        assert_eq!(r.plans[0].remaining_limit, Some(Decimal::from(1_500_000)));
+        assert_eq!(r.plans[0].within_limit, Some(false));
+        assert_eq!(serde_json::to_value(&r).unwrap(), new);
+        assert_eq!(ErrorCode::OverLimit.http_status(), 400);
     }
 
     #[test]

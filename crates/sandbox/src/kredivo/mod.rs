@@ -387,7 +387,8 @@ impl Kredivo {
         Ok(url)
     }
 
-    /// Deactivates `token` as the shopper does from the Kredivo app, and pushes doc 000's
+    /// Deactivates `token` (a user token, or a `client_user_key`: its active token) as the
+    /// shopper does from the Kredivo app, and pushes doc 000's
     /// `{"message", "client_user_key"}` to `url`, or else to
     /// [`KredivoSettings::token_push_url`].
     pub fn deactivate_from_app(&self, token: &str, url: Option<&str>) -> Result<(), SandboxError> {
