@@ -526,3 +526,63 @@ async fn a_token_sealed_with_the_previous_key_is_resealed_with_the_current_one()
     };
     assert!(new_only.open("kredivo", "cust-rot", &sealed).is_ok());
 }
+
+#[tokio::test]
+async fn a_token_kredivo_refuses_at_checkout_is_deactivated_and_the_same_order_signs_in() {
+    use kredivo_sandbox::{Endpoint, Fault, FaultRule};
+    let env = start().await;
+    given_token(&env, DOC_PHONE, "cust-refused").await;
+    let secret = secret_of(
+        &env,
+        &session("INV-REF", 300_000, Some("cust-refused"), true),
+    )
+    .await;
+    // Credit details still pass; the checkout itself refuses the token, once.
+    env.sandbox.faults().add(
+        FaultRule::new(
+            Endpoint::CheckoutUrl,
+            Fault::Error {
+                message: "Invalid user_token".into(),
+                code: None,
+            },
+        )
+        .times(1),
+    );
+    let (status, answer) = env
+        .post(CHECKOUT, &checkout(&secret, "30_days", "tok-refused-01"))
+        .await;
+    assert_eq!(status, 200, "no error to the shopper: {answer}");
+    assert!(answer["redirect_url"].is_string(), "normal sign-in: {answer}");
+    let order_id = answer["order_id"].as_str().unwrap();
+    assert_eq!(env.kredivo_transactions(order_id), 1);
+    assert!(!row(&env, "cust-refused").await.unwrap().active);
+    let calls = env.calls("checkout_url").await;
+    assert_eq!(calls.len(), 2, "one express try, one normal checkout");
+    let retry: Value = serde_json::from_str(&calls[1].request).unwrap();
+    assert!(retry.get("user_token").is_none());
+    assert_eq!(retry["tokenize_user"], json!(true));
+}
+
+#[tokio::test]
+async fn a_lost_express_answer_is_resumed_and_the_order_still_settles() {
+    use kredivo_sandbox::{Endpoint, Fault, FaultRule};
+    let env = start_with(Options {
+        upstream_timeout: Duration::from_millis(400),
+        ..Options::default()
+    })
+    .await;
+    given_token(&env, DOC_PHONE, "cust-lost").await;
+    let secret = secret_of(&env, &session("INV-LOST", 300_000, Some("cust-lost"), false)).await;
+    env.sandbox.faults().add(
+        FaultRule::new(Endpoint::CheckoutUrl, Fault::LostResponse { hang_ms: None }).times(1),
+    );
+    let body = checkout(&secret, "30_days", "tok-lost-00001");
+    let (status, first) = env.post(CHECKOUT, &body).await;
+    assert!(status >= 500, "the first answer is lost: {status} {first}");
+    let (status, again) = env.post(CHECKOUT, &body).await;
+    assert_eq!(status, 200, "{again}");
+    assert!(again.get("redirect_url").is_none());
+    let order_id = again["order_id"].as_str().unwrap().to_owned();
+    assert_eq!(env.kredivo_transactions(&order_id), 1, "created once");
+    assert!(env.wait_for(&order_id, OrderStatus::Settled).await);
+}
