@@ -770,6 +770,7 @@ async fn a_tenure_changed_at_the_provider_is_what_the_order_records() {
         amount: order.amount,
         currency: None,
         payment_type: Some("12_months".into()),
+        user_token: None,
     };
     apply_confirmed(&env.state, &confirmed, "test")
         .await

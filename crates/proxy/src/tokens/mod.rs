@@ -12,6 +12,7 @@
 //! notification routes).
 
 pub mod notify;
+pub mod openapi;
 pub mod routes;
 mod scrub;
 pub mod vault;
