@@ -603,7 +603,11 @@ mod tests {
         let r: PaymentTypesResponse = serde_json::from_value(old.clone()).unwrap();
         assert!(!r.express);
         assert_eq!(r.plans[0].remaining_limit, None);
-        assert_eq!(serde_json::to_value(&r).unwrap(), old, "nothing new is written");
+        assert_eq!(
+            serde_json::to_value(&r).unwrap(),
+            old,
+            "nothing new is written"
+        );
         let mut new = old;
         new["express"] = json!(true);
         new["plans"][0]["remaining_limit"] = json!("1500000");

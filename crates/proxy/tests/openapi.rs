@@ -254,7 +254,13 @@ async fn tokenization_answers_match_the_openapi_document() {
         .await;
     assert_eq!(plans["express"], json!(true), "{plans}");
     assert!(plans["plans"][0]["within_limit"].is_boolean());
-    check(&doc, "post", "/api/kredivo/v1/payment-types", status, &plans);
+    check(
+        &doc,
+        "post",
+        "/api/kredivo/v1/payment-types",
+        status,
+        &plans,
+    );
     let (status, over) = env
         .post(
             "/api/kredivo/v1/checkout",

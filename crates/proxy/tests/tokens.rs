@@ -79,12 +79,19 @@ async fn first_purchase(env: &Env, customer: &str) -> String {
         .post(CHECKOUT, &checkout(&secret, "30_days", "tok-first-0001"))
         .await;
     assert_eq!(status, 200, "{answer}");
-    assert!(answer["redirect_url"].is_string(), "a first purchase signs in");
+    assert!(
+        answer["redirect_url"].is_string(),
+        "a first purchase signs in"
+    );
     let sent: Value = serde_json::from_str(&env.calls("checkout_url").await[0].request).unwrap();
     assert_eq!(sent["tokenize_user"], json!(true));
     assert_eq!(sent["client_user_key"], json!(customer));
     let order_id = answer["order_id"].as_str().unwrap().to_owned();
-    let tx = env.sandbox.kredivo().drive(&order_id, Target::Settle).unwrap();
+    let tx = env
+        .sandbox
+        .kredivo()
+        .drive(&order_id, Target::Settle)
+        .unwrap();
     assert!(env.wait_for(&order_id, OrderStatus::Settled).await);
     wait_for_token(env, customer, true).await;
     tx.user_token.expect("the sandbox issued a token")
@@ -113,7 +120,10 @@ async fn stored_texts(env: &Env) -> String {
         .unwrap();
     let mut all = String::new();
     for (table, cols) in [
-        ("user_tokens", "client_user_key || ciphertext || nonce || key_id"),
+        (
+            "user_tokens",
+            "client_user_key || ciphertext || nonce || key_id",
+        ),
         (
             "provider_calls",
             "request || COALESCE(response, '') || COALESCE(error, '')",
@@ -154,13 +164,14 @@ async fn a_stored_token_is_sealed_bound_to_its_customer_and_useless_with_another
     };
     let right = Vault::new(&[Secret::new(TOKEN_KEY)]).unwrap();
     assert_eq!(
-        right.open("kredivo", "cust-seal", &sealed).unwrap().expose(),
+        right
+            .open("kredivo", "cust-seal", &sealed)
+            .unwrap()
+            .expose(),
         token
     );
-    let other_key = Vault::new(&[Secret::new(
-        "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=",
-    )])
-    .unwrap();
+    let other_key =
+        Vault::new(&[Secret::new("AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=")]).unwrap();
     assert!(other_key.open("kredivo", "cust-seal", &sealed).is_err());
     assert!(
         right.open("kredivo", "cust-other", &sealed).is_err(),
@@ -178,7 +189,11 @@ async fn a_stored_token_is_sealed_bound_to_its_customer_and_useless_with_another
             .await
             .unwrap();
     }
-    let secret = secret_of(&env, &session("INV-T-2", 300_000, Some("cust-other"), false)).await;
+    let secret = secret_of(
+        &env,
+        &session("INV-T-2", 300_000, Some("cust-other"), false),
+    )
+    .await;
     let (status, plans) = env.post(PT, &json!({ "session": secret })).await;
     assert_eq!(status, 200, "{plans}");
     assert!(plans.get("express").is_none(), "{plans}");
@@ -225,7 +240,11 @@ async fn an_express_checkout_the_risk_system_flags_gets_the_otp_page() {
     let env = start().await;
     given_token(&env, DOC_PHONE, "cust-otp").await;
     // The sandbox flags express checkouts of 10,000,000 and more.
-    let secret = secret_of(&env, &session("INV-OTP", 12_000_000, Some("cust-otp"), false)).await;
+    let secret = secret_of(
+        &env,
+        &session("INV-OTP", 12_000_000, Some("cust-otp"), false),
+    )
+    .await;
     let (status, answer) = env
         .post(CHECKOUT, &checkout(&secret, "30_days", "tok-otp-00001"))
         .await;
@@ -301,7 +320,10 @@ async fn a_forged_deactivation_push_changes_nothing() {
         .await;
     assert_eq!(status, 200, "{reply}");
     assert_eq!(reply["status"], "OK");
-    assert!(row(&env, "cust-forged").await.unwrap().active, "still active");
+    assert!(
+        row(&env, "cust-forged").await.unwrap().active,
+        "still active"
+    );
     // Same on the dedicated path.
     let (status, _) = env
         .post(
@@ -343,7 +365,10 @@ async fn a_deactivation_from_the_kredivo_app_falls_back_to_the_normal_sign_in() 
         .post(CHECKOUT, &checkout(&secret, "30_days", "tok-app-00001"))
         .await;
     assert_eq!(status, 200, "{answer}");
-    assert!(answer["redirect_url"].is_string(), "normal sign-in: {answer}");
+    assert!(
+        answer["redirect_url"].is_string(),
+        "normal sign-in: {answer}"
+    );
     let sent: Value =
         serde_json::from_str(&env.calls("checkout_url").await.last().unwrap().request).unwrap();
     assert!(sent.get("user_token").is_none(), "{sent}");
@@ -386,7 +411,11 @@ async fn the_merchant_deactivates_a_token_at_kredivo_and_here() {
     let (status, view) = env
         .send(env.http.get(env.url(path)).bearer_auth(MERCHANT_KEY))
         .await;
-    assert_eq!((status, view["active"].clone()), (200, json!(true)), "{view}");
+    assert_eq!(
+        (status, view["active"].clone()),
+        (200, json!(true)),
+        "{view}"
+    );
     let (status, view) = env
         .send(env.http.delete(env.url(path)).bearer_auth(MERCHANT_KEY))
         .await;
@@ -447,7 +476,10 @@ async fn a_kredivo_connect_round_trip_stores_the_token_and_a_forged_callback_doe
         )
         .await;
     assert_eq!(status, 200);
-    assert!(row(&env, "cust-conn").await.is_none(), "forged: nothing stored");
+    assert!(
+        row(&env, "cust-conn").await.is_none(),
+        "forged: nothing stored"
+    );
 
     // The shopper finishes Connect on Kredivo's pages (the sandbox's driver plays it).
     env.sandbox
@@ -455,7 +487,11 @@ async fn a_kredivo_connect_round_trip_stores_the_token_and_a_forged_callback_doe
         .complete_connect("cust-conn", None)
         .unwrap();
     wait_for_token(&env, "cust-conn", true).await;
-    let secret = secret_of(&env, &session("INV-CONN", 300_000, Some("cust-conn"), false)).await;
+    let secret = secret_of(
+        &env,
+        &session("INV-CONN", 300_000, Some("cust-conn"), false),
+    )
+    .await;
     let (status, plans) = env.post(PT, &json!({ "session": secret })).await;
     assert_eq!(status, 200);
     assert_eq!(plans["express"], json!(true), "{plans}");
@@ -552,7 +588,10 @@ async fn a_token_kredivo_refuses_at_checkout_is_deactivated_and_the_same_order_s
         .post(CHECKOUT, &checkout(&secret, "30_days", "tok-refused-01"))
         .await;
     assert_eq!(status, 200, "no error to the shopper: {answer}");
-    assert!(answer["redirect_url"].is_string(), "normal sign-in: {answer}");
+    assert!(
+        answer["redirect_url"].is_string(),
+        "normal sign-in: {answer}"
+    );
     let order_id = answer["order_id"].as_str().unwrap();
     assert_eq!(env.kredivo_transactions(order_id), 1);
     assert!(!row(&env, "cust-refused").await.unwrap().active);
@@ -572,10 +611,14 @@ async fn a_lost_express_answer_is_resumed_and_the_order_still_settles() {
     })
     .await;
     given_token(&env, DOC_PHONE, "cust-lost").await;
-    let secret = secret_of(&env, &session("INV-LOST", 300_000, Some("cust-lost"), false)).await;
-    env.sandbox.faults().add(
-        FaultRule::new(Endpoint::CheckoutUrl, Fault::LostResponse { hang_ms: None }).times(1),
-    );
+    let secret = secret_of(
+        &env,
+        &session("INV-LOST", 300_000, Some("cust-lost"), false),
+    )
+    .await;
+    env.sandbox
+        .faults()
+        .add(FaultRule::new(Endpoint::CheckoutUrl, Fault::LostResponse { hang_ms: None }).times(1));
     let body = checkout(&secret, "30_days", "tok-lost-00001");
     let (status, first) = env.post(CHECKOUT, &body).await;
     assert!(status >= 500, "the first answer is lost: {status} {first}");

@@ -41,8 +41,14 @@ async fn tokenization_through_an_aggregator_is_refused_clearly() {
             .await;
         assert_eq!(status, 400, "{gateway}: {answer}");
         let message = answer["error"]["message"].as_str().unwrap();
-        assert!(message.contains("only Kredivo direct"), "{gateway}: {message}");
-        assert_eq!(answer["error"]["details"][0], format!("tokenize: not supported by GATEWAY={gateway}"));
+        assert!(
+            message.contains("only Kredivo direct"),
+            "{gateway}: {message}"
+        );
+        assert_eq!(
+            answer["error"]["details"][0],
+            format!("tokenize: not supported by GATEWAY={gateway}")
+        );
 
         let (status, answer) = env
             .send(

@@ -356,7 +356,8 @@ impl Gateway for KredivoGateway {
                 back_to_store_uri: order.back_to_store_uri.clone(),
                 user_cancel_uri: order.cancel_uri.clone(),
                 expiration_time: order.expires_at_secs.map(WireTime::epoch_text),
-                tokenize_user: matches!(order.account, AccountLink::Tokenize { .. }).then_some(true),
+                tokenize_user: matches!(order.account, AccountLink::Tokenize { .. })
+                    .then_some(true),
                 client_user_key: match &order.account {
                     AccountLink::None => None,
                     AccountLink::Tokenize { client_user_key }
@@ -611,7 +612,10 @@ impl Gateway for KredivoGateway {
         })
     }
 
-    fn connect<'a>(&'a self, start: &'a ConnectStart) -> BoxFuture<'a, Result<String, GatewayError>> {
+    fn connect<'a>(
+        &'a self,
+        start: &'a ConnectStart,
+    ) -> BoxFuture<'a, Result<String, GatewayError>> {
         Box::pin(async move {
             let body = wire::ConnectRequest {
                 server_key: self.key(),

@@ -627,7 +627,10 @@ pub trait Gateway: Send + Sync + 'static {
     }
 
     /// Starts a Kredivo Connect; answers the provider's page for the shopper.
-    fn connect<'a>(&'a self, start: &'a ConnectStart) -> BoxFuture<'a, Result<String, GatewayError>> {
+    fn connect<'a>(
+        &'a self,
+        start: &'a ConnectStart,
+    ) -> BoxFuture<'a, Result<String, GatewayError>> {
         let _ = start;
         let gateway = self.name();
         Box::pin(async move {

@@ -410,7 +410,12 @@ async fn start_checkout(
     }
     let mut request = checkout_request(state, order, client).await?;
     let mut outcome = state.gateway().create_checkout(&request).await;
-    if let (Err(e), AccountLink::Express { client_user_key, .. }) = (&outcome, &request.account)
+    if let (
+        Err(e),
+        AccountLink::Express {
+            client_user_key, ..
+        },
+    ) = (&outcome, &request.account)
     {
         if e.is_invalid_token() {
             // Kredivo refused the token, so it created nothing: mark the token inactive and
@@ -423,7 +428,11 @@ async fn start_checkout(
                 "Kredivo refused the stored user token; retrying as a normal checkout",
             );
             store.append_event(&order.order_id, &event).await?;
-            request.account = match state.store().session(order.session_id.as_deref().unwrap_or("")).await? {
+            request.account = match state
+                .store()
+                .session(order.session_id.as_deref().unwrap_or(""))
+                .await?
+            {
                 Some(session) if session.body.tokenize => AccountLink::Tokenize {
                     client_user_key: key,
                 },

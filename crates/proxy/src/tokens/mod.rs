@@ -45,7 +45,8 @@ pub fn check_session(state: &AppState, body: &CreateSession) -> Result<(), AppEr
     }
     if body.tokenize {
         if body.client_user_key.is_none() {
-            details.push("tokenize: needs client_user_key (the merchant's id of the customer)".into());
+            details
+                .push("tokenize: needs client_user_key (the merchant's id of the customer)".into());
         }
         if !state.gateway().supports_tokens() {
             return Err(AppError::InvalidRequest {
@@ -157,7 +158,10 @@ pub async fn active_token(
         }
     };
     if state.vault().is_stale(&sealed) {
-        if let Ok(fresh) = state.vault().seal(provider, client_user_key, token.expose()) {
+        if let Ok(fresh) = state
+            .vault()
+            .seal(provider, client_user_key, token.expose())
+        {
             let resealed = UserTokenRecord {
                 ciphertext: fresh.ciphertext,
                 nonce: fresh.nonce,
@@ -218,7 +222,9 @@ pub async fn credit(state: &AppState, client_user_key: &str) -> Option<CreditDet
             None
         }
         Err(e) if e.is_invalid_token() => {
-            if let Err(e) = invalidate(state, client_user_key, Some(&row), "Kredivo refused it").await {
+            if let Err(e) =
+                invalidate(state, client_user_key, Some(&row), "Kredivo refused it").await
+            {
                 tracing::warn!(error = %crate::error::cause_chain(&e), "cannot mark a refused user token inactive");
             }
             None
@@ -327,7 +333,10 @@ fn customer_view(row: &UserTokenRecord) -> CustomerToken {
 /// `DELETE /customers/{key}/token`: deactivates the token at Kredivo
 /// (`/v2/deactive_user_token`), then here. A token Kredivo no longer knows is deactivated
 /// here all the same; an outage answers the gateway's error and changes nothing.
-pub async fn deactivate(state: &AppState, client_user_key: &str) -> Result<CustomerToken, AppError> {
+pub async fn deactivate(
+    state: &AppState,
+    client_user_key: &str,
+) -> Result<CustomerToken, AppError> {
     let provider = state.gateway().name();
     if !state.gateway().supports_tokens() {
         return Err(crate::gateway::GatewayError::Unsupported {
@@ -342,7 +351,10 @@ pub async fn deactivate(state: &AppState, client_user_key: &str) -> Result<Custo
         .await?
         .ok_or(AppError::NotFound("customer token"))?;
     if row.active {
-        match state.vault().open(provider, client_user_key, &sealed_of(&row)) {
+        match state
+            .vault()
+            .open(provider, client_user_key, &sealed_of(&row))
+        {
             Ok(token) => match state.gateway().deactivate_token(&token).await {
                 Ok(()) => {}
                 Err(e) if e.is_invalid_token() => {

@@ -127,7 +127,11 @@ pub async fn start_connect(
         });
     }
     let mut details = Vec::new();
-    let digits = body.mobile_number.chars().filter(char::is_ascii_digit).count();
+    let digits = body
+        .mobile_number
+        .chars()
+        .filter(char::is_ascii_digit)
+        .count();
     if !(8..=16).contains(&digits) {
         details.push("mobile_number: an Indonesian phone number (8 to 16 digits)".to_owned());
     }
@@ -170,7 +174,10 @@ pub async fn start_connect(
         })
         .await?;
     let parsed = Url::parse(&redirect_url).ok();
-    if !parsed.as_ref().is_some_and(|u| state.config().redirect_allowed(u)) {
+    if !parsed
+        .as_ref()
+        .is_some_and(|u| state.config().redirect_allowed(u))
+    {
         let host = parsed
             .as_ref()
             .and_then(|u| u.host_str().map(str::to_owned))

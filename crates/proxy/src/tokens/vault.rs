@@ -69,7 +69,10 @@ pub struct Vault {
 impl std::fmt::Debug for Vault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Vault")
-            .field("key_ids", &self.keys.iter().map(|k| &k.id).collect::<Vec<_>>())
+            .field(
+                "key_ids",
+                &self.keys.iter().map(|k| &k.id).collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -301,7 +304,9 @@ mod tests {
         assert!(Vault::new(&[key(2), key(1)])
             .unwrap()
             .verify_tag("cust-1\n100", &tag));
-        assert!(!Vault::new(&[key(2)]).unwrap().verify_tag("cust-1\n100", &tag));
+        assert!(!Vault::new(&[key(2)])
+            .unwrap()
+            .verify_tag("cust-1\n100", &tag));
     }
 
     #[test]
