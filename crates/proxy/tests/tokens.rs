@@ -629,3 +629,43 @@ async fn a_lost_express_answer_is_resumed_and_the_order_still_settles() {
     assert_eq!(env.kredivo_transactions(&order_id), 1, "created once");
     assert!(env.wait_for(&order_id, OrderStatus::Settled).await);
 }
+
+#[tokio::test]
+async fn an_express_checkout_the_limit_no_longer_covers_ends_denied() {
+    // Two tabs: both plans fit the limit when checked, the first purchase uses it up before
+    // Kredivo decides the second.
+    let env = start_with_sandbox(Options::default(), |mut c| {
+        c.kredivo.express_delay = Duration::from_millis(300);
+        c
+    })
+    .await;
+    given_token(&env, BASIC_PHONE, "cust-tabs").await;
+    let first = secret_of(
+        &env,
+        &session("INV-TAB-1", 900_000, Some("cust-tabs"), false),
+    )
+    .await;
+    let second = secret_of(
+        &env,
+        &session("INV-TAB-2", 900_000, Some("cust-tabs"), false),
+    )
+    .await;
+    let (status, a) = env
+        .post(CHECKOUT, &checkout(&first, "30_days", "tok-tab-00001"))
+        .await;
+    assert_eq!(status, 200, "{a}");
+    let (status, b) = env
+        .post(CHECKOUT, &checkout(&second, "30_days", "tok-tab-00002"))
+        .await;
+    assert_eq!(status, 200, "{b}");
+    assert!(a.get("redirect_url").is_none() && b.get("redirect_url").is_none());
+    let a = a["order_id"].as_str().unwrap().to_owned();
+    let b = b["order_id"].as_str().unwrap().to_owned();
+    assert!(env.wait_for(&a, OrderStatus::Settled).await);
+    assert!(
+        env.wait_for(&b, OrderStatus::Denied).await,
+        "denied for limit"
+    );
+    let (_, view) = env.get(&format!("/api/kredivo/v1/orders/{b}")).await;
+    assert_eq!(view["status"], "denied");
+}
