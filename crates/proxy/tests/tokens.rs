@@ -561,6 +561,39 @@ async fn a_token_sealed_with_the_previous_key_is_resealed_with_the_current_one()
         key_id: after.key_id,
     };
     assert!(new_only.open("kredivo", "cust-rot", &sealed).is_ok());
+
+    // Customers who do not come back: `kredivo-proxy rotate-tokens` re-seals the rest.
+    let old_only = Vault::new(&[Secret::new(TOKEN_KEY)]).unwrap();
+    let old_id = old_only.current_key_id().unwrap().to_owned();
+    for n in 0..3 {
+        let sealed = old_only
+            .seal("kredivo", &format!("idle-{n}"), "TOKEN-IDLE")
+            .unwrap();
+        env.state
+            .store()
+            .user_tokens()
+            .put_user_token(&kredivo_proxy::store::UserTokenRecord {
+                client_user_key: format!("idle-{n}"),
+                provider: "kredivo".into(),
+                ciphertext: sealed.ciphertext,
+                nonce: sealed.nonce,
+                key_id: sealed.key_id,
+                active: true,
+                created_at: 0,
+                updated_at: 0,
+                deactivated_at: None,
+            })
+            .await
+            .unwrap();
+    }
+    let report = kredivo_proxy::tokens::rotate_all(&env.state).await.unwrap();
+    assert_eq!((report.resealed, report.unreadable), (3, 0), "{report:?}");
+    for n in 0..3 {
+        let r = row(&env, &format!("idle-{n}")).await.unwrap();
+        assert_ne!(r.key_id, old_id);
+    }
+    let again = kredivo_proxy::tokens::rotate_all(&env.state).await.unwrap();
+    assert_eq!(again.resealed, 0, "nothing left to do");
 }
 
 #[tokio::test]

@@ -61,6 +61,17 @@ pub trait UserTokenStore: Send + Sync {
         resealed: &'a UserTokenRecord,
     ) -> BoxFuture<'a, Result<bool, StoreError>>;
 
+    /// Up to `limit` rows (every provider) not sealed with `key_id`, after the row
+    /// `(after_key, after_provider)` in `(client_user_key, provider)` order: a rotation walks
+    /// them in pages.
+    fn user_tokens_not_sealed_with<'a>(
+        &'a self,
+        key_id: &'a str,
+        after_key: &'a str,
+        after_provider: &'a str,
+        limit: u32,
+    ) -> BoxFuture<'a, Result<Vec<UserTokenRecord>, StoreError>>;
+
     /// Marks the customer's token inactive; when `only_nonce` is given, only if the row
     /// still holds that sealing (so a token stored meanwhile is not deactivated by a verdict
     /// about the old one). `true` when an active row became inactive.

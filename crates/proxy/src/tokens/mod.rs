@@ -370,3 +370,65 @@ pub async fn deactivate(
     }
     view(state, client_user_key).await
 }
+
+/// What [`rotate_all`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Rotation {
+    /// The current key's id.
+    pub key_id: String,
+    /// Rows re-sealed with it.
+    pub resealed: u64,
+    /// Rows that open with no configured key (left as they are; those shoppers sign in and
+    /// are tokenized again).
+    pub unreadable: u64,
+    /// Rows that changed while being re-sealed (a new token was stored meanwhile).
+    pub skipped: u64,
+}
+
+/// `kredivo-proxy rotate-tokens`: re-seals every stored token not sealed with the current
+/// `TOKEN_ENCRYPTION_KEY` (opened with `TOKEN_ENCRYPTION_KEY_PREVIOUS`), so the previous key
+/// can then be dropped. Safe to run while serving, and again.
+pub async fn rotate_all(state: &AppState) -> Result<Rotation, AppError> {
+    let vault = state.vault();
+    let key_id = vault
+        .current_key_id()
+        .ok_or_else(|| AppError::invalid(NO_KEY_MESSAGE))?
+        .to_owned();
+    let tokens = state.store().user_tokens();
+    let mut report = Rotation {
+        key_id: key_id.clone(),
+        ..Rotation::default()
+    };
+    let (mut after_key, mut after_provider) = (String::new(), String::new());
+    loop {
+        let page = tokens
+            .user_tokens_not_sealed_with(&key_id, &after_key, &after_provider, 500)
+            .await?;
+        let Some(last) = page.last() else {
+            return Ok(report);
+        };
+        (after_key, after_provider) = (last.client_user_key.clone(), last.provider.clone());
+        for row in &page {
+            let opened = vault.open(&row.provider, &row.client_user_key, &sealed_of(row));
+            let Ok(token) = opened else {
+                report.unreadable += 1;
+                continue;
+            };
+            let fresh = vault
+                .seal(&row.provider, &row.client_user_key, token.expose())
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            let resealed = UserTokenRecord {
+                ciphertext: fresh.ciphertext,
+                nonce: fresh.nonce,
+                key_id: fresh.key_id,
+                updated_at: state.clock().now_millis(),
+                ..row.clone()
+            };
+            if tokens.reseal_user_token(&row.nonce, &resealed).await? {
+                report.resealed += 1;
+            } else {
+                report.skipped += 1;
+            }
+        }
+    }
+}

@@ -87,6 +87,29 @@ impl UserTokenStore for SqlStore {
         })
     }
 
+    fn user_tokens_not_sealed_with<'a>(
+        &'a self,
+        key_id: &'a str,
+        after_key: &'a str,
+        after_provider: &'a str,
+        limit: u32,
+    ) -> BoxFuture<'a, Result<Vec<UserTokenRecord>, StoreError>> {
+        Box::pin(async move {
+            let rows = sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM user_tokens WHERE key_id <> $1 \
+                 AND (client_user_key > $2 OR (client_user_key = $2 AND provider > $3)) \
+                 ORDER BY client_user_key, provider LIMIT $4"
+            ))
+            .bind(key_id)
+            .bind(after_key)
+            .bind(after_provider)
+            .bind(i64::from(limit.clamp(1, 10_000)))
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter().map(token_from_row).collect()
+        })
+    }
+
     fn deactivate_user_token<'a>(
         &'a self,
         provider: &'a str,
