@@ -313,6 +313,12 @@ pub fn error_message(code: &str, locale: Locale) -> &'static str {
         "not_found" => "Pembayaran ini tidak ditemukan. Silakan kembali ke toko.",
         "ineligible_amount" if en => "Kredivo does not offer this plan for this amount.",
         "ineligible_amount" => "Kredivo tidak menawarkan cicilan ini untuk jumlah tersebut.",
+        "over_limit" if en => {
+            "Your remaining Kredivo limit does not cover this plan; please choose another."
+        }
+        "over_limit" => {
+            "Sisa limit Kredivo Anda tidak cukup untuk cicilan ini; silakan pilih yang lain."
+        }
         "forbidden_origin" if en => "This payment form was sent from a page that may not send it.",
         "forbidden_origin" => "Formulir pembayaran ini dikirim dari halaman yang tidak diizinkan.",
         "upstream_timeout" | "upstream_unavailable" | "unavailable" if en => {
