@@ -702,3 +702,29 @@ async fn an_express_checkout_the_limit_no_longer_covers_ends_denied() {
     let (_, view) = env.get(&format!("/api/kredivo/v1/orders/{b}")).await;
     assert_eq!(view["status"], "denied");
 }
+
+#[tokio::test]
+async fn the_no_javascript_form_shows_the_limit_and_disables_plans_it_does_not_cover() {
+    let env = start().await;
+    given_token(&env, BASIC_PHONE, "cust-nojs").await;
+    let secret = secret_of(
+        &env,
+        &session("INV-NOJS", 1_500_000, Some("cust-nojs"), false),
+    )
+    .await;
+    let html = env
+        .http
+        .get(env.url(&format!("/kredivo/fallback?session={secret}&locale=id")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Sisa limit Rp 1.000.000"), "{html}");
+    assert!(html.contains("tidak cukup untuk cicilan ini"), "{html}");
+    let radios = html.matches("type=\"radio\"").count();
+    assert!(radios > 0);
+    assert_eq!(html.matches(" disabled>").count(), radios, "{html}");
+    assert!(!html.contains(" checked"), "nothing payable is preselected");
+}
