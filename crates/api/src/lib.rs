@@ -25,7 +25,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// Serde for decimals as text (`"2400000"`, `"2.95"`): `Decimal`'s `Display` and
-/// `from_str_exact`.
+/// [`kredivo_plan::decimal::parse_exact`] (plain decimal text only).
 ///
 /// Not `rust_decimal::serde::str`, whose reader also tries scientific notation (`"2.4e6"`),
 /// which no proxy sends and which costs the browser widget kilobytes of wasm.
@@ -53,7 +53,8 @@ pub(crate) mod decimal_text {
         }
 
         fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
-            Decimal::from_str_exact(v).map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+            kredivo_plan::decimal::parse_exact(v)
+                .ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
         }
     }
 
@@ -162,9 +163,8 @@ pub struct PaymentTypesResponse {
     /// Eligible plans, shortest tenure first. Empty when the amount is outside every plan's
     /// range; the widget then explains instead of failing.
     pub plans: Vec<PlanView>,
-    /// `true` when this session's shopper has an active Kredivo user token, so paying is one
-    /// click: the checkout answers without a `redirect_url` (or with Kredivo's OTP page) and
-    /// the widget polls the order. Absent (false) in every other answer.
+    /// `true` when the checkout will be one click: the session's shopper has an active
+    /// Kredivo token (tokenisation) and no sign-in at Kredivo is needed.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub express: bool,
 }
@@ -219,17 +219,16 @@ pub struct PlanView {
         with = "decimal_text::option"
     )]
     pub promo_discount: Option<Decimal>,
-    /// A tokenized shopper's remaining Kredivo limit for this plan's payment type (from
-    /// Kredivo's credit details, asked for this session only). Absent when unknown.
+    /// The tokenised shopper's remaining Kredivo limit for this payment type (from Kredivo's
+    /// credit details); absent for a shopper the proxy knows nothing about.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "decimal_text::option"
     )]
     pub remaining_limit: Option<Decimal>,
-    /// Whether that limit covers this plan (the plan calculator's `Plan::fits_limit`, decided
-    /// by the proxy). `false`: the widget disables the plan and says why; checking out with it
-    /// answers `400 over_limit`. Absent when the limit is unknown.
+    /// Whether that limit covers the plan (`kredivo_plan::Plan::fits_limit`, decided by the
+    /// proxy); `Some(false)` is a plan the widget shows but does not let the shopper choose.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub within_limit: Option<bool>,
 }
@@ -563,6 +562,7 @@ mod tests {
             amount: Decimal::from(2_400_000),
             currency: "IDR".into(),
             estimate: false,
+            express: false,
             plans: vec![PlanView {
                 payment_type: "12_months".into(),
                 tenure_months: 12,
@@ -579,7 +579,6 @@ mod tests {
                 remaining_limit: None,
                 within_limit: None,
             }],
-            express: false,
         };
         let v = serde_json::to_value(&r).unwrap();
         assert_eq!(v["amount"], json!("2400000"));

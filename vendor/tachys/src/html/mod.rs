@@ -19,14 +19,11 @@ use std::borrow::Cow;
 /// panics on multithreaded servers. If these `.expect()` calls fire, it means
 /// the `ssr` feature was activated unintentionally via Cargo feature
 /// unification in a client-side (CSR or hydrate) build.
+///
+/// Shortened in this copy: the message is in every widget bundle (~250 bytes brotli) and
+/// the doc comment above says the rest.
 pub(crate) const FEATURE_CONFLICT_DIAGNOSTIC: &str =
-    "Value is None because the `ssr` feature is active. When `ssr` is \
-     enabled, tachys skips creating client-side values (event handlers, \
-     directives, properties) to avoid cross-thread panics on multithreaded \
-     servers. If you are building a client-side (CSR or hydrate) target, this \
-     means the `ssr` feature is being activated unintentionally via Cargo \
-     feature unification; another dependency in your workspace is enabling \
-     it. Run `cargo tree -e features -i tachys` to identify the source.";
+    "tachys: `ssr` is on in a client build (cargo tree -e features -i tachys)";
 
 /// Types for HTML attributes.
 pub mod attribute;
