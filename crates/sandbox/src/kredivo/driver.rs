@@ -256,7 +256,9 @@ async fn deactivate_token(
         Err(message) => return problem(StatusCode::BAD_REQUEST, message),
     };
     match kredivo(&shared).deactivate_from_app(&token, options.url.as_deref()) {
-        Ok(()) => Json(json!({ "user_token": token, "is_active": false })).into_response(),
+        Ok(deactivated) => {
+            Json(json!({ "user_token": deactivated, "is_active": false })).into_response()
+        }
         Err(err) => handle_error(err),
     }
 }
