@@ -430,6 +430,9 @@ pub enum ErrorCode {
     InvalidCart,
     /// 422: no Kredivo plan covers this amount (or this payment type).
     IneligibleAmount,
+    /// 400: the tokenized shopper's remaining Kredivo limit does not cover this plan
+    /// (`within_limit: false` in the payment types); another plan may fit.
+    OverLimit,
     /// 404: no such order, session or endpoint.
     NotFound,
     /// 409: this checkout session already has an order (it can be paid once).
@@ -461,11 +464,12 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for documentation and tests.
-    pub const ALL: [ErrorCode; 17] = [
+    pub const ALL: [ErrorCode; 18] = [
         Self::InvalidJson,
         Self::InvalidRequest,
         Self::InvalidCart,
         Self::IneligibleAmount,
+        Self::OverLimit,
         Self::NotFound,
         Self::SessionUsed,
         Self::IdempotencyConflict,
@@ -488,6 +492,7 @@ impl ErrorCode {
             Self::InvalidRequest => "invalid_request",
             Self::InvalidCart => "invalid_cart",
             Self::IneligibleAmount => "ineligible_amount",
+            Self::OverLimit => "over_limit",
             Self::NotFound => "not_found",
             Self::SessionUsed => "session_used",
             Self::IdempotencyConflict => "idempotency_conflict",
@@ -507,7 +512,7 @@ impl ErrorCode {
     /// The HTTP status that carries this code.
     pub fn http_status(self) -> u16 {
         match self {
-            Self::InvalidJson | Self::InvalidRequest | Self::InvalidCart => 400,
+            Self::InvalidJson | Self::InvalidRequest | Self::InvalidCart | Self::OverLimit => 400,
             Self::Unauthorized => 401,
             Self::ForbiddenOrigin => 403,
             Self::NotFound => 404,
@@ -590,6 +595,33 @@ mod tests {
         );
         let back: PaymentTypesResponse = serde_json::from_value(v).unwrap();
         assert_eq!(back, r);
+    }
+
+    #[test]
+    fn limits_and_express_are_optional_both_ways() {
+        // An answer from a proxy before tokenization (or for a shopper without a token).
+        let old = json!({"amount": "2400000", "currency": "IDR", "estimate": false, "plans": [
+            {"payment_type": "30_days", "tenure_months": 1, "name": "Bayar dalam 30 hari",
+             "monthly_installment": "2424000", "total": "2424000", "interest": "0",
+             "service_fee": "24000", "down_payment": "0"}]});
+        let r: PaymentTypesResponse = serde_json::from_value(old.clone()).unwrap();
+        assert!(!r.express);
+        assert_eq!(r.plans[0].remaining_limit, None);
+        assert_eq!(
+            serde_json::to_value(&r).unwrap(),
+            old,
+            "nothing new is written"
+        );
+        let mut new = old;
+        new["express"] = json!(true);
+        new["plans"][0]["remaining_limit"] = json!("1500000");
+        new["plans"][0]["within_limit"] = json!(false);
+        let r: PaymentTypesResponse = serde_json::from_value(new.clone()).unwrap();
+        assert!(r.express);
+        assert_eq!(r.plans[0].remaining_limit, Some(Decimal::from(1_500_000)));
+        assert_eq!(r.plans[0].within_limit, Some(false));
+        assert_eq!(serde_json::to_value(&r).unwrap(), new);
+        assert_eq!(ErrorCode::OverLimit.http_status(), 400);
     }
 
     #[test]

@@ -85,6 +85,78 @@ pub struct CreateSession {
     /// Only these payment types may be offered (`30_days`, `3_months`, …); all when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_types: Option<Vec<String>>,
+    /// The merchant's own id of this shopper (1 to 64 of `[A-Za-z0-9._:@-]`, stable per
+    /// customer account). With it, a shopper whose Kredivo account is tokenized for this key
+    /// sees their remaining limit and pays in one click (Kredivo direct only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_user_key: Option<String>,
+    /// Ask Kredivo to tokenize the shopper when this order settles, so the next purchase is
+    /// one click. Needs `client_user_key`; Kredivo direct only; the proxy must have
+    /// `TOKEN_ENCRYPTION_KEY`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tokenize: bool,
+}
+
+/// Most characters of a `client_user_key`.
+pub const MAX_CLIENT_USER_KEY: usize = 64;
+
+/// Whether `key` is a usable `client_user_key`: 1 to [`MAX_CLIENT_USER_KEY`] of
+/// `[A-Za-z0-9._:@-]`.
+pub fn is_valid_client_user_key(key: &str) -> bool {
+    (1..=MAX_CLIENT_USER_KEY).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'@' | b'-'))
+}
+
+/// `POST /api/kredivo/v1/customers/{client_user_key}/connect`: link a shopper's Kredivo
+/// account from the merchant's account page (doc 000 "Connect Kredivo Account").
+///
+/// ```json
+/// {"mobile_number": "081513114262", "redirect_url": "https://shop.example/account"}
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConnectAccount {
+    /// The shopper's phone, local (`0812…`) or international (`+62812…`).
+    pub mobile_number: String,
+    /// Where Kredivo sends the shopper back afterwards (host allowlisted like a session's
+    /// `return_url`).
+    pub redirect_url: String,
+    /// Optional details Kredivo may prefill.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<Customer>,
+}
+
+/// `200` answer to [`ConnectAccount`]: send the shopper's browser to `redirect_url`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConnectStarted {
+    /// The customer.
+    pub client_user_key: String,
+    /// Kredivo's connect page.
+    pub redirect_url: String,
+}
+
+/// `GET` and `DELETE /api/kredivo/v1/customers/{client_user_key}/token`: whether the proxy
+/// holds an active Kredivo token for this customer. The token itself is never shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CustomerToken {
+    /// The customer.
+    pub client_user_key: String,
+    /// `kredivo`.
+    pub provider: String,
+    /// Whether express checkout is possible with it.
+    pub active: bool,
+    /// Unix seconds when it was first stored.
+    pub created_at: i64,
+    /// Unix seconds of the last change.
+    pub updated_at: i64,
+    /// Unix seconds when it was deactivated (by the merchant, by the shopper from the
+    /// Kredivo app, or because Kredivo no longer accepted it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deactivated_at: Option<i64>,
 }
 
 /// One item line of a session.

@@ -47,10 +47,13 @@ impl DemoConfig {
 pub async fn app(config: DemoConfig) -> anyhow::Result<Router> {
     let base = config.base_url.trim_end_matches('/').to_owned();
 
-    let sandbox = kredivo_sandbox::Sandbox::new(kredivo_sandbox::SandboxConfig {
+    let mut sandbox_config = kredivo_sandbox::SandboxConfig {
         public_base_url: format!("{base}/sandbox"),
         ..Default::default()
-    });
+    };
+    // The "deactivated from the Kredivo app" push goes to the proxy's push URL (issue 17).
+    sandbox_config.kredivo.token_push_url = Some(format!("{base}/api/kredivo/v1/push"));
+    let sandbox = kredivo_sandbox::Sandbox::new(sandbox_config);
 
     // The proxy reads the same variables as in production; the demo only supplies defaults
     // that point it at the embedded sandbox.

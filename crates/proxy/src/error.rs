@@ -44,6 +44,9 @@ pub enum AppError {
         /// One entry per offending line, e.g. `cart[2].product_id: unknown product "x"`.
         details: Vec<String>,
     },
+    /// The tokenized shopper's remaining Kredivo limit does not cover the chosen plan.
+    #[error("over limit: {0}")]
+    OverLimit(String),
     /// No plan covers this amount or payment type.
     #[error("ineligible: {0}")]
     Ineligible(String),
@@ -101,6 +104,7 @@ impl AppError {
             Self::InvalidRequest { .. } => ErrorCode::InvalidRequest,
             Self::InvalidCart { .. } => ErrorCode::InvalidCart,
             Self::Ineligible(_) => ErrorCode::IneligibleAmount,
+            Self::OverLimit(_) => ErrorCode::OverLimit,
             Self::NotFound(_) => ErrorCode::NotFound,
             Self::SessionUsed => ErrorCode::SessionUsed,
             Self::SessionExpired => ErrorCode::SessionExpired,
@@ -124,7 +128,7 @@ impl AppError {
             Self::InvalidRequest { message, .. } | Self::InvalidCart { message, .. } => {
                 message.clone()
             }
-            Self::Ineligible(message) => message.clone(),
+            Self::Ineligible(message) | Self::OverLimit(message) => message.clone(),
             Self::NotFound(what) => format!("No such {what}."),
             Self::SessionUsed => {
                 "This checkout was already started; the shop must create a new one to pay again."

@@ -162,6 +162,17 @@ pub async fn fragment(state: &AppState, secret: &str, locale: Locale) -> Result<
         return Ok(html);
     }
     let _ = writeln!(html, "<fieldset>\n<legend>{}</legend>", escape(legend));
+    // A tokenized shopper's plans the limit does not cover are shown, disabled, with the
+    // remaining limit (issue 17); the first plan that can be paid is preselected.
+    let (left, short) = if en(locale) {
+        ("Remaining limit", "not enough for this plan")
+    } else {
+        ("Sisa limit", "tidak cukup untuk cicilan ini")
+    };
+    let first_payable = response
+        .plans
+        .iter()
+        .position(|p| p.within_limit != Some(false));
     for (i, plan) in response.plans.iter().enumerate() {
         let id = format!("kredivo-plan-{}", escape(&plan.payment_type));
         let monthly = rupiah(plan.monthly_installment, locale);
@@ -174,6 +185,13 @@ pub async fn fragment(state: &AppState, secret: &str, locale: Locale) -> Result<
         if !plan.service_fee.is_zero() {
             let _ = write!(detail, " · {fee} {}", rupiah(plan.service_fee, locale));
         }
+        if let Some(remaining) = plan.remaining_limit {
+            let _ = write!(detail, " · {left} {}", rupiah(remaining, locale));
+        }
+        let disabled = plan.within_limit == Some(false);
+        if disabled {
+            let _ = write!(detail, " ({short})");
+        }
         let per = if plan.payment_type == "30_days" {
             ""
         } else {
@@ -181,10 +199,11 @@ pub async fn fragment(state: &AppState, secret: &str, locale: Locale) -> Result<
         };
         let _ = write!(
             html,
-            "<p><label for=\"{id}\"><input type=\"radio\" name=\"payment_type\" id=\"{id}\" value=\"{value}\" required{checked}>\n\
+            "<p><label for=\"{id}\"><input type=\"radio\" name=\"payment_type\" id=\"{id}\" value=\"{value}\" required{checked}{disabled}>\n\
              <span><strong>{monthly}{per}</strong> — {tenure}<br><small>{detail}</small></span></label></p>\n",
             value = escape(&plan.payment_type),
-            checked = if i == 0 { " checked" } else { "" },
+            checked = if Some(i) == first_payable { " checked" } else { "" },
+            disabled = if disabled { " disabled" } else { "" },
             monthly = escape(&monthly),
             per = escape(per),
             tenure = escape(&tenure(plan, locale)),
@@ -313,6 +332,12 @@ pub fn error_message(code: &str, locale: Locale) -> &'static str {
         "not_found" => "Pembayaran ini tidak ditemukan. Silakan kembali ke toko.",
         "ineligible_amount" if en => "Kredivo does not offer this plan for this amount.",
         "ineligible_amount" => "Kredivo tidak menawarkan cicilan ini untuk jumlah tersebut.",
+        "over_limit" if en => {
+            "Your remaining Kredivo limit does not cover this plan; please choose another."
+        }
+        "over_limit" => {
+            "Sisa limit Kredivo Anda tidak cukup untuk cicilan ini; silakan pilih yang lain."
+        }
         "forbidden_origin" if en => "This payment form was sent from a page that may not send it.",
         "forbidden_origin" => "Formulir pembayaran ini dikirim dari halaman yang tidak diizinkan.",
         "upstream_timeout" | "upstream_unavailable" | "unavailable" if en => {

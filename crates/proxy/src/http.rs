@@ -71,6 +71,9 @@ pub fn router(state: AppState) -> Router {
         // body limit apply.
         .route("/push", post(push).route_layer(notify_limit.clone()))
         .merge(merchant)
+        // Tokenized shoppers (issue 17): the merchant's customer routes and Kredivo's token
+        // notifications.
+        .merge(crate::tokens::routes::routes(&state))
         .nest("/admin", admin)
         .fallback(api_not_found);
     let store = guarded(
@@ -199,6 +202,12 @@ async fn push(State(state): State<AppState>, req: Request) -> Response {
         Ok(b) => b,
         Err(e) => return e.into_response(),
     };
+    if crate::tokens::notify::is_deactivation_push(&body) {
+        // "Deactive From Kredivo App" arrives at the push URL Kredivo has registered.
+        let mut outcome = crate::tokens::notify::deactivation_push(&state, &body).await;
+        crate::tokens::notify::record(&state, "token_deactivated", &body, &mut outcome).await;
+        return crate::tokens::routes::reply(&state, &outcome);
+    }
     let outcome = orders::handle_notification(&state, &headers, &body).await;
     ops::metrics::notification(outcome.verdict);
     let reply = if outcome.retry {

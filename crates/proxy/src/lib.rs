@@ -18,7 +18,9 @@
 //! checkout, notifications, cancel), [`gateway`] (providers; Kredivo's dialect lives only in
 //! `gateway/kredivo.rs`), [`store`] (SQLite through sqlx), [`catalogue`] (what the merchant
 //! sells), [`security`] (CORS, Origin, rate limit, admin auth), [`error`] (the one error shape),
-//! [`ops`] (health and readiness probes, Prometheus metrics, logs, graceful shutdown).
+//! [`ops`] (health and readiness probes, Prometheus metrics, logs, graceful shutdown),
+//! [`tokens`] (tokenized shoppers: sealed user tokens, credit limits, express checkout,
+//! deactivation, Kredivo Connect).
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
@@ -38,6 +40,7 @@ pub mod reconciler;
 pub mod schedule;
 pub mod security;
 pub mod store;
+pub mod tokens;
 pub mod webhooks;
 
 use std::sync::Arc;
@@ -138,6 +141,7 @@ struct Inner {
     pricing_json: String,
     webhook_client: Option<reqwest::Client>,
     shutdown: CancellationToken,
+    vault: tokens::Vault,
 }
 
 /// Everything a request needs, cheap to clone.
@@ -205,6 +209,12 @@ impl AppState {
             ),
             None => None,
         };
+        let vault = tokens::Vault::new(&config.token_encryption_keys).map_err(|e| {
+            ConfigError::Invalid {
+                name: "TOKEN_ENCRYPTION_KEY",
+                reason: e.to_string(),
+            }
+        })?;
         let ttl_ms = i64::try_from(config.payment_types_cache_ttl.as_millis()).unwrap_or(i64::MAX);
         // Before anything is recorded: counts taken before the recorder exists are lost.
         ops::metrics::install();
@@ -221,6 +231,7 @@ impl AppState {
             pricing_json,
             webhook_client,
             shutdown: CancellationToken::new(),
+            vault,
         })))
     }
 
@@ -278,6 +289,11 @@ impl AppState {
     /// The pricing table served on `GET /pricing`, as JSON.
     pub fn pricing_json(&self) -> &str {
         &self.0.pricing_json
+    }
+
+    /// The keys that seal stored user tokens (issue 17).
+    pub fn vault(&self) -> &tokens::Vault {
+        &self.0.vault
     }
 
     /// Cancelled when this proxy shuts down: the server stops accepting, `/readyz` answers

@@ -37,6 +37,9 @@ enum Command {
         #[command(subcommand)]
         action: WebhooksCommand,
     },
+    /// Re-seal every stored Kredivo user token with the current TOKEN_ENCRYPTION_KEY (after a
+    /// rotation, with the old key as TOKEN_ENCRYPTION_KEY_PREVIOUS); then the old key can go.
+    RotateTokens,
 }
 
 #[derive(Subcommand)]
@@ -145,6 +148,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             serve(listener, state).await.context("serving")?;
         }
         Command::Openapi => unreachable!("handled before the state is built"),
+        Command::RotateTokens => {
+            print_json(&kredivo_proxy::tokens::rotate_all(&state).await?)?;
+        }
         Command::Webhooks { action } => match action {
             WebhooksCommand::List {
                 failed,

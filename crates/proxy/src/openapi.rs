@@ -85,8 +85,10 @@ impl Modify for Auth {
 
 /// The document as JSON.
 pub fn json() -> String {
-    ApiDoc::openapi()
-        .to_pretty_json()
+    let mut doc = ApiDoc::openapi();
+    // Tokenization's routes (issue 17) are documented beside their handlers.
+    doc.merge(crate::tokens::openapi::TokensDoc::openapi());
+    doc.to_pretty_json()
         .unwrap_or_else(|e| unreachable!("the OpenAPI document always serialises: {e}"))
 }
 
@@ -114,7 +116,7 @@ fn pricing() {}
     request_body = CheckoutRequest,
     responses(
         (status = 200, body = CheckoutResponse),
-        (status = 400, description = "invalid_json, invalid_request, invalid_cart", body = ErrorBody),
+        (status = 400, description = "invalid_json, invalid_request, invalid_cart, over_limit (a tokenized shopper's remaining limit does not cover the plan)", body = ErrorBody),
         (status = 403, description = "forbidden_origin", body = ErrorBody),
         (status = 404, description = "not_found", body = ErrorBody),
         (status = 409, description = "session_used", body = ErrorBody),

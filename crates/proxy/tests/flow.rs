@@ -350,6 +350,7 @@ async fn out_of_order_pushes_never_move_an_order_backwards() {
         amount: order.amount,
         currency: None,
         payment_type: None,
+        user_token: None,
     };
     let applied = apply_confirmed(&env.state, &late, "test").await.unwrap();
     assert_eq!(
@@ -739,6 +740,7 @@ async fn a_confirmation_in_another_currency_changes_nothing() {
         amount: order.amount,
         currency: Some("USD".into()),
         payment_type: None,
+        user_token: None,
     };
     let applied = apply_confirmed(&env.state, &usd, "test").await.unwrap();
     assert_eq!(applied.verdict(), "mismatch");
@@ -768,6 +770,7 @@ async fn a_tenure_changed_at_the_provider_is_what_the_order_records() {
         amount: order.amount,
         currency: None,
         payment_type: Some("12_months".into()),
+        user_token: None,
     };
     apply_confirmed(&env.state, &confirmed, "test")
         .await

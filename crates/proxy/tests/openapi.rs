@@ -219,3 +219,86 @@ fn a_webhook_event_matches_its_schema() {
         "money is a string, never a number"
     );
 }
+
+/// Tokenization (issue 17): the express answer with limits, an over-limit refusal and the
+/// merchant's customer routes match the document.
+#[tokio::test]
+async fn tokenization_answers_match_the_openapi_document() {
+    let env = start().await;
+    let doc: Value = serde_json::from_str(&kredivo_proxy::openapi::json()).unwrap();
+    let token = env
+        .sandbox
+        .kredivo()
+        .issue_user_token(SERVER_KEY, "81200000001", "cust-oas")
+        .unwrap();
+    kredivo_proxy::tokens::store_token(
+        &env.state,
+        "cust-oas",
+        &kredivo_proxy::Secret::new(token),
+        "test",
+    )
+    .await
+    .unwrap();
+    let session = json!({
+        "reference": "INV-OAS-T", "amount": "1500000",
+        "items": [{"id": "sku-1", "name": "Kemeja", "price": "1500000", "quantity": 1}],
+        "customer": {"first_name": "Budi", "email": "budi@example.co.id", "phone": "081234567890"},
+        "shipping_address": {"first_name": "Budi", "address": "Jl. Sudirman 1", "city": "Jakarta", "postal_code": "10220", "phone": "081234567890", "country_code": "IDN"},
+        "client_user_key": "cust-oas", "tokenize": true
+    });
+    let (status, created) = env.create_session(&session).await;
+    check(&doc, "post", "/api/kredivo/v1/sessions", status, &created);
+    let secret = created["client_secret"].as_str().unwrap();
+    let (status, plans) = env
+        .post("/api/kredivo/v1/payment-types", &json!({"session": secret}))
+        .await;
+    assert_eq!(plans["express"], json!(true), "{plans}");
+    assert!(plans["plans"][0]["within_limit"].is_boolean());
+    check(
+        &doc,
+        "post",
+        "/api/kredivo/v1/payment-types",
+        status,
+        &plans,
+    );
+    let (status, over) = env
+        .post(
+            "/api/kredivo/v1/checkout",
+            &json!({"session": secret, "payment_type": "30_days", "idempotency_key": "oas-tok-0001"}),
+        )
+        .await;
+    assert_eq!(status, 400, "{over}");
+    check(&doc, "post", "/api/kredivo/v1/checkout", status, &over);
+    let path = "/api/kredivo/v1/customers/cust-oas/token";
+    for method in ["get", "delete"] {
+        let req = match method {
+            "get" => env.http.get(env.url(path)),
+            _ => env.http.delete(env.url(path)),
+        };
+        let (status, view) = env.send(req.bearer_auth(MERCHANT_KEY)).await;
+        assert_eq!(status, 200, "{view}");
+        check(
+            &doc,
+            method,
+            "/api/kredivo/v1/customers/{client_user_key}/token",
+            status,
+            &view,
+        );
+    }
+    let (status, started) = env
+        .send(
+            env.http
+                .post(env.url("/api/kredivo/v1/customers/cust-oas/connect"))
+                .bearer_auth(MERCHANT_KEY)
+                .json(&json!({"mobile_number": "081200000001", "redirect_url": "https://shop.example/account"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{started}");
+    check(
+        &doc,
+        "post",
+        "/api/kredivo/v1/customers/{client_user_key}/connect",
+        status,
+        &started,
+    );
+}

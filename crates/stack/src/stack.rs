@@ -29,6 +29,15 @@ use crate::util::{self, io_error, IoError};
 /// made-up key for loopback use only.
 pub const DEMO_MERCHANT_API_KEY: &str = "demo_merchant_key_for_local_use_only_0001";
 
+/// The key that seals Kredivo user tokens in the demo unless `TOKEN_ENCRYPTION_KEY` is set:
+/// 32 made-up bytes in base64, for loopback use only (issue 17).
+pub const DEMO_TOKEN_ENCRYPTION_KEY: &str = "ZGVtby10b2tlbi1rZXktbG9vcGJhY2stb25seS0wMDE=";
+
+/// The widget API's path prefix (the proxy's push URL is `{base}{prefix}/push`).
+fn kredivo_api_prefix() -> &'static str {
+    "/api/kredivo/v1"
+}
+
 /// The Content-Security-Policy of every demo page: no inline script or style, wasm allowed.
 /// The widget must work under it (a merchant with a strict policy can embed it unchanged);
 /// `crates/e2e/tests/embedding.rs` fails on any violation the page reports.
@@ -62,6 +71,7 @@ pub fn demo_env(base: &str, root: &Path, database_url: &str) -> Vec<(&'static st
                 .to_string(),
         ),
         ("MERCHANT_API_KEY", DEMO_MERCHANT_API_KEY.to_owned()),
+        ("TOKEN_ENCRYPTION_KEY", DEMO_TOKEN_ENCRYPTION_KEY.to_owned()),
         // Production defaults: 120 s and 30 s.
         ("RECONCILE_AFTER_SECS", "10".to_owned()),
         ("RECONCILE_INTERVAL_SECS", "5".to_owned()),
@@ -293,6 +303,10 @@ impl Stack {
         let mut cmd = Command::new(&sandbox_bin);
         cmd.args(["--port", &sandbox_port.to_string()])
             .args(["--public-url", &format!("{base}/sandbox")])
+            .args([
+                "--token-push-url",
+                &format!("{base}{}/push", kredivo_api_prefix()),
+            ])
             .current_dir(&opts.root);
         let mut sandbox = Process::spawn("sandbox", cmd, sandbox_port, logs.path())?;
         sandbox.wait_ready("/sandbox/kredivo/_sandbox/clock", READY_TIMEOUT)?;

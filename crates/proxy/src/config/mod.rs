@@ -232,6 +232,11 @@ pub struct Config {
     /// This replica's name, sent as `x-served-by` on every response (`INSTANCE_NAME`); `None`
     /// sends no such header.
     pub instance_name: Option<String>,
+    /// Keys that encrypt stored Kredivo user tokens (AES-256-GCM): the current one
+    /// (`TOKEN_ENCRYPTION_KEY`) first, then `TOKEN_ENCRYPTION_KEY_PREVIOUS` during a rotation.
+    /// Each is 32 bytes written as standard base64 (`openssl rand -base64 32`). Empty:
+    /// tokenization is refused with a message naming the variable.
+    pub token_encryption_keys: Vec<Secret>,
 }
 
 impl Default for Config {
@@ -271,6 +276,7 @@ impl Default for Config {
             metrics_token: None,
             shutdown_grace: Duration::from_secs(15),
             instance_name: None,
+            token_encryption_keys: Vec::new(),
         }
     }
 }
@@ -295,6 +301,25 @@ pub enum ConfigError {
         /// Why there is no default.
         reason: &'static str,
     },
+}
+
+/// A token encryption key: 32 bytes as standard base64 (the value never appears in the error).
+fn token_key(name: &'static str, value: &str) -> Result<Secret, ConfigError> {
+    use base64::Engine as _;
+    match base64::engine::general_purpose::STANDARD.decode(value.trim()) {
+        Ok(bytes) if bytes.len() == 32 => Ok(Secret::new(value.trim())),
+        Ok(bytes) => Err(ConfigError::Invalid {
+            name,
+            reason: format!(
+                "must be 32 bytes as base64 (openssl rand -base64 32), got {} bytes",
+                bytes.len()
+            ),
+        }),
+        Err(_) => Err(ConfigError::Invalid {
+            name,
+            reason: "must be 32 bytes as standard base64 (openssl rand -base64 32)".into(),
+        }),
+    }
 }
 
 /// Parses one of this module's literal URLs; they are constants, so failure is a typo caught by
@@ -458,6 +483,18 @@ impl Config {
                 }
                 *slot = Duration::from_secs(secs);
             }
+        }
+        if let Some(v) = get("TOKEN_ENCRYPTION_KEY") {
+            c.token_encryption_keys = vec![token_key("TOKEN_ENCRYPTION_KEY", &v)?];
+            if let Some(previous) = get("TOKEN_ENCRYPTION_KEY_PREVIOUS") {
+                c.token_encryption_keys
+                    .push(token_key("TOKEN_ENCRYPTION_KEY_PREVIOUS", &previous)?);
+            }
+        } else if get("TOKEN_ENCRYPTION_KEY_PREVIOUS").is_some() {
+            return Err(ConfigError::Missing {
+                name: "TOKEN_ENCRYPTION_KEY",
+                reason: "TOKEN_ENCRYPTION_KEY_PREVIOUS only decrypts during a rotation; set the new key too",
+            });
         }
         if let Some(v) = get("METRICS_TOKEN") {
             if v.trim().len() < 16 {

@@ -121,6 +121,7 @@ fn provider_status(s: &StatusResponse) -> ProviderStatus {
         amount: s.order.amount,
         currency: None,
         payment_type: None,
+        user_token: None,
     }
 }
 

@@ -110,6 +110,7 @@ impl FinpayGateway {
             amount,
             currency: None,
             payment_type: None,
+            user_token: None,
         })
     }
 }

@@ -356,9 +356,19 @@ impl Gateway for KredivoGateway {
                 back_to_store_uri: order.back_to_store_uri.clone(),
                 user_cancel_uri: order.cancel_uri.clone(),
                 expiration_time: order.expires_at_secs.map(WireTime::epoch_text),
-                tokenize_user: None,
-                client_user_key: None,
-                user_token: None,
+                tokenize_user: matches!(order.account, AccountLink::Tokenize { .. })
+                    .then_some(true),
+                client_user_key: match &order.account {
+                    AccountLink::None => None,
+                    AccountLink::Tokenize { client_user_key }
+                    | AccountLink::Express {
+                        client_user_key, ..
+                    } => Some(client_user_key.clone()),
+                },
+                user_token: match &order.account {
+                    AccountLink::Express { user_token, .. } => Some(user_token.expose().to_owned()),
+                    _ => None,
+                },
                 transaction_details: wire::TransactionDetails {
                     amount: order.amount.as_decimal(),
                     order_id: order.order_id.clone(),
@@ -423,6 +433,7 @@ impl Gateway for KredivoGateway {
                 amount: answer.amount,
                 currency: None,
                 payment_type: Some(answer.payment_type.to_string()),
+                user_token: None,
             })
         })
     }
@@ -459,6 +470,7 @@ impl Gateway for KredivoGateway {
                 amount: answer.amount,
                 currency: None,
                 payment_type: Some(answer.payment_type.to_string()),
+                user_token: None,
             })
         })
     }
@@ -520,6 +532,11 @@ impl Gateway for KredivoGateway {
                             amount: confirmed.amount,
                             currency: None,
                             payment_type: Some(confirmed.payment_type.to_string()),
+                            // Only from the confirmation, never from the push body.
+                            user_token: confirmed
+                                .user_token
+                                .filter(|t| !t.trim().is_empty())
+                                .map(|t| Secret::new(t.trim())),
                         },
                         claimed_order_id,
                         dedupe_key: None,
@@ -534,6 +551,95 @@ impl Gateway for KredivoGateway {
                 }
                 Err(e) => Err(e),
             }
+        })
+    }
+
+    fn supports_tokens(&self) -> bool {
+        true
+    }
+
+    fn credit_details<'a>(
+        &'a self,
+        user_token: &'a Secret,
+    ) -> BoxFuture<'a, Result<CreditDetails, GatewayError>> {
+        Box::pin(async move {
+            let body = wire::CreditDetailsRequest {
+                server_key: self.key(),
+                user_token: user_token.expose().to_owned(),
+            };
+            let answer: wire::CreditDetailsResponse = self
+                .post(
+                    "get_user_credit_details",
+                    "/v2/get_user_credit_details",
+                    &body,
+                    None,
+                    RetryPolicy::SAFE_READ,
+                )
+                .await?;
+            let details = answer.user_credit_details;
+            Ok(CreditDetails {
+                // Doc 000: 1 active, 2 inactive.
+                account_active: details.account_status == 1,
+                limits: kredivo_plan::CreditLimits::new(
+                    details
+                        .credit_limit_details
+                        .into_iter()
+                        .map(|l| (l.payment_type, l.remaining_user_limit)),
+                ),
+            })
+        })
+    }
+
+    fn deactivate_token<'a>(
+        &'a self,
+        user_token: &'a Secret,
+    ) -> BoxFuture<'a, Result<(), GatewayError>> {
+        Box::pin(async move {
+            let body = wire::DeactivateTokenRequest {
+                server_key: self.key(),
+                user_token: user_token.expose().to_owned(),
+            };
+            let _answer: wire::DeactivateTokenResponse = self
+                .post(
+                    "deactive_user_token",
+                    "/v2/deactive_user_token",
+                    &body,
+                    None,
+                    RetryPolicy::NONE,
+                )
+                .await?;
+            Ok(())
+        })
+    }
+
+    fn connect<'a>(
+        &'a self,
+        start: &'a ConnectStart,
+    ) -> BoxFuture<'a, Result<String, GatewayError>> {
+        Box::pin(async move {
+            let body = wire::ConnectRequest {
+                server_key: self.key(),
+                mobile_number: start.mobile_number.clone(),
+                client_user_key: start.client_user_key.clone(),
+                callback_url: start.callback_url.clone(),
+                redirect_url: start.redirect_url.clone(),
+                customer_details: start.customer.as_ref().map(|c| wire::ConnectCustomer {
+                    first_name: Some(c.first_name.clone()),
+                    last_name: c.last_name.clone(),
+                    email: Some(c.email.clone()),
+                    ..wire::ConnectCustomer::default()
+                }),
+            };
+            let answer: wire::ConnectResponse = self
+                .post("connect", "/v2/connect", &body, None, RetryPolicy::NONE)
+                .await?;
+            answer
+                .redirect_url
+                .filter(|u| !u.trim().is_empty())
+                .ok_or(GatewayError::Malformed {
+                    operation: "connect",
+                    reason: "no redirect_url".into(),
+                })
         })
     }
 

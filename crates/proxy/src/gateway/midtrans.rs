@@ -134,6 +134,7 @@ fn provider_status(op: &'static str, tx: &Transaction) -> Result<ProviderStatus,
         amount: tx.amount().ok_or_else(|| malformed("gross_amount"))?,
         currency: tx.currency.clone(),
         payment_type: None,
+        user_token: None,
     })
 }
 

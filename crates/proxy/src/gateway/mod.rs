@@ -78,6 +78,14 @@ pub enum GatewayError {
         /// The offending host.
         host: String,
     },
+    /// This gateway has no such operation (tokenization through an aggregator).
+    #[error("{operation}: not supported by the {gateway} gateway")]
+    Unsupported {
+        /// Which call.
+        operation: &'static str,
+        /// Which gateway.
+        gateway: &'static str,
+    },
 }
 
 impl GatewayError {
@@ -87,6 +95,7 @@ impl GatewayError {
             Self::Timeout { .. } => ErrorCode::UpstreamTimeout,
             Self::Unavailable { .. } | Self::Malformed { .. } => ErrorCode::UpstreamUnavailable,
             Self::Rejected { .. } | Self::RedirectNotAllowed { .. } => ErrorCode::UpstreamError,
+            Self::Unsupported { .. } => ErrorCode::InvalidRequest,
         }
     }
 
@@ -102,6 +111,9 @@ impl GatewayError {
             Self::Rejected { .. } => "The payment provider refused the request.",
             Self::RedirectNotAllowed { .. } => {
                 "The payment provider answered with an unexpected redirect."
+            }
+            Self::Unsupported { .. } => {
+                "This payment gateway cannot do that; only Kredivo direct supports tokenization."
             }
         }
     }
@@ -129,6 +141,7 @@ impl GatewayError {
                 code,
             },
             Self::RedirectNotAllowed { host } => Self::RedirectNotAllowed { host: f(&host) },
+            Self::Unsupported { .. } => self,
         }
     }
 
@@ -156,6 +169,13 @@ impl GatewayError {
             }
             _ => false,
         }
+    }
+
+    /// Whether the provider refused because the user token is invalid or deactivated
+    /// (Kredivo: "Invalid user_token", "Field user_token is INCORRECT."): the stored token is
+    /// then marked inactive and the shopper falls back to the normal sign-in.
+    pub fn is_invalid_token(&self) -> bool {
+        matches!(self, Self::Rejected { message, .. } if message.to_ascii_lowercase().contains("user_token"))
     }
 
     /// Whether the same request may simply be sent again (transport failures, 5xx, garbage).
@@ -304,6 +324,52 @@ pub struct CheckoutOrder {
     /// When the order was created (Unix seconds): relative expiries are counted from it, so
     /// a retried request is byte for byte the first one (idempotent replays compare bodies).
     pub created_at_secs: i64,
+    /// Tokenize the shopper, or pay with their token (Kredivo direct; issue 17).
+    pub account: AccountLink,
+}
+
+/// What a checkout does with the shopper's Kredivo account (issue 17).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum AccountLink {
+    /// A normal checkout.
+    #[default]
+    None,
+    /// Ask for a user token once the order settles (`tokenize_user` + `client_user_key`).
+    Tokenize {
+        /// The merchant's customer id.
+        client_user_key: String,
+    },
+    /// Express checkout with the stored token (`user_token`), no sign-in.
+    Express {
+        /// The merchant's customer id.
+        client_user_key: String,
+        /// The token (redacted in `Debug`).
+        user_token: crate::config::Secret,
+    },
+}
+
+/// A tokenized shopper's credit as the provider reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreditDetails {
+    /// `false` when the provider says the account is inactive (no express checkout).
+    pub account_active: bool,
+    /// Remaining limit per payment type.
+    pub limits: kredivo_plan::CreditLimits,
+}
+
+/// A Kredivo Connect to start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectStart {
+    /// The merchant's customer id.
+    pub client_user_key: String,
+    /// The shopper's phone.
+    pub mobile_number: String,
+    /// Where the provider POSTs the token.
+    pub callback_url: String,
+    /// Where the shopper returns.
+    pub redirect_url: String,
+    /// Optional details.
+    pub customer: Option<Customer>,
 }
 
 impl CheckoutOrder {
@@ -385,6 +451,9 @@ pub struct ProviderStatus {
     /// The payment type the shopper finally chose, where the provider says (Kredivo: the
     /// shopper may pick another tenure on Kredivo's page than the one preselected).
     pub payment_type: Option<String>,
+    /// A user token the provider issued with this confirmation (Kredivo's `/v2/update` of a
+    /// tokenized settlement); redacted in `Debug`, stored only sealed.
+    pub user_token: Option<crate::config::Secret>,
 }
 
 /// A cancellation to ask for.
@@ -520,4 +589,55 @@ pub trait Gateway: Send + Sync + 'static {
         reply: NotificationReply,
         message: &str,
     ) -> (StatusCode, serde_json::Value);
+
+    /// Whether this gateway can tokenize shoppers, pay with their token, report their credit
+    /// and connect accounts (Kredivo direct only; issue 17).
+    fn supports_tokens(&self) -> bool {
+        false
+    }
+
+    /// A tokenized shopper's remaining limits.
+    fn credit_details<'a>(
+        &'a self,
+        user_token: &'a crate::config::Secret,
+    ) -> BoxFuture<'a, Result<CreditDetails, GatewayError>> {
+        let _ = user_token;
+        let gateway = self.name();
+        Box::pin(async move {
+            Err(GatewayError::Unsupported {
+                operation: "get_user_credit_details",
+                gateway,
+            })
+        })
+    }
+
+    /// Deactivates a user token at the provider.
+    fn deactivate_token<'a>(
+        &'a self,
+        user_token: &'a crate::config::Secret,
+    ) -> BoxFuture<'a, Result<(), GatewayError>> {
+        let _ = user_token;
+        let gateway = self.name();
+        Box::pin(async move {
+            Err(GatewayError::Unsupported {
+                operation: "deactive_user_token",
+                gateway,
+            })
+        })
+    }
+
+    /// Starts a Kredivo Connect; answers the provider's page for the shopper.
+    fn connect<'a>(
+        &'a self,
+        start: &'a ConnectStart,
+    ) -> BoxFuture<'a, Result<String, GatewayError>> {
+        let _ = start;
+        let gateway = self.name();
+        Box::pin(async move {
+            Err(GatewayError::Unsupported {
+                operation: "connect",
+                gateway,
+            })
+        })
+    }
 }

@@ -123,7 +123,9 @@ impl Upstream {
     }
 
     fn redact(&self, text: &str) -> String {
-        let mut out = text.to_owned();
+        // User tokens travel in bodies (checkout, credit details, deactivation, /v2/update's
+        // answer): never recorded (issue 17).
+        let mut out = crate::tokens::scrub(text);
         for secret in &self.secrets {
             out = out.replace(secret.as_str(), "[redacted]");
         }

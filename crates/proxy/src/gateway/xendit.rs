@@ -297,6 +297,7 @@ fn provider_status(charge: &Charge) -> ProviderStatus {
         amount: charge.amount,
         currency: Some(charge.currency.clone()),
         payment_type: None,
+        user_token: None,
     }
 }
 

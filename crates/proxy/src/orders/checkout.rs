@@ -11,7 +11,7 @@ use kredivo_plan::{Money, PaymentType};
 use reqwest::Url;
 
 use crate::error::AppError;
-use crate::gateway::{CheckoutOrder, GatewayError};
+use crate::gateway::{AccountLink, CheckoutOrder, GatewayError};
 use crate::store::{InsertOutcome, LineRecord, NewEvent, NewOrder, OrderRecord, ShopperDetails};
 use crate::AppState;
 
@@ -113,6 +113,27 @@ fn ensure_offered(
     }
 }
 
+/// A tokenized shopper's plan must fit their remaining limit (the calculator decides, as
+/// in `payment-types`): `400 over_limit` before anything is sent to Kredivo. Unknown limits
+/// (no token, Kredivo unavailable) let the checkout go on; Kredivo decides then.
+async fn ensure_within_limit(
+    state: &AppState,
+    session: &crate::store::SessionRecord,
+    plans: &super::quote::CachedPlans,
+    payment_type: &PaymentType,
+) -> Result<(), AppError> {
+    let Some(credit) = crate::tokens::session_credit(state, session).await else {
+        return Ok(());
+    };
+    match plans.plan(payment_type.as_str()) {
+        Some(plan) if !plan.fits_limit(&credit.limits) => Err(AppError::OverLimit(format!(
+            "The shopper's remaining Kredivo limit does not cover {}; choose another plan.",
+            payment_type.as_str()
+        ))),
+        _ => Ok(()),
+    }
+}
+
 fn new_record(
     state: &AppState,
     idempotency_key: &str,
@@ -203,6 +224,7 @@ async fn session_order(
     }
     let plans = super::quote::session_plans(state, &session).await?;
     ensure_offered(&plans, payment_type, session.amount)?;
+    ensure_within_limit(state, &session, &plans, payment_type).await?;
     let (items, fees) = sessions::gateway_lines(state, &session);
     let lines = items
         .iter()
@@ -386,8 +408,40 @@ async fn start_checkout(
             return Ok(resumed);
         }
     }
-    let request = checkout_request(state, order, client).await?;
-    let started = match state.gateway().create_checkout(&request).await {
+    let mut request = checkout_request(state, order, client).await?;
+    let mut outcome = state.gateway().create_checkout(&request).await;
+    if let (
+        Err(e),
+        AccountLink::Express {
+            client_user_key, ..
+        },
+    ) = (&outcome, &request.account)
+    {
+        if e.is_invalid_token() {
+            // Kredivo refused the token, so it created nothing: mark the token inactive and
+            // send the same order once more as a normal checkout (sign-in page).
+            let key = client_user_key.clone();
+            crate::tokens::invalidate(state, &key, None, "refused at checkout").await?;
+            let event = NewEvent::new(
+                now(),
+                "express_refused",
+                "Kredivo refused the stored user token; retrying as a normal checkout",
+            );
+            store.append_event(&order.order_id, &event).await?;
+            request.account = match state
+                .store()
+                .session(order.session_id.as_deref().unwrap_or(""))
+                .await?
+            {
+                Some(session) if session.body.tokenize => AccountLink::Tokenize {
+                    client_user_key: key,
+                },
+                _ => AccountLink::None,
+            };
+            outcome = state.gateway().create_checkout(&request).await;
+        }
+    }
+    let started = match outcome {
         Ok(started) => started,
         Err(e) => {
             let event = NewEvent::new(now(), "checkout_failed", e.to_string());
@@ -516,6 +570,7 @@ async fn checkout_request(
         cancel_uri: None,
         expires_at_secs: order.expires_at.map(|at| at.div_euclid(1000)),
         created_at_secs: order.created_at.div_euclid(1000),
+        account: AccountLink::None,
     };
     match &order.session_id {
         Some(session_id) => {
@@ -525,10 +580,12 @@ async fn checkout_request(
                 .await?
                 .ok_or_else(|| AppError::Internal(format!("session {session_id} vanished")))?;
             let (items, fees) = sessions::gateway_lines(state, &session);
+            let account = crate::tokens::account_link(state, &session).await;
             let body = session.body;
             Ok(CheckoutOrder {
                 items,
                 fees,
+                account,
                 billing_address: body
                     .billing_address
                     .unwrap_or_else(|| body.shipping_address.clone()),

@@ -178,9 +178,10 @@ pub const MAX_SUMMARY_BYTES: usize = 512;
 /// What is stored of a notification's body: the whole body when it changed an order (the
 /// evidence of a state change), else its start and its length.
 fn stored_body(verdict: &str, body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
+    // A settlement push carries the shopper's user token: never stored (issue 17).
+    let text = crate::tokens::scrub(&String::from_utf8_lossy(body));
     if verdict == "applied" || text.len() <= MAX_SUMMARY_BYTES {
-        return text.into_owned();
+        return text;
     }
     let mut cut = MAX_SUMMARY_BYTES;
     while !text.is_char_boundary(cut) {

@@ -287,6 +287,17 @@ pub struct CachedPlans {
     pub response: PaymentTypesResponse,
     /// `response` as JSON.
     pub json: axum::body::Bytes,
+    /// The plans behind it (the calculator's, for limit checks).
+    pub plans: Vec<Plan>,
+}
+
+impl CachedPlans {
+    /// The calculator's plan for a payment type.
+    pub fn plan(&self, payment_type: &str) -> Option<&Plan> {
+        self.plans
+            .iter()
+            .find(|p| p.payment_type().as_str() == payment_type)
+    }
 }
 
 /// The plans for an amount, through the TTL cache (one upstream call per key and window).
@@ -318,9 +329,29 @@ pub(super) async fn cached_plans(
             Ok::<_, AppError>(Arc::new(CachedPlans {
                 response,
                 json: json.into(),
+                plans,
             }))
         })
         .await
+}
+
+/// Adds a tokenized shopper's remaining limit to every plan and whether the plan fits it
+/// (the calculator's `Plan::fits_limit`), and marks the answer express.
+fn with_limits(
+    response: &mut PaymentTypesResponse,
+    plans: &CachedPlans,
+    limits: &kredivo_plan::CreditLimits,
+) {
+    for view in &mut response.plans {
+        view.remaining_limit =
+            crate::tokens::remaining(limits, &view.payment_type).map(Money::as_decimal);
+        view.within_limit = Some(
+            plans
+                .plan(&view.payment_type)
+                .is_some_and(|plan| plan.fits_limit(limits)),
+        );
+    }
+    response.express = true;
 }
 
 /// `POST /payment-types`.
@@ -347,11 +378,15 @@ pub async fn payment_types(
         let session = sessions::open(state, secret).await?;
         let plans = session_plans(state, &session).await?;
         let allowed = sessions::payment_types(&session);
-        if plans
-            .response
-            .plans
-            .iter()
-            .all(|p| allowed.iter().any(|t| t.as_str() == p.payment_type))
+        // A tokenized shopper's limits, asked of Kredivo for this request only: the cached
+        // answer (per session) never holds them, so no shopper's limits reach another.
+        let credit = crate::tokens::session_credit(state, &session).await;
+        if credit.is_none()
+            && plans
+                .response
+                .plans
+                .iter()
+                .all(|p| allowed.iter().any(|t| t.as_str() == p.payment_type))
         {
             return Ok(plans);
         }
@@ -360,10 +395,14 @@ pub async fn payment_types(
         response
             .plans
             .retain(|p| allowed.iter().any(|t| t.as_str() == p.payment_type));
+        if let Some(credit) = &credit {
+            with_limits(&mut response, &plans, &credit.limits);
+        }
         let json = serde_json::to_vec(&response).map_err(|e| AppError::Internal(e.to_string()))?;
         return Ok(Arc::new(CachedPlans {
             response,
             json: json.into(),
+            plans: plans.plans.clone(),
         }));
     }
     if let Some(amount) = req.amount {

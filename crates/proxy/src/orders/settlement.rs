@@ -170,6 +170,14 @@ pub async fn apply_confirmed(
         ..Change::to(to, ps.transaction_id.as_deref(), &event)
     };
     let outcome = store.apply_change(&order.order_id, &change).await?;
+    if let (OrderStatus::Settled, Some(token), Some(session_id)) =
+        (to, &ps.user_token, order.session_id.as_deref())
+    {
+        // Confirmed by the provider, about this order and amount: the shopper asked to be
+        // tokenized (issue 17). Also when the order was already settled (the push after the
+        // reconciler): storing the same token again changes nothing.
+        crate::tokens::on_settled(state, &order.order_id, session_id, token).await;
+    }
     if let TransitionOutcome::Refused { current } = outcome {
         let detail = format!(
             "{source}: {} arrived after {}; kept {}",

@@ -10,6 +10,7 @@
 
 mod sql;
 pub mod test_support;
+mod tokens;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -20,6 +21,7 @@ use kredivo_plan::Money;
 use serde::{Deserialize, Serialize};
 
 pub use sql::{Backend, SqlStore};
+pub use tokens::{UserTokenRecord, UserTokenStore};
 
 /// A boxed, sendable future: how the object-safe traits of this crate return async results.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -695,6 +697,9 @@ pub trait Store: Send + Sync + 'static {
     /// Whether every migration this build carries is applied; `/readyz` asks it, which also
     /// proves the database answers.
     fn migrations_applied(&self) -> BoxFuture<'_, Result<bool, StoreError>>;
+
+    /// Stored Kredivo user tokens (issue 17).
+    fn user_tokens(&self) -> &dyn UserTokenStore;
 }
 
 /// The statuses from which an order may move to `to`; the state machine in one place.

@@ -21,6 +21,8 @@ pub const SERVER_KEY: &str = "sk-test-Q7vX2pLm9RtZ4wKc8NbY3hJd";
 pub const ADMIN_TOKEN: &str = "admin-token-for-tests-0123456789";
 pub const MERCHANT_KEY: &str = "merchant-key-for-tests-0123456789abcdef";
 pub const WEBHOOK_SECRET: &str = "whsec_for_tests_0123456789abcdefghijkl";
+/// `TOKEN_ENCRYPTION_KEY` of the tests: 32 bytes of 0x2a, base64.
+pub const TOKEN_KEY: &str = "KioqKioqKioqKioqKioqKioqKioqKioqKioqKioqKio=";
 
 /// Knobs of one test environment.
 #[derive(Clone)]
@@ -41,6 +43,9 @@ pub struct Options {
     pub merchant_api_key: Option<String>,
     /// `MERCHANT_WEBHOOK_URL` (signed with [`WEBHOOK_SECRET`]); `None` sends no webhooks.
     pub webhook_url: Option<String>,
+    /// `TOKEN_ENCRYPTION_KEY` then `_PREVIOUS` (default [`TOKEN_KEY`]); empty turns
+    /// tokenization off.
+    pub token_keys: Vec<String>,
 }
 
 impl Default for Options {
@@ -58,6 +63,7 @@ impl Default for Options {
             max_body_bytes: 64 * 1024,
             merchant_api_key: Some(MERCHANT_KEY.into()),
             webhook_url: None,
+            token_keys: vec![TOKEN_KEY.into()],
         }
     }
 }
@@ -139,6 +145,7 @@ pub async fn start_with_sandbox(
             .as_ref()
             .map(|u| u.parse().expect("webhook url")),
         webhook_secrets: vec![Secret::new(WEBHOOK_SECRET)],
+        token_encryption_keys: opts.token_keys.iter().map(Secret::new).collect(),
         ..Config::default()
     };
     let state = new_state(&config, &opts).await;

@@ -2,6 +2,12 @@
 //! play the shopper's return, inspect transactions and pushes, arm faults, move the clock,
 //! fire the token-deactivation push and finish a Kredivo Connect. Plain JSON, not Kredivo's
 //! shapes: nothing here exists in production.
+//!
+//! Tokens: `POST /user_tokens` `{phone, client_user_key}` issues one;
+//! `POST /user_tokens/{token or client_user_key}/deactivate` `{url?}` deactivates it as the
+//! shopper does in the Kredivo app and pushes `{"message","client_user_key"}` to `url` or the
+//! configured `token_push_url`; `GET /connects` and `POST /connects/{page token or
+//! client_user_key}/complete` `{phone?}` finish a Kredivo Connect (the callback is POSTed).
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -250,7 +256,9 @@ async fn deactivate_token(
         Err(message) => return problem(StatusCode::BAD_REQUEST, message),
     };
     match kredivo(&shared).deactivate_from_app(&token, options.url.as_deref()) {
-        Ok(()) => Json(json!({ "user_token": token, "is_active": false })).into_response(),
+        Ok(deactivated) => {
+            Json(json!({ "user_token": deactivated, "is_active": false })).into_response()
+        }
         Err(err) => handle_error(err),
     }
 }

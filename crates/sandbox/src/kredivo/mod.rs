@@ -387,20 +387,26 @@ impl Kredivo {
         Ok(url)
     }
 
-    /// Deactivates `token` as the shopper does from the Kredivo app, and pushes doc 000's
+    /// Deactivates `token` (a user token, or a `client_user_key`: its active token) as the
+    /// shopper does from the Kredivo app, and pushes doc 000's
     /// `{"message", "client_user_key"}` to `url`, or else to
-    /// [`KredivoSettings::token_push_url`].
-    pub fn deactivate_from_app(&self, token: &str, url: Option<&str>) -> Result<(), SandboxError> {
+    /// [`KredivoSettings::token_push_url`]. Returns the deactivated token.
+    pub fn deactivate_from_app(
+        &self,
+        token: &str,
+        url: Option<&str>,
+    ) -> Result<String, SandboxError> {
         let url = url
             .map(str::to_owned)
             .or_else(|| self.shared.settings.token_push_url.clone())
             .ok_or(SandboxError::NoPushUrl(
                 "pass one or set KredivoSettings::token_push_url",
             ))?;
-        let push = service::deactivate_from_app(&mut self.shared.db(), token, &url)
-            .ok_or_else(|| SandboxError::UnknownToken(token.to_owned()))?;
+        let (push, deactivated, _) =
+            service::deactivate_from_app(&mut self.shared.db(), token, &url)
+                .ok_or_else(|| SandboxError::UnknownToken(token.to_owned()))?;
         service::dispatch(&self.shared, vec![push]);
-        Ok(())
+        Ok(deactivated)
     }
 
     /// Every Kredivo Connect request, oldest first.

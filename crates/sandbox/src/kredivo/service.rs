@@ -373,11 +373,28 @@ pub(crate) fn complete_connect(shared: &Shared, db: &mut Db, idx: usize) -> (Str
 
 /// Deactivates `token` as the shopper does from the Kredivo app, and builds doc 000's push
 /// to the merchant's registered URL: `{"message", "client_user_key"}`.
-pub(crate) fn deactivate_from_app(db: &mut Db, token: &str, url: &str) -> Option<Dispatch> {
+/// Returns the push to send and what was deactivated: the token and its `client_user_key`.
+pub(crate) fn deactivate_from_app(
+    db: &mut Db,
+    token: &str,
+    url: &str,
+) -> Option<(Dispatch, String, String)> {
+    // By token, or else by the merchant's client_user_key (its active token): an end-to-end
+    // test knows the customer, never the token (the proxy keeps it to itself).
+    let token = if db.tokens.contains_key(token) {
+        token.to_owned()
+    } else {
+        db.tokens
+            .values()
+            .find(|t| t.is_active && t.client_user_key.as_deref() == Some(token))?
+            .token
+            .clone()
+    };
+    let token = token.as_str();
     let stored = db.tokens.get_mut(token)?;
     stored.is_active = false;
     let client_user_key = stored.client_user_key.clone().unwrap_or_default();
-    Some(Dispatch::Send(Outgoing {
+    let push = Dispatch::Send(Outgoing {
         kind: PushKind::TokenDeactivated,
         subject: format!("token:{token}"),
         url: url.to_owned(),
@@ -386,7 +403,8 @@ pub(crate) fn deactivate_from_app(db: &mut Db, token: &str, url: &str) -> Option
             "client_user_key": client_user_key,
         }),
         note: None,
-    }))
+    });
+    Some((push, token.to_owned(), client_user_key))
 }
 
 /// Issues a new signature key for `tx` and returns it (unencoded).

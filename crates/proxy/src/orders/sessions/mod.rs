@@ -75,6 +75,7 @@ pub async fn create(
             details,
         }
     })?;
+    crate::tokens::check_session(state, &body)?;
     let canonical = serde_json::to_vec(&body).map_err(|e| AppError::Internal(e.to_string()))?;
     let request_hash = hex::encode(Sha256::digest(&canonical));
     let session_id = RandomIds.id_with_len("ses", 24);

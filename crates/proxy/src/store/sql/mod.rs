@@ -20,6 +20,7 @@ use super::*;
 mod orders;
 mod sessions;
 mod stats;
+mod tokens;
 mod webhooks;
 
 /// How often a compare-and-set retries when another writer got there first.
@@ -845,6 +846,10 @@ impl Store for SqlStore {
 
     fn migrations_applied(&self) -> BoxFuture<'_, Result<bool, StoreError>> {
         Box::pin(self.migrations_applied_inner())
+    }
+
+    fn user_tokens(&self) -> &dyn UserTokenStore {
+        self
     }
 }
 
