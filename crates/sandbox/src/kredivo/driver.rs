@@ -95,6 +95,7 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/user_tokens/{token}/deactivate", post(deactivate_token))
         .route("/connects", get(connects))
         .route("/connects/{id}/complete", post(complete_connect))
+        .route("/qr/{id}/scan", get(super::qr::qr_scan))
         .fallback(|| async { problem(StatusCode::NOT_FOUND, "no such driver endpoint") })
 }
 
