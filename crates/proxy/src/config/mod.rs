@@ -232,6 +232,10 @@ pub struct Config {
     /// This replica's name, sent as `x-served-by` on every response (`INSTANCE_NAME`); `None`
     /// sends no such header.
     pub instance_name: Option<String>,
+    /// The outlet a QR checkout names when its request names none
+    /// (`KREDIVO_SUB_MERCHANT_ID`, doc 000's `sub_merchant_id`); `None`: every QR request must
+    /// name one.
+    pub qr_sub_merchant_id: Option<String>,
 }
 
 impl Default for Config {
@@ -271,6 +275,7 @@ impl Default for Config {
             metrics_token: None,
             shutdown_grace: Duration::from_secs(15),
             instance_name: None,
+            qr_sub_merchant_id: None,
         }
     }
 }
@@ -402,6 +407,9 @@ impl Config {
         }
         c.pricing_table_path = get("PRICING_TABLE_PATH");
         c.catalogue_path = get("CATALOGUE_PATH");
+        c.qr_sub_merchant_id = get("KREDIVO_SUB_MERCHANT_ID")
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty());
         if let Some(v) = get("MERCHANT_API_KEY") {
             c.merchant_api_key = Some(long_secret("MERCHANT_API_KEY", &v)?);
         }
