@@ -35,8 +35,13 @@ fn qr_body(order_id: &str) -> Value {
 }
 
 async fn create(env: &Env, body: &Value) -> (u16, Value) {
-    env.send(env.http.post(env.url(QR)).bearer_auth(MERCHANT_KEY).json(body))
-        .await
+    env.send(
+        env.http
+            .post(env.url(QR))
+            .bearer_auth(MERCHANT_KEY)
+            .json(body),
+    )
+    .await
 }
 
 async fn created(env: &Env, body: &Value) -> Value {
@@ -140,8 +145,21 @@ async fn pay_in_the_app(env: &Env, order_id: &str) {
     let resp = env.http.get(&payload).send().await.unwrap();
     assert_eq!(resp.status(), 303);
     let signin = resp.headers()["location"].to_str().unwrap().to_owned();
-    let page = env.http.get(&signin).send().await.unwrap().text().await.unwrap();
-    for id in ["id=\"phone\"", "id=\"pin\"", "id=\"submit\"", "id=\"amount\""] {
+    let page = env
+        .http
+        .get(&signin)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for id in [
+        "id=\"phone\"",
+        "id=\"pin\"",
+        "id=\"submit\"",
+        "id=\"amount\"",
+    ] {
         assert!(page.contains(id), "the app's sign-in page has {id}: {page}");
     }
     let tk = signin.split("tk=").nth(1).unwrap().to_owned();
@@ -162,12 +180,15 @@ async fn pay_in_the_app(env: &Env, order_id: &str) {
         .await
         .unwrap();
     assert_eq!(r.status(), 303, "OTP accepted");
-    let page = form("/v2/confirm", vec![("tk", &tk), ("payment_type", "30_days")])
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = form(
+        "/v2/confirm",
+        vec![("tk", &tk), ("payment_type", "30_days")],
+    )
+    .await
+    .unwrap()
+    .text()
+    .await
+    .unwrap();
     assert!(page.contains("id=\"status\">settlement<"), "{page}");
 }
 
@@ -181,7 +202,10 @@ fn matches_openapi(doc: &Value, method: &str, path: &str, status: u16, body: &Va
     root["components"] = doc["components"].clone();
     let validator = jsonschema::validator_for(&root).expect("schema compiles");
     let errors: Vec<String> = validator.iter_errors(body).map(|e| e.to_string()).collect();
-    assert!(errors.is_empty(), "{method} {path} {status}: {errors:?}\n{body}");
+    assert!(
+        errors.is_empty(),
+        "{method} {path} {status}: {errors:?}\n{body}"
+    );
 }
 
 #[tokio::test]
@@ -224,12 +248,18 @@ async fn a_qr_with_bad_fields_is_refused_with_field_paths_and_nothing_is_stored(
     let (status, answer) = create(&env, &with_amount).await;
     assert_eq!(status, 400, "{answer}");
     assert_eq!(answer["error"]["code"], "invalid_json");
-    assert!(s(&answer["error"], "message").contains("amount"), "{answer}");
+    assert!(
+        s(&answer["error"], "message").contains("amount"),
+        "{answer}"
+    );
     let (status, _) = create(&env, &json!({"items": []})).await;
     assert_eq!(status, 400);
     assert_eq!(env.count("orders").await, 0, "nothing stored");
     assert_eq!(env.count("qr_checkouts").await, 0);
-    assert!(env.calls("init_checkout").await.is_empty(), "Kredivo not asked");
+    assert!(
+        env.calls("init_checkout").await.is_empty(),
+        "Kredivo not asked"
+    );
 }
 
 #[tokio::test]
@@ -315,9 +345,15 @@ async fn a_created_qr_is_pending_with_a_countdown_and_a_locked_down_svg_image() 
         assert_eq!(h["x-content-type-options"], "nosniff");
         assert!(h["cache-control"].to_str().unwrap().starts_with("private"));
         let csp = h["content-security-policy"].to_str().unwrap();
-        assert!(csp.contains("default-src 'none'") && csp.contains("sandbox"), "{csp}");
+        assert!(
+            csp.contains("default-src 'none'") && csp.contains("sandbox"),
+            "{csp}"
+        );
         let svg = resp.text().await.unwrap();
-        assert!(svg.contains("<svg") && svg.contains("<path"), "a drawn code");
+        assert!(
+            svg.contains("<svg") && svg.contains("<path"),
+            "a drawn code"
+        );
     }
     assert_eq!(
         env.calls("qr_image").await.len(),
@@ -348,7 +384,13 @@ async fn a_qr_paid_in_the_app_settles_and_the_merchant_hears_it_once() {
     let seen = view(&env, &qr_id).await;
     assert_eq!(seen["status"], "settled");
     assert_eq!(seen["seconds_left"], 0, "nothing left to count down");
-    let order = env.state.store().order("POS-PAID-1").await.unwrap().unwrap();
+    let order = env
+        .state
+        .store()
+        .order("POS-PAID-1")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         order.payment_type, "30_days",
         "the tenure the shopper chose in the app"
@@ -362,7 +404,11 @@ async fn a_qr_paid_in_the_app_settles_and_the_merchant_hears_it_once() {
         1
     );
     // One event per order per pass, in order: order.pending, then order.settled.
-    while kredivo_proxy::webhooks::deliver_due(&env.state).await.unwrap() > 0 {}
+    while kredivo_proxy::webhooks::deliver_due(&env.state)
+        .await
+        .unwrap()
+        > 0
+    {}
     let settled: Vec<Value> = received
         .lock()
         .unwrap()
@@ -384,14 +430,16 @@ async fn a_qr_left_alone_expires_at_its_expiry_as_the_provider_confirms() {
     let qr_id = s(&answer, "qr_id").to_owned();
     assert_eq!(answer["seconds_left"], 5);
     assert_eq!(answer["expires_at"], "2024-01-01T00:00:05Z");
-    let sent: Value =
-        serde_json::from_str(&env.calls("init_checkout").await[0].request).unwrap();
+    let sent: Value = serde_json::from_str(&env.calls("init_checkout").await[0].request).unwrap();
     assert_eq!(sent["expiration_time"], (T0 + 5).to_string());
 
     proxy_clock.advance(3_000);
     sandbox_clock.advance(Duration::from_secs(3));
     let seen = view(&env, &qr_id).await;
-    assert_eq!((seen["status"].as_str(), seen["seconds_left"].as_i64()), (Some("pending"), Some(2)));
+    assert_eq!(
+        (seen["status"].as_str(), seen["seconds_left"].as_i64()),
+        (Some("pending"), Some(2))
+    );
     let checks = env.calls("transaction_status").await.len();
 
     proxy_clock.advance(3_000);
@@ -404,7 +452,11 @@ async fn a_qr_left_alone_expires_at_its_expiry_as_the_provider_confirms() {
         "confirmed with the provider"
     );
     assert_eq!(
-        env.sandbox.kredivo().transaction("POS-EXP-1").unwrap().transaction_status,
+        env.sandbox
+            .kredivo()
+            .transaction("POS-EXP-1")
+            .unwrap()
+            .transaction_status,
         "expire"
     );
     env.pushes_settled().await;
@@ -460,7 +512,11 @@ async fn a_qr_the_provider_still_calls_pending_after_the_grace_is_voided_there_a
     let seen = view(&env, &qr_id).await;
     assert_eq!(seen["status"], "expired", "{seen}");
     assert_eq!(
-        env.sandbox.kredivo().transaction("POS-EXP-3").unwrap().transaction_status,
+        env.sandbox
+            .kredivo()
+            .transaction("POS-EXP-3")
+            .unwrap()
+            .transaction_status,
         "cancel",
         "nobody can pay a code the POS shows as expired"
     );
@@ -485,7 +541,11 @@ async fn the_cashier_cancels_a_qr_and_cancelling_again_changes_nothing() {
     assert_eq!(status, 200, "{answer}");
     assert_eq!(answer["status"], "cancelled");
     assert_eq!(
-        env.sandbox.kredivo().transaction("POS-CXL-1").unwrap().transaction_status,
+        env.sandbox
+            .kredivo()
+            .transaction("POS-CXL-1")
+            .unwrap()
+            .transaction_status,
         "cancel",
         "voided at Kredivo"
     );
@@ -523,7 +583,10 @@ async fn cancelling_a_paid_qr_is_a_409_because_that_is_a_refund() {
     let (status, answer) = cancel(&env, &qr_id).await;
     assert_eq!(status, 409, "{answer}");
     assert_eq!(answer["error"]["code"], "order_conflict");
-    assert!(s(&answer["error"], "message").contains("refund"), "{answer}");
+    assert!(
+        s(&answer["error"], "message").contains("refund"),
+        "{answer}"
+    );
     assert_eq!(env.order_status("POS-CXL-3").await, OrderStatus::Settled);
     assert!(env.calls("cancel_transaction").await.is_empty());
 }
@@ -577,7 +640,11 @@ async fn a_lost_create_answer_is_resumed_not_sent_again() {
     })
     .await;
     env.sandbox.faults().add(
-        FaultRule::new(Endpoint::InitCheckout, Fault::LostResponse { hang_ms: None }).times(1),
+        FaultRule::new(
+            Endpoint::InitCheckout,
+            Fault::LostResponse { hang_ms: None },
+        )
+        .times(1),
     );
     let (status, first) = create(&env, &qr_body("POS-LOST-1")).await;
     assert!(status >= 500, "the first answer is lost: {status} {first}");
@@ -587,7 +654,11 @@ async fn a_lost_create_answer_is_resumed_not_sent_again() {
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    assert_eq!(env.kredivo_transactions("POS-LOST-1"), 1, "Kredivo did the work");
+    assert_eq!(
+        env.kredivo_transactions("POS-LOST-1"),
+        1,
+        "Kredivo did the work"
+    );
     let again = created(&env, &qr_body("POS-LOST-1")).await;
     assert_eq!(again["status"], "pending");
     assert_eq!(env.kredivo_transactions("POS-LOST-1"), 1, "created once");

@@ -75,6 +75,22 @@ pub fn next_check(order: &OrderRecord, proposed: i64, now: i64) -> i64 {
     }
 }
 
+/// The status a confirmed provider status is recorded as: a QR order cancelled at the
+/// provider once past its expiry and [`EXPIRY_GRACE`] was voided by the proxy because it was
+/// overdue (see [`view`]), so it is recorded as `expired` — also when the void's push arrives
+/// before the void's own answer. Every other status is recorded as confirmed.
+pub fn recorded_status(order: &OrderRecord, confirmed: OrderStatus, now: i64) -> OrderStatus {
+    let overdue = order
+        .expires_at
+        .is_some_and(|at| now >= at.saturating_add(ms(EXPIRY_GRACE)));
+    let live = matches!(order.status, OrderStatus::Created | OrderStatus::Pending);
+    if is_qr(order) && confirmed == OrderStatus::Cancelled && live && overdue {
+        OrderStatus::Expired
+    } else {
+        confirmed
+    }
+}
+
 /// `POST /api/kredivo/v1/qr`.
 pub async fn create(state: &AppState, body: CreateQr) -> Result<Created, AppError> {
     let gateway = state.gateway();
@@ -84,12 +100,13 @@ pub async fn create(state: &AppState, body: CreateQr) -> Result<Created, AppErro
             gateway.name()
         )));
     }
-    let valid = validate::qr(&body, state.config().qr_sub_merchant_id.as_deref()).map_err(
-        |details| AppError::InvalidRequest {
-            message: "The QR checkout has fields Kredivo cannot accept; see details.".into(),
-            details,
-        },
-    )?;
+    let valid =
+        validate::qr(&body, state.config().qr_sub_merchant_id.as_deref()).map_err(|details| {
+            AppError::InvalidRequest {
+                message: "The QR checkout has fields Kredivo cannot accept; see details.".into(),
+                details,
+            }
+        })?;
     let canonical = serde_json::to_vec(&body).map_err(|e| AppError::Internal(e.to_string()))?;
     let request_hash = hex::encode(Sha256::digest(&canonical));
     let now = state.clock().now_millis();
@@ -193,7 +210,10 @@ pub async fn create(state: &AppState, body: CreateQr) -> Result<Created, AppErro
 fn lines(
     state: &AppState,
     body: &CreateQr,
-) -> (Vec<crate::gateway::GatewayItem>, Vec<crate::gateway::GatewayFee>) {
+) -> (
+    Vec<crate::gateway::GatewayItem>,
+    Vec<crate::gateway::GatewayFee>,
+) {
     let fallback_url = state.config().public_url("/");
     let items = body
         .items
@@ -291,12 +311,7 @@ async fn start_claimed(
                 );
                 let event = NewEvent::new(now(), "checkout_started", detail);
                 store
-                    .checkout_started(
-                        &order.order_id,
-                        None,
-                        ps.transaction_id.as_deref(),
-                        &event,
-                    )
+                    .checkout_started(&order.order_id, None, ps.transaction_id.as_deref(), &event)
                     .await?;
                 if ps.status != Some(OrderStatus::Pending) {
                     apply_confirmed(state, &ps, "QR create retry").await?;
@@ -306,8 +321,11 @@ async fn start_claimed(
             // Not known there (or the provider will not say): creating it is safe.
             Ok(_) | Err(GatewayError::Rejected { .. }) => {}
             Err(e) => {
-                let event =
-                    NewEvent::new(now(), "checkout_failed", format!("retry: status check: {e}"));
+                let event = NewEvent::new(
+                    now(),
+                    "checkout_failed",
+                    format!("retry: status check: {e}"),
+                );
                 store.checkout_failed(&order.order_id, &event).await?;
                 return Err(e.into());
             }
@@ -321,12 +339,7 @@ async fn start_claimed(
                 .await?;
             let event = NewEvent::new(now(), "checkout_started", "QR code issued");
             store
-                .checkout_started(
-                    &order.order_id,
-                    None,
-                    Some(&started.transaction_id),
-                    &event,
-                )
+                .checkout_started(&order.order_id, None, Some(&started.transaction_id), &event)
                 .await?;
             Ok(())
         }
@@ -350,9 +363,7 @@ async fn qr_request(
     let mut items = Vec::new();
     let mut fees = Vec::new();
     for line in stored {
-        if line.category == "Fee"
-            && validate::FEE_IDS.contains(&line.product_id.as_str())
-        {
+        if line.category == "Fee" && validate::FEE_IDS.contains(&line.product_id.as_str()) {
             fees.push(crate::gateway::GatewayFee {
                 subtracted: kredivo_plan::ItemKind::from_id(&line.product_id).is_subtracted(),
                 id: line.product_id,
@@ -378,9 +389,7 @@ async fn qr_request(
         items,
         fees,
         sub_merchant_id: qr.sub_merchant_id.clone(),
-        push_uri: state
-            .config()
-            .public_url(&format!("{API_PREFIX}/push")),
+        push_uri: state.config().public_url(&format!("{API_PREFIX}/push")),
         expires_at_secs: qr.expires_at.div_euclid(1000),
     })
 }
@@ -389,7 +398,9 @@ async fn qr_request(
 fn shaped(qr_id: &str) -> bool {
     (8..=64).contains(&qr_id.len())
         && qr_id.starts_with("qr_")
-        && qr_id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && qr_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 async fn open(state: &AppState, qr_id: &str) -> Result<QrRecord, AppError> {
@@ -474,10 +485,13 @@ async fn settle_expiry(
                 .clone()
                 .or_else(|| order.transaction_id.clone());
             if let Some(transaction_id) = transaction_id {
-                let cancelled =
+                let voided =
                     void(state, order, &transaction_id, "QR code expired", "proxy").await?;
-                if cancelled.status != Some(OrderStatus::Cancelled) {
-                    apply_confirmed(state, &cancelled, "QR expiry void").await?;
+                // Recorded as expired (`recorded_status`); anything else the provider says
+                // (paid at the last moment) as it says.
+                apply_confirmed(state, &voided, "QR expiry void").await?;
+                let after = order_of_id(state, &order.order_id).await?.status;
+                if after != OrderStatus::Expired && after.is_final() {
                     return Ok(Checked::Changed);
                 }
             }
@@ -506,7 +520,10 @@ async fn order_of_id(state: &AppState, order_id: &str) -> Result<OrderRecord, Ap
         .ok_or(AppError::NotFound("order"))
 }
 
-async fn confirmed_status(state: &AppState, order_id: &str) -> Result<ProviderStatus, GatewayError> {
+async fn confirmed_status(
+    state: &AppState,
+    order_id: &str,
+) -> Result<ProviderStatus, GatewayError> {
     let ps = state.gateway().status(order_id).await?;
     if ps.order_id != order_id {
         return Err(GatewayError::Malformed {
@@ -542,6 +559,12 @@ async fn void(
 pub async fn cancel(state: &AppState, qr_id: &str) -> Result<QrView, AppError> {
     let qr = open(state, qr_id).await?;
     let mut order = order_of(state, &qr).await?;
+    let now = state.clock().now_millis();
+    if !order.status.is_final() && now >= qr.expires_at {
+        // Overdue: it expires (as the POS would show on its next poll), it is not cancelled.
+        settle_expiry(state, &order, now).await?;
+        order = order_of(state, &qr).await?;
+    }
     if !order.status.is_final() {
         // The provider's word first: the shopper may have just paid.
         match confirmed_status(state, &order.order_id).await {
@@ -587,10 +610,18 @@ pub async fn cancel(state: &AppState, qr_id: &str) -> Result<QrView, AppError> {
                     _ => view_of(state, &qr).await,
                 };
             }
-            NewEvent::new(now, "cancelled", format!("QR cancelled at the till (provider: {})", ps.raw_status))
+            NewEvent::new(
+                now,
+                "cancelled",
+                format!("QR cancelled at the till (provider: {})", ps.raw_status),
+            )
         }
         // Never reached the provider: nothing to void there.
-        None => NewEvent::new(now, "cancelled", "QR cancelled at the till before the provider had it"),
+        None => NewEvent::new(
+            now,
+            "cancelled",
+            "QR cancelled at the till before the provider had it",
+        ),
     };
     let outcome = state
         .store()
@@ -671,10 +702,88 @@ pub async fn reconcile(
 mod tests {
     use super::*;
 
+    fn qr_order(status: OrderStatus, expires_at: i64) -> OrderRecord {
+        OrderRecord {
+            order_id: "POS-1".into(),
+            idempotency_key: "qr:POS-1".into(),
+            fingerprint: String::new(),
+            cart_id: None,
+            payment_type: String::new(),
+            amount: Money::from_rupiah(1_000),
+            cancelled_amount: Money::ZERO,
+            currency: "IDR".into(),
+            status,
+            gateway: "kredivo".into(),
+            transaction_id: None,
+            redirect_url: None,
+            last_error: None,
+            lease_until: None,
+            created_at: 0,
+            updated_at: 0,
+            session_id: None,
+            reference: None,
+            shopper: None,
+            expires_at: Some(expires_at),
+            next_check_at: None,
+            checks: 0,
+            source: Some(SOURCE_QR.into()),
+        }
+    }
+
+    #[test]
+    fn only_a_void_of_an_overdue_live_qr_is_recorded_as_expired() {
+        let grace = ms(EXPIRY_GRACE);
+        let pending = qr_order(OrderStatus::Pending, 10_000);
+        let cancelled = OrderStatus::Cancelled;
+        let rows = [
+            (
+                &pending,
+                cancelled,
+                10_000 + grace,
+                OrderStatus::Expired,
+                "overdue void",
+            ),
+            (
+                &pending,
+                cancelled,
+                10_000,
+                cancelled,
+                "the cashier, within the grace",
+            ),
+            (
+                &pending,
+                OrderStatus::Settled,
+                10_000 + grace,
+                OrderStatus::Settled,
+                "paid",
+            ),
+        ];
+        for (order, confirmed, now, want, why) in rows {
+            assert_eq!(recorded_status(order, confirmed, now), want, "{why}");
+        }
+        let settled = qr_order(OrderStatus::Settled, 10_000);
+        assert_eq!(
+            recorded_status(&settled, cancelled, 10_000 + grace),
+            cancelled,
+            "a refund of a paid QR stays a cancel"
+        );
+        let web = OrderRecord {
+            source: None,
+            ..qr_order(OrderStatus::Pending, 10_000)
+        };
+        assert_eq!(recorded_status(&web, cancelled, 10_000 + grace), cancelled);
+    }
+
     #[test]
     fn only_issued_handles_are_looked_up() {
         assert!(shaped("qr_0123456789ABCDEFGHJKMNPQRS"));
-        for bad in ["", "qr_", "ses_0123456789ABCDEF", "qr_../../etc", "qr_a b c d e"] {
+        for bad in [
+            "",
+            "qr_",
+            "ses_0123456789ABCDEF",
+            "qr_../../etc",
+            "qr_a b c d e",
+        ] {
             assert!(!shaped(bad), "{bad:?}");
         }
     }

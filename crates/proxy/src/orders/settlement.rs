@@ -164,6 +164,9 @@ pub async fn apply_confirmed(
         ),
         None => format!("{source}: {}", ps.raw_status),
     };
+    // A QR the proxy voided at the provider because it was overdue ends expired, whichever
+    // of the void's answer and its push arrives first.
+    let to = super::qr::recorded_status(&order, to, now);
     let event = NewEvent::new(now, "status", detail);
     let change = Change {
         payment_type,

@@ -430,10 +430,7 @@ fn cancel_inner(shared: &Shared, req: CancelRequest) -> Result<Value, ApiError> 
             // documents cancel for completed transactions only; voiding an unpaid QR the same
             // way is UNCONFIRMED. Only in full: there is nothing to refund in part.
             TxState::Pending if tx.source == Source::Qr => {
-                if req
-                    .cancellation_amount
-                    .is_some_and(|a| a != tx.remaining())
-                {
+                if req.cancellation_amount.is_some_and(|a| a != tx.remaining()) {
                     return Err(ApiError::new(
                         "An unpaid QR transaction can only be cancelled in full.",
                     ));

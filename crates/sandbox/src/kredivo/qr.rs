@@ -71,10 +71,7 @@ pub(crate) async fn qr_image(
 /// order id): what a phone camera does with the code on the POS screen — a 303 to the code's
 /// payload URL. A browser test knows the order id from the proxy's QR view and cannot decode
 /// the image, so it starts here.
-pub(crate) async fn qr_scan(
-    State(shared): State<Arc<Shared>>,
-    Path(id): Path<String>,
-) -> Response {
+pub(crate) async fn qr_scan(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
     let found = {
         let db = shared.db();
         db.find(&id)

@@ -2,8 +2,8 @@
 //! Status, confirmation, pushes and cancel are the ordinary Kredivo calls of the parent
 //! module.
 
-use kredivo_providers::kredivo::qr::{InitCheckoutRequest, InitCheckoutResponse, SOURCE_QR};
 use kredivo_providers::kredivo::qr::INIT_CHECKOUT_PATH;
+use kredivo_providers::kredivo::qr::{InitCheckoutRequest, InitCheckoutResponse, SOURCE_QR};
 
 use super::super::upstream::Call;
 use super::*;
@@ -101,7 +101,8 @@ pub(super) async fn image(
                 });
             }
             let head: String = svg.chars().take(512).collect();
-            if svg.len() > MAX_SVG_BYTES || !(head.starts_with("<?xml") || head.starts_with("<svg"))
+            if svg.len() > MAX_SVG_BYTES
+                || !(head.starts_with("<?xml") || head.starts_with("<svg"))
                 || !svg.contains("<svg")
             {
                 return Err(GatewayError::Malformed {
