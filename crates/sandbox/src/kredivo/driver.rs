@@ -1,6 +1,6 @@
 //! The sandbox-only driver under `/kredivo/_sandbox/...`: move transactions to any state,
 //! play the shopper's return, inspect transactions and pushes, arm faults, move the clock,
-//! fire the token-deactivation push and finish a Kredivo Connect. Plain JSON, not Kredivo's
+//! fire the token-deactivation push, finish a Kredivo Connect and "scan" a QR code. Plain JSON, not Kredivo's
 //! shapes: nothing here exists in production.
 
 use std::collections::HashMap;
