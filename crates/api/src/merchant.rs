@@ -317,6 +317,9 @@ pub struct WebhookOrder {
     /// For `order.cancelled` and `order.refunded`: this cancellation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation: Option<Cancellation>,
+    /// `QR` for a QR checkout on a POS ([`CreateQr`]); absent for the web checkout.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// One cancellation or refund.
@@ -407,6 +410,7 @@ mod tests {
                 transaction_id: None,
                 metadata: None,
                 cancellation: None,
+                source: None,
             },
         };
         let v = serde_json::to_value(&e).unwrap();

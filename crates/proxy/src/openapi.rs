@@ -182,7 +182,8 @@ fn admin_orders() {}
     responses((status = 200, body = OrderDetail), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 fn admin_order() {}
 
-/// Cancels a settled order in full or (with `amount`) in part.
+/// Cancels a settled order in full or (with `amount`) in part; an unpaid QR order is voided
+/// as the cashier's cancel would.
 #[utoipa::path(post, path = "/api/kredivo/v1/admin/orders/{order_id}/cancel", tag = "admin",
     params(("order_id" = String, Path)),
     request_body(content = serde_json::Value, description = "`{\"amount\"?: \"275000\", \"reason\"?: …, \"cancelled_by\"?: …}`"),

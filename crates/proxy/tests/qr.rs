@@ -419,6 +419,7 @@ async fn a_qr_paid_in_the_app_settles_and_the_merchant_hears_it_once() {
     assert_eq!(settled.len(), 1, "{settled:?}");
     assert_eq!(settled[0]["data"]["order_id"], "POS-PAID-1");
     assert_eq!(settled[0]["data"]["amount"], "140000");
+    assert_eq!(settled[0]["data"]["source"], "QR");
 }
 
 #[tokio::test]
@@ -569,6 +570,19 @@ async fn the_cashier_cancels_a_qr_and_cancelling_again_changes_nothing() {
         .await;
     assert_eq!(status, 403);
     assert_eq!(env.order_status("POS-CXL-2").await, OrderStatus::Pending);
+    // The admin's cancel of an unpaid QR voids it the same way (no second route).
+    let (status, order) = env
+        .send(
+            env.admin(
+                env.http
+                    .post(env.url("/api/kredivo/v1/admin/orders/POS-CXL-2/cancel")),
+            ),
+        )
+        .await;
+    assert_eq!(status, 200, "{order}");
+    assert_eq!(order["status"], "cancelled");
+    assert_eq!(order["source"], "QR");
+    assert_eq!(view(&env, &qr_id).await["status"], "cancelled");
 }
 
 #[tokio::test]

@@ -558,6 +558,21 @@ async fn void(
 /// otherwise finished) one is returned as is; a paid one is a 409 (that is a refund).
 pub async fn cancel(state: &AppState, qr_id: &str) -> Result<QrView, AppError> {
     let qr = open(state, qr_id).await?;
+    cancel_qr(state, qr).await
+}
+
+/// The admin's cancel of a QR order that is not paid yet (`POST /admin/orders/{id}/cancel`
+/// cancels paid orders; an unpaid QR is voided exactly as the cashier would).
+pub async fn cancel_order(state: &AppState, order_id: &str) -> Result<QrView, AppError> {
+    let qr = state
+        .store()
+        .qr_by_order(order_id)
+        .await?
+        .ok_or(AppError::NotFound("QR checkout"))?;
+    cancel_qr(state, qr).await
+}
+
+async fn cancel_qr(state: &AppState, qr: QrRecord) -> Result<QrView, AppError> {
     let mut order = order_of(state, &qr).await?;
     let now = state.clock().now_millis();
     if !order.status.is_final() && now >= qr.expires_at {

@@ -218,6 +218,14 @@ pub async fn cancel(
         .order(order_id)
         .await?
         .ok_or(AppError::NotFound("order"))?;
+    if super::qr::is_qr(&order) && !order.status.is_final() {
+        // An unpaid QR on a POS screen: voided as the cashier's button would.
+        super::qr::cancel_order(state, order_id).await?;
+        return store
+            .order(order_id)
+            .await?
+            .ok_or(AppError::NotFound("order"));
+    }
     if order.status != OrderStatus::Settled {
         return Err(AppError::invalid(format!(
             "Only settled orders can be cancelled; this one is {}.",
