@@ -105,6 +105,10 @@ pub struct Strings {
     pub retry: &'static str,
     /// Shown when no plan covers the amount.
     pub ineligible: &'static str,
+    /// Before the tokenised shopper's remaining limit: `Sisa limit`.
+    pub limit: &'static str,
+    /// Why a plan cannot be chosen: above the remaining limit.
+    pub over_limit: &'static str,
 }
 
 const ID: Strings = Strings {
@@ -128,6 +132,8 @@ const ID: Strings = Strings {
     waiting: "Menunggu konfirmasi pembayaran…",
     retry: "Coba lagi",
     ineligible: "Cicilan Kredivo tidak tersedia untuk total belanja ini.",
+    limit: "Sisa limit",
+    over_limit: "Melebihi sisa limit Anda",
 };
 
 const EN: Strings = Strings {
@@ -151,6 +157,8 @@ const EN: Strings = Strings {
     waiting: "Waiting for payment confirmation…",
     retry: "Try again",
     ineligible: "Kredivo installments aren't available for this amount.",
+    limit: "Remaining limit",
+    over_limit: "Above your remaining limit",
 };
 
 /// Fixed strings of one language for badges and their dialog.
@@ -203,6 +211,53 @@ const BADGE_EN: BadgeStrings = BadgeStrings {
     close: "Close",
     dialog_note: "Estimate based on Kredivo's rates. Final figures are shown at checkout.",
 };
+
+/// Fixed strings of one language for the shop counter's QR screen.
+#[cfg(feature = "qr")]
+#[derive(Debug)]
+pub struct QrStrings {
+    /// Heading before the logo.
+    pub title: &'static str,
+    /// What the shopper does with the code.
+    pub scan: &'static str,
+    /// Text alternative of the code.
+    pub code: &'static str,
+    /// Before the countdown.
+    pub time_left: &'static str,
+    /// The cashier's cancel button.
+    pub cancel: &'static str,
+    /// Screen-reader text while the code loads.
+    pub loading: &'static str,
+}
+
+#[cfg(feature = "qr")]
+const QR_ID: QrStrings = QrStrings {
+    title: "Bayar dengan",
+    scan: "Pindai kode QR ini dengan aplikasi Kredivo",
+    code: "Kode QR pembayaran Kredivo",
+    time_left: "Sisa waktu",
+    cancel: "Batalkan pembayaran",
+    loading: "Memuat kode QR…",
+};
+
+#[cfg(feature = "qr")]
+const QR_EN: QrStrings = QrStrings {
+    title: "Pay with",
+    scan: "Scan this QR code with the Kredivo app",
+    code: "Kredivo payment QR code",
+    time_left: "Time left",
+    cancel: "Cancel payment",
+    loading: "Loading the QR code…",
+};
+
+/// The QR screen's fixed strings in a language.
+#[cfg(feature = "qr")]
+pub fn qr_strings(locale: Locale) -> &'static QrStrings {
+    match locale {
+        Locale::En => &QR_EN,
+        _ => &QR_ID,
+    }
+}
 
 /// The checkout widget's fixed strings in a language.
 pub fn strings(locale: Locale) -> &'static Strings {
@@ -307,6 +362,7 @@ pub fn error(code: &str, locale: Locale) -> &'static str {
         "timeout" if en => "Kredivo took too long to respond. Please try again.",
         "timeout" => "Kredivo tidak merespons tepat waktu. Silakan coba lagi.",
         "ineligible_amount" => strings(locale).ineligible,
+        "over_limit" => strings(locale).over_limit,
         "invalid_cart" if en => "Your cart has changed. Reload the page and try again.",
         "invalid_cart" => "Keranjang Anda berubah. Muat ulang halaman lalu coba lagi.",
         "rate_limited" if en => "Too many attempts. Wait a moment and try again.",

@@ -74,6 +74,70 @@ async fn plans_from_the_proxy_render_as_a_labelled_radio_group() {
 }
 
 #[wasm_bindgen_test]
+async fn a_tokenised_shoppers_limit_is_shown_and_plans_above_it_cannot_be_chosen() {
+    for (locale, left, over, aria) in [
+        (
+            "id",
+            "Sisa limit Rp 3.000.000",
+            "Melebihi sisa limit Anda (Sisa limit Rp 2.000.000)",
+            "Rp 450.090 per bulan selama 6 bulan. Melebihi sisa limit Anda (Sisa limit Rp 2.000.000)",
+        ),
+        (
+            "en",
+            "Remaining limit Rp 3,000,000",
+            "Above your remaining limit (Remaining limit Rp 2,000,000)",
+            "Rp 450,090 per month for 6 months. Above your remaining limit (Remaining limit Rp 2,000,000)",
+        ),
+    ] {
+        boot();
+        let _fetch = FakeFetch::install(|_| Reply::Json(200, limited_plans()));
+        let el = host(&[
+            ("data-kredivo-checkout", ""),
+            ("data-session", "ks_limit"),
+            ("data-locale", locale),
+            ("data-proxy", "http://limit.test"),
+        ]);
+        let events = Events::listen(&el);
+        until("plans", || find(&el, "[role=radio]")).await;
+        let plan = |pt: &str| find(&el, &format!(r#"[role=radio][data-payment-type="{pt}"]"#)).unwrap();
+        let checked = || {
+            find(&el, r#"[role=radio][aria-checked="true"]"#)
+                .and_then(|e| e.get_attribute("data-payment-type"))
+        };
+        assert_eq!(checked().as_deref(), Some("3_months"), "the first plan the limit covers");
+        let limit = |e: &web_sys::Element| {
+            e.query_selector(".kc-limit").unwrap().and_then(|l| l.text_content())
+        };
+        assert_eq!(limit(&plan("3_months")).as_deref(), Some(left));
+        assert_eq!(plan("3_months").get_attribute("aria-disabled"), None);
+        let six = plan("6_months");
+        assert_eq!(six.get_attribute("aria-disabled").as_deref(), Some("true"));
+        assert_eq!(limit(&six).as_deref(), Some(over));
+        assert_eq!(six.get_attribute("aria-label").as_deref(), Some(aria));
+
+        click(&six);
+        sleep(50).await;
+        assert_eq!(checked().as_deref(), Some("3_months"), "a click above the limit does nothing");
+        let group = find(&el, "[role=radiogroup]").unwrap();
+        key(&group, "ArrowDown");
+        until("12 months, past 6", || checked().filter(|p| p == "12_months")).await;
+        key(&group, "ArrowDown");
+        until("3 months, past 30 days", || checked().filter(|p| p == "3_months")).await;
+        key(&group, "Home");
+        sleep(50).await;
+        assert_eq!(checked().as_deref(), Some("3_months"), "Home: the first choosable plan");
+        let selects: Vec<String> = events
+            .named("kredivo:select")
+            .iter()
+            .filter_map(|d| field(d, "paymentType"))
+            .collect();
+        assert_eq!(selects, ["12_months", "3_months"]);
+        assert!(find(&el, "button.kc-pay").is_some(), "a session can be paid");
+        el.remove();
+    }
+}
+
+#[wasm_bindgen_test]
 async fn arrow_keys_move_the_selection_and_report_it() {
     boot();
     let _fetch = FakeFetch::install(|_| Reply::Json(200, doc_plans()));

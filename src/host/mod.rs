@@ -27,25 +27,35 @@ use crate::options::{self, JsOptions, Kind, OptionError};
 pub use observer::{observe, scan};
 pub use registry::{id_of, is_mounted, mounted_count, set_assets};
 
-#[cfg(not(any(feature = "checkout", feature = "badge")))]
-compile_error!("enable the `checkout` feature, the `badge` feature or both");
+#[cfg(not(any(
+    all(feature = "checkout", feature = "badge", feature = "qr"),
+    all(feature = "checkout", not(feature = "badge"), not(feature = "qr")),
+    all(feature = "badge", not(feature = "checkout"), not(feature = "qr")),
+    all(feature = "qr", not(feature = "checkout"), not(feature = "badge")),
+)))]
+compile_error!("build one of the `checkout`, `badge` and `qr` features, or all three");
 
-/// The elements this build finds by itself. An element carrying both attributes is a badge
-/// (as [`options::parse`] decides), so the checkout bundle leaves it to the badge bundle.
-#[cfg(all(feature = "checkout", feature = "badge"))]
-pub const SELECTOR: &str = "[data-kredivo-checkout],[data-kredivo-badge]";
+/// The elements this build finds by itself. An element carrying the badge attribute is a
+/// badge whatever else it carries (as [`options::parse`] decides), so the other bundles leave
+/// it to the badge bundle.
+#[cfg(all(feature = "checkout", feature = "badge", feature = "qr"))]
+pub const SELECTOR: &str = "[data-kredivo-checkout],[data-kredivo-badge],[data-kredivo-qr]";
 /// The elements this build finds by itself (the checkout bundle).
 #[cfg(all(feature = "checkout", not(feature = "badge")))]
 pub const SELECTOR: &str = "[data-kredivo-checkout]:not([data-kredivo-badge])";
 /// The elements this build finds by itself (the badge bundle).
 #[cfg(all(feature = "badge", not(feature = "checkout")))]
 pub const SELECTOR: &str = "[data-kredivo-badge]";
+/// The elements this build finds by itself (the QR bundle).
+#[cfg(all(feature = "qr", not(feature = "checkout")))]
+pub const SELECTOR: &str = "[data-kredivo-qr]:not([data-kredivo-badge])";
 
 /// Whether this build includes the widget of `kind` (see the crate's features).
 pub fn supports(kind: Kind) -> bool {
     match kind {
         Kind::Checkout => cfg!(feature = "checkout"),
         Kind::Badge => cfg!(feature = "badge"),
+        Kind::Qr => cfg!(feature = "qr"),
     }
 }
 

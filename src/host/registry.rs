@@ -18,19 +18,25 @@ use crate::options::{JsOptions, Options};
 #[cfg(feature = "checkout")]
 const MARK: &str = "__kredivoCheckoutId";
 /// The badge bundle's mark (see the checkout build's `MARK`).
-#[cfg(not(feature = "checkout"))]
-const MARK: &str = "__kredivoBadgeId";
-
-/// The mark of the other bundle that may run beside this one; a host it holds is not ours
-/// to take (`KredivoCheckout.mount(el, {kind})` against the element's own attribute).
-#[cfg(all(feature = "checkout", not(feature = "badge")))]
-const OTHER_MARK: Option<&str> = Some("__kredivoBadgeId");
-/// See the checkout bundle's `OTHER_MARK`.
 #[cfg(all(feature = "badge", not(feature = "checkout")))]
-const OTHER_MARK: Option<&str> = Some("__kredivoCheckoutId");
-/// One build with both kinds has no other bundle beside it.
+const MARK: &str = "__kredivoBadgeId";
+/// The QR bundle's mark (see the checkout build's `MARK`).
+#[cfg(all(feature = "qr", not(feature = "checkout")))]
+const MARK: &str = "__kredivoQrId";
+
+/// The marks of the other bundles that may run beside this one; a host one of them holds is
+/// not ours to take (`KredivoCheckout.mount(el, {kind})` against the element's own attribute).
+#[cfg(all(feature = "checkout", not(feature = "badge")))]
+const OTHER_MARKS: &[&str] = &["__kredivoBadgeId", "__kredivoQrId"];
+/// See the checkout bundle's `OTHER_MARKS`.
+#[cfg(all(feature = "badge", not(feature = "checkout")))]
+const OTHER_MARKS: &[&str] = &["__kredivoCheckoutId", "__kredivoQrId"];
+/// See the checkout bundle's `OTHER_MARKS`.
+#[cfg(all(feature = "qr", not(feature = "checkout")))]
+const OTHER_MARKS: &[&str] = &["__kredivoCheckoutId", "__kredivoBadgeId"];
+/// One build with every kind has no other bundle beside it.
 #[cfg(all(feature = "checkout", feature = "badge"))]
-const OTHER_MARK: Option<&str> = None;
+const OTHER_MARKS: &[&str] = &[];
 
 /// One mounted widget.
 pub(super) struct Mounted {
@@ -154,9 +160,9 @@ pub fn mounted_count() -> usize {
     HUB.with_borrow(|h| h.live.0.len())
 }
 
-/// Whether the other bundle beside this one has a widget on `el`.
+/// Whether another bundle beside this one has a widget on `el`.
 pub(super) fn held_by_other(el: &Element) -> bool {
-    OTHER_MARK.is_some_and(|other| {
-        js_sys::Reflect::get(el, &other.into()).is_ok_and(|v| v.as_f64().is_some())
-    })
+    OTHER_MARKS
+        .iter()
+        .any(|other| js_sys::Reflect::get(el, &(*other).into()).is_ok_and(|v| v.as_f64().is_some()))
 }

@@ -304,7 +304,7 @@ impl Checkout {
         let Load::Ready(offer) = &self.load else {
             return Vec::new();
         };
-        let Some(plan) = offer.plans.get(index) else {
+        let Some(plan) = offer.plans.get(index).filter(|p| !p.over_limit) else {
             return Vec::new();
         };
         let select = WidgetEvent::Select(plan.payment_type.clone());
@@ -337,7 +337,9 @@ impl Checkout {
         if self.phase.blocks_paying() {
             return Vec::new();
         }
-        let Some(plan) = self.plan() else {
+        // A plan above the shopper's limit is never sent (every plan may be, and the first
+        // is then selected without being choosable).
+        let Some(plan) = self.plan().filter(|p| !p.over_limit) else {
             return Vec::new();
         };
         let Some(request) = checkout_request(&self.source, &plan.payment_type, &self.shopper)

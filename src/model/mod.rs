@@ -8,11 +8,14 @@
 //! | [`checkout`] | the checkout widget's state machine: pricing, the plan choice, paying |
 //! | `offer` | a payment-types answer, validated into [`Offer`] and [`PlanRow`]s |
 //! | `request` | what the widget asks the proxy; idempotency keys; dropping stale answers |
+//! | [`qr`] | the POS QR screen: its answer, the countdown, when to ask again |
 //! | this one | [`Failure`], redirect safety, radio-group keys, timings |
 
 #[cfg(feature = "checkout")]
 pub mod checkout;
 mod offer;
+#[cfg(feature = "qr")]
+pub mod qr;
 mod request;
 
 use kredivo_api::ErrorCode;

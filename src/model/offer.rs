@@ -29,6 +29,10 @@ pub struct PlanRow {
     /// Kredivo's monthly rate in percent (doc 000's `rate`, e.g. 2.95), when it gives one
     /// above zero.
     pub rate: Option<rust_decimal::Decimal>,
+    /// The tokenised shopper's remaining limit for this payment type, when the proxy knows it.
+    pub limit: Option<Money>,
+    /// The proxy found the limit too small for this plan: shown, but not choosable.
+    pub over_limit: bool,
 }
 
 impl TryFrom<&PlanView> for PlanRow {
@@ -58,6 +62,8 @@ impl TryFrom<&PlanView> for PlanRow {
             promo,
             promo_discount,
             rate: v.rate.filter(|r| r.is_sign_positive() && !r.is_zero()),
+            limit: v.remaining_limit.map(m).transpose()?,
+            over_limit: v.within_limit == Some(false),
         })
     }
 }
@@ -94,11 +100,33 @@ impl TryFrom<&PaymentTypesResponse> for Offer {
 }
 
 impl Offer {
-    /// Index of `payment_type` among the plans, else the first plan's.
+    /// Index of `payment_type` among the plans the shopper can choose, else the first
+    /// choosable plan's (else 0: every plan is above the limit and none can be paid).
     pub fn index_of(&self, payment_type: Option<&str>) -> usize {
+        let open = |row: &PlanRow| !row.over_limit;
         payment_type
-            .and_then(|p| self.plans.iter().position(|row| row.payment_type == p))
+            .and_then(|p| {
+                self.plans
+                    .iter()
+                    .position(|row| row.payment_type == p && open(row))
+            })
+            .or_else(|| self.plans.iter().position(open))
             .unwrap_or(0)
+    }
+
+    /// Where a key moves the selection from `current` (see [`super::radio_step`]), past
+    /// plans above the shopper's limit, as a radio group skips its disabled radios.
+    pub fn step(&self, current: usize, key: &str) -> Option<usize> {
+        let len = self.plans.len();
+        let mut at = super::radio_step(current, len, key)?;
+        let back = matches!(key, "ArrowUp" | "ArrowLeft" | "End");
+        for _ in 0..len {
+            if !self.plans[at].over_limit {
+                return Some(at);
+            }
+            at = super::radio_step(at, len, if back { "ArrowUp" } else { "ArrowDown" })?;
+        }
+        None
     }
 }
 
@@ -126,6 +154,8 @@ pub(crate) fn plan_view(
         discounted_monthly_installment: None,
         promo_months: None,
         promo_discount: None,
+        remaining_limit: None,
+        within_limit: None,
     }
 }
 
@@ -144,6 +174,7 @@ mod tests {
             amount: Decimal::from(2_400_000),
             currency: "IDR".into(),
             estimate: false,
+            express: false,
             plans: vec![
                 view("3_months", 3, 856_290, 2_568_870),
                 view("6_months", 6, 450_090, 2_700_540),
@@ -167,6 +198,7 @@ mod tests {
             amount: Decimal::from(500),
             currency: "IDR".into(),
             estimate: false,
+            express: false,
             plans: vec![],
         };
         let e = Offer::try_from(&r).unwrap_err();
@@ -174,6 +206,61 @@ mod tests {
         r.plans.push(view("3_months", 3, 1, 3));
         r.plans[0].monthly_installment = Decimal::new(105, 1);
         assert_eq!(Offer::try_from(&r).unwrap_err(), Failure::BadResponse);
+    }
+
+    #[test]
+    fn plans_above_the_limit_are_skipped_by_selection_and_keys() {
+        let mut views = vec![
+            view("30_days", 1, 2_400_000, 2_400_000),
+            view("3_months", 3, 856_290, 2_568_870),
+            view("6_months", 6, 450_090, 2_700_540),
+            view("12_months", 12, 248_050, 2_976_600),
+        ];
+        for (v, fits) in views.iter_mut().zip([false, true, false, true]) {
+            v.remaining_limit = Some(Decimal::from(2_000_000));
+            v.within_limit = Some(fits);
+        }
+        let o = Offer::try_from(&PaymentTypesResponse {
+            amount: Decimal::from(2_400_000),
+            currency: "IDR".into(),
+            estimate: false,
+            express: true,
+            plans: views,
+        })
+        .unwrap();
+        assert_eq!(o.plans[0].limit, Some(Money::from_rupiah(2_000_000)));
+        assert!(o.plans[0].over_limit && !o.plans[1].over_limit);
+        assert_eq!(o.index_of(None), 1, "the first plan the limit covers");
+        assert_eq!(
+            o.index_of(Some("6_months")),
+            1,
+            "a plan now above the limit is left"
+        );
+        assert_eq!(o.index_of(Some("12_months")), 3);
+        assert_eq!(o.step(1, "ArrowDown"), Some(3));
+        assert_eq!(o.step(3, "ArrowDown"), Some(1), "wraps past the first plan");
+        assert_eq!(o.step(1, "ArrowUp"), Some(3));
+        assert_eq!(o.step(3, "Home"), Some(1));
+        assert_eq!(o.step(1, "End"), Some(3));
+        assert_eq!(o.step(1, "a"), None);
+    }
+
+    #[test]
+    fn when_no_plan_fits_the_limit_no_key_moves_and_a_fractional_limit_is_refused() {
+        let mut v = view("3_months", 3, 856_290, 2_568_870);
+        v.within_limit = Some(false);
+        let r = PaymentTypesResponse {
+            amount: Decimal::from(2_400_000),
+            currency: "IDR".into(),
+            estimate: false,
+            express: true,
+            plans: vec![v.clone(), v.clone()],
+        };
+        let o = Offer::try_from(&r).unwrap();
+        assert_eq!(o.index_of(None), 0);
+        assert_eq!(o.step(0, "ArrowDown"), None);
+        v.remaining_limit = Some(Decimal::new(15, 1));
+        assert_eq!(PlanRow::try_from(&v).unwrap_err(), Failure::BadResponse);
     }
 
     #[test]

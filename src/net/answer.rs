@@ -8,7 +8,6 @@
 //! JSON that `serde_json` writes for the `kredivo_api` types, so the two cannot drift.
 
 use kredivo_api::{CheckoutResponse, OrderStatus, OrderView, PaymentTypesResponse};
-use rust_decimal::Decimal;
 use wasm_bindgen::JsValue;
 
 use crate::js::{property, text};
@@ -60,7 +59,7 @@ impl Answer for OrderView {
         Some(OrderView {
             order_id: text(&v, "order_id")?,
             status: status(&v)?,
-            amount: Decimal::from_str_exact(&text(&v, "amount")?).ok()?,
+            amount: kredivo_plan::decimal::parse_exact(&text(&v, "amount")?)?,
             payment_type: text(&v, "payment_type")?,
         })
     }
@@ -73,4 +72,20 @@ pub fn error_code(v: &JsValue) -> Option<(String, bool)> {
     let details = property(&error, "details")
         .is_some_and(|d| js_sys::Array::is_array(&d) && js_sys::Array::from(&d).length() > 0);
     Some((text(&error, "code")?, details))
+}
+
+#[cfg(feature = "qr")]
+impl Answer for crate::model::qr::QrScreen {
+    fn read(v: JsValue) -> Option<Self> {
+        let seconds = property(&v, "seconds_left")?.as_f64()?;
+        Some(crate::model::qr::QrScreen {
+            order_id: text(&v, "order_id")?,
+            status: status(&v)?,
+            amount: kredivo_plan::Money::parse(&text(&v, "amount")?).ok()?,
+            // A count the proxy cannot mean (negative, fractional, beyond a day) is a bad answer.
+            seconds_left: ((0.0..=86_400.0).contains(&seconds) && seconds.fract() == 0.0)
+                .then_some(seconds as u32)?,
+            image: text(&v, "qr_image_url").filter(|u| crate::model::is_safe_redirect(u))?,
+        })
+    }
 }

@@ -43,6 +43,10 @@ impl JsOptions {
                 *slot = Some(v.as_string().ok_or(wrong(name, "must be a string"))?);
             }
         }
+        #[cfg(feature = "qr")]
+        if let Some(v) = get("qr") {
+            o.qr = Some(v.as_string().ok_or(wrong("qr", "must be a string"))?);
+        }
         // A whole number of up to 2^53 (every integer a JS number holds exactly).
         let whole = |v: &JsValue| {
             v.as_f64()
@@ -220,7 +224,16 @@ pub fn fallback(el: &Element, js: &JsOptions, e: &OptionError) -> Options {
             Err(_) => unreachable!("empty options always parse"),
         },
     };
-    o.kind = if badge { Kind::Badge } else { Kind::Checkout };
+    let qr = cfg!(feature = "qr")
+        && (js.kind.as_deref() == Some("qr")
+            || (js.kind.is_none() && el.has_attribute("data-kredivo-qr")));
+    o.kind = if badge {
+        Kind::Badge
+    } else if qr {
+        Kind::Qr
+    } else {
+        Kind::Checkout
+    };
     o.source = Source::Invalid(e.to_string());
     o
 }

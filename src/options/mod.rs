@@ -14,9 +14,10 @@ pub use dom::{fallback, read};
 
 /// Attributes whose change re-reads a host's options (`lang` is `<html lang>`, the default
 /// locale); the host's `MutationObserver` watches exactly these.
-pub const WATCHED: [&str; 14] = [
+pub const WATCHED: [&str; 15] = [
     "data-kredivo-checkout",
     "data-kredivo-badge",
+    "data-kredivo-qr",
     "data-session",
     "data-amount",
     "data-cart",
@@ -41,14 +42,17 @@ pub enum Kind {
     Checkout,
     /// "Cicilan mulai Rp X/bulan dengan Kredivo" with a breakdown dialog.
     Badge,
+    /// A shop counter's QR checkout: the code, the amount, a countdown and the outcome.
+    Qr,
 }
 
 impl Kind {
-    /// `checkout` or `badge`, as the `kind` option spells it.
+    /// `checkout`, `badge` or `qr`, as the `kind` option spells it.
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Checkout => "checkout",
             Kind::Badge => "badge",
+            Kind::Qr => "qr",
         }
     }
 }
@@ -180,6 +184,10 @@ pub struct Options {
     /// shop's form. Not in the badge bundle, whose widget never pays.
     #[cfg(feature = "checkout")]
     pub shopper: Shopper,
+    /// The QR screen's handle (`data-kredivo-qr`, or the `qr` option): the `qr_id` the
+    /// proxy gave the shop's server when it started the QR checkout. QR bundle only.
+    #[cfg(feature = "qr")]
+    pub qr: String,
 }
 
 /// Who pays and where the goods go, as the shop's own checkout form has them (the JS options
@@ -254,6 +262,9 @@ pub struct JsOptions {
     /// `customer` and `shippingAddress` (catalogue checkout; checkout bundle only).
     #[cfg(feature = "checkout")]
     pub shopper: Shopper,
+    /// `qr`: the QR checkout's handle (QR bundle only).
+    #[cfg(feature = "qr")]
+    pub qr: Option<String>,
 }
 
 impl JsOptions {
@@ -303,6 +314,8 @@ impl JsOptions {
         pick(&mut self.button_width, later.button_width);
         pick(&mut self.pricing, later.pricing);
         pick(&mut self.revision, later.revision);
+        #[cfg(feature = "qr")]
+        pick(&mut self.qr, later.qr);
         #[cfg(feature = "checkout")]
         {
             pick(&mut self.shopper.customer, later.shopper.customer);
@@ -331,6 +344,8 @@ pub fn parse(
     let kind = match get("kind").as_deref() {
         Some("badge") => Kind::Badge,
         Some("checkout") => Kind::Checkout,
+        // Only a build with the QR screen knows its kind: the other bundles carry no word of it.
+        Some("qr") if cfg!(feature = "qr") => Kind::Qr,
         Some(other) => {
             return Err(OptionError::Invalid {
                 field: "kind",
@@ -338,6 +353,7 @@ pub fn parse(
             })
         }
         None if attr("data-kredivo-badge").is_some() => Kind::Badge,
+        None if cfg!(feature = "qr") && attr("data-kredivo-qr").is_some() => Kind::Qr,
         None => Kind::Checkout,
     };
     let proxy = get("data-proxy")
@@ -410,6 +426,12 @@ pub fn parse(
         revision,
         #[cfg(feature = "checkout")]
         shopper: js.map(|o| o.shopper.clone()).unwrap_or_default(),
+        #[cfg(feature = "qr")]
+        qr: js
+            .and_then(|o| o.qr.clone())
+            .or_else(|| attr("data-kredivo-qr"))
+            .map(|q| q.trim().to_owned())
+            .unwrap_or_default(),
     })
 }
 

@@ -389,7 +389,7 @@ fn ready(
     choose: impl Fn(usize) + Copy + 'static,
 ) -> impl IntoView {
     let s = text::strings(l);
-    let len = offer.plans.len();
+    let keys = offer.clone();
     let rows = offer
         .plans
         .iter()
@@ -402,7 +402,7 @@ fn ready(
         let target = if key == " " || key == "Enter" {
             Some(current)
         } else {
-            model::radio_step(current, len, &key)
+            keys.step(current, &key)
         };
         let Some(next) = target else { return };
         ev.prevent_default();
@@ -481,14 +481,28 @@ fn plan_row(
     let promo = p
         .promo
         .map(|(m, n)| view! { <span class="kc-promo">{text::promo(m, n, l)}</span> });
+    let mut aria = text::plan_aria(p.monthly, p.total, &p.payment_type, p.months, l);
+    // A tokenised shopper's limit, and why a plan above it cannot be chosen; a screen reader
+    // hears both in the radio's name.
+    let limit = p.limit.map(|m| {
+        let words = format!("{} {}", s.limit, text::money(m, l));
+        let words = if p.over_limit {
+            format!("{} ({words})", s.over_limit)
+        } else {
+            words
+        };
+        aria = format!("{aria}. {words}");
+        view! { <span class="kc-limit">{words}</span> }
+    });
     view! {
         <div
             role="radio"
             class="kc-plan"
             data-payment-type=p.payment_type.clone()
             aria-checked=move || if checked() { "true" } else { "false" }
+            aria-disabled=p.over_limit.then_some("true")
             tabindex=move || if checked() { "0" } else { "-1" }
-            aria-label=text::plan_aria(p.monthly, p.total, &p.payment_type, p.months, l)
+            aria-label=aria
             on:click=move |_| choose(i)
         >
             <span class="kc-dot" aria-hidden="true"></span>
@@ -499,6 +513,7 @@ fn plan_row(
                 </span>
                 <span class="kc-meta">{meta.join(" · ")}</span>
                 {promo}
+                {limit}
             </span>
         </div>
     }

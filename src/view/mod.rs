@@ -5,6 +5,8 @@
 mod badge;
 #[cfg(feature = "checkout")]
 mod checkout;
+#[cfg(feature = "qr")]
+mod qr;
 
 use std::sync::Arc;
 
@@ -18,9 +20,11 @@ use crate::options::{Kind, Options};
 pub use badge::Badge;
 #[cfg(feature = "checkout")]
 pub use checkout::Checkout;
+#[cfg(feature = "qr")]
+pub use qr::Qr;
 
-/// The view mounted in a host's shadow root: a themed wrapper around the checkout widget or
-/// the badge (the kind is fixed when the host mounts).
+/// The view mounted in a host's shadow root: a themed wrapper around the checkout widget, the
+/// badge or the QR screen (the kind is fixed when the host mounts).
 pub fn root(options: Signal<Options>, assets: Arc<Assets>, emit: Emit) -> AnyView {
     let kind = options.with_untracked(|o| o.kind);
     let theme = move || options.with(|o| o.theme.as_str());
@@ -33,6 +37,8 @@ pub fn root(options: Signal<Options>, assets: Arc<Assets>, emit: Emit) -> AnyVie
         }
         #[cfg(feature = "badge")]
         Kind::Badge => view! { <Badge options=options assets=assets on_event=emit /> }.into_any(),
+        #[cfg(feature = "qr")]
+        Kind::Qr => view! { <Qr options=options assets=assets on_event=emit /> }.into_any(),
         #[allow(unreachable_patterns)]
         _ => {
             let _ = (assets, emit);

@@ -244,6 +244,8 @@ fn plan(pt: &str, n: u32, monthly: i64, total: i64, amount: i64) -> PlanView {
         discounted_monthly_installment: None,
         promo_months: None,
         promo_discount: None,
+        remaining_limit: None,
+        within_limit: None,
     }
 }
 
@@ -254,6 +256,7 @@ pub fn doc_plans() -> String {
         amount: Decimal::from(a),
         currency: "IDR".into(),
         estimate: false,
+        express: false,
         plans: vec![
             plan("30_days", 1, a, a, a),
             plan("3_months", 3, 856_290, 2_568_870, a),
@@ -262,6 +265,20 @@ pub fn doc_plans() -> String {
         ],
     })
     .unwrap()
+}
+
+/// Doc 000's plans for Rp 2,400,000 for a tokenised shopper with Rp 2,000,000 left on the
+/// 30-day and 6-month payment types and Rp 3,000,000 on the others: the 30-day plan and the
+/// 6-month plan are above the limit.
+pub fn limited_plans() -> String {
+    let mut r: PaymentTypesResponse = serde_json::from_str(&doc_plans()).unwrap();
+    r.express = true;
+    for p in &mut r.plans {
+        let over = p.payment_type == "30_days" || p.payment_type == "6_months";
+        p.remaining_limit = Some(Decimal::from(if over { 2_000_000 } else { 3_000_000 }));
+        p.within_limit = Some(!over);
+    }
+    serde_json::to_string(&r).unwrap()
 }
 
 /// Every figure doc 000 can give, for Rp 2,400,000: a 30-day plan with a 1 % service fee, a
@@ -286,6 +303,7 @@ pub fn every_figure_plans() -> String {
         amount: d(a),
         currency: "IDR".into(),
         estimate: false,
+        express: false,
         plans: vec![once, three, six],
     })
     .unwrap()
@@ -297,6 +315,7 @@ pub fn simple_plans(amount: i64) -> String {
         amount: Decimal::from(amount),
         currency: "IDR".into(),
         estimate: false,
+        express: false,
         plans: vec![plan("3_months", 3, amount / 3, amount, amount)],
     })
     .unwrap()

@@ -39,9 +39,14 @@ export interface KredivoAddress {
  *  matching `data-*` attribute. Give one of `session`, `cart`, `cartId` or `amount` (if
  *  several, the first of them in that order counts). */
 export interface KredivoCheckoutOptions {
-  /** `"checkout"` (plans and the Kredivo button) or `"badge"`. Default: `"badge"` when the
-   *  element has `data-kredivo-badge`, else `"checkout"`. */
-  kind?: "checkout" | "badge";
+  /** `"checkout"` (plans and the Kredivo button), `"badge"` or `"qr"` (a shop counter's QR
+   *  screen). Default: `"badge"` when the element has `data-kredivo-badge`, `"qr"` when it
+   *  has `data-kredivo-qr`, else `"checkout"`. */
+  kind?: KredivoWidgetKind;
+  /** QR screen only: the `qr_id` the shop's server got from `POST /api/kredivo/v1/qr`
+   *  (`data-kredivo-qr`). The screen shows the code, the amount and a countdown, asks the
+   *  proxy until the order ends, and fires `kredivo:complete` with its status. */
+  qr?: string;
   /** Base URL of the merchant's proxy (`data-proxy`); default: the page's origin. */
   proxy?: string;
   /** The `client_secret` of a checkout session the merchant's server created with
@@ -132,7 +137,7 @@ export interface KredivoEventMap {
 }
 
 /** The two bundles the loader fetches as the page needs them. */
-export type KredivoWidgetKind = "checkout" | "badge";
+export type KredivoWidgetKind = "checkout" | "badge" | "qr";
 
 export interface KredivoCheckoutApi {
   /** Loads (once) and starts the bundle of a widget kind; the loader does this by itself for

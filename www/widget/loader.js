@@ -3,8 +3,9 @@
 // `cargo xtask dist` copies this template to dist/kredivo-checkout.js and replaces the
 // placeholders with content-hashed file names next to it.
 //
-// The widget ships as two wasm bundles: the checkout widget (`[data-kredivo-checkout]`) and
-// the installment badges with the plan calculator (`[data-kredivo-badge]`). The loader
+// The widget ships as three wasm bundles: the checkout widget (`[data-kredivo-checkout]`),
+// the installment badges with the plan calculator (`[data-kredivo-badge]`) and the shop
+// counter's QR screen (`[data-kredivo-qr]`). The loader
 // fetches the bundle of each kind the page has, initialises it and calls its boot(), which
 // mounts every element of that kind, now and later. A kind that appears later (still being
 // parsed, or added by a single-page app) is loaded then; a page with neither loads nothing
@@ -43,6 +44,7 @@ if (!g[started]) {
   const bundles = {
     checkout: { js: "__CHECKOUT_JS__", wasm: "__CHECKOUT_WASM__", css: "__CHECKOUT_CSS__", selector: "[data-kredivo-checkout]:not([data-kredivo-badge])" },
     badge: { js: "__BADGE_JS__", wasm: "__BADGE_WASM__", css: "__BADGE_CSS__", selector: "[data-kredivo-badge]" },
+    qr: { js: "__QR_JS__", wasm: "__QR_WASM__", css: "__QR_CSS__", selector: "[data-kredivo-qr]:not([data-kredivo-badge])" },
   };
   const kinds = Object.keys(bundles);
   const loading = {};
@@ -51,7 +53,7 @@ if (!g[started]) {
 
   const known = (kind) => typeof kind === "string" && Object.hasOwn(bundles, kind);
   const unknown = (what, kind) =>
-    new TypeError(`KredivoCheckout.${what}: unknown widget kind ${JSON.stringify(kind)} (use "checkout" or "badge")`);
+    new TypeError(`KredivoCheckout.${what}: unknown widget kind ${JSON.stringify(kind)} (use "checkout", "badge" or "qr")`);
 
   const load = (kind) => {
     if (!known(kind)) {
@@ -80,9 +82,11 @@ if (!g[started]) {
     return loading[kind];
   };
 
-  // The same rule as the widget's options: a badge attribute (or `kind`) makes a badge.
+  // The same rule as the widget's options: `kind`, else a badge attribute makes a badge, a
+  // QR attribute a QR screen, anything else a checkout.
   const kindOf = (el, options) =>
-    (options && options.kind) || (el.hasAttribute("data-kredivo-badge") ? "badge" : "checkout");
+    (options && options.kind) ||
+    (el.hasAttribute("data-kredivo-badge") ? "badge" : el.hasAttribute("data-kredivo-qr") ? "qr" : "checkout");
 
   const bundleFor = (kind, what) => {
     if (!known(kind)) {
@@ -121,7 +125,7 @@ if (!g[started]) {
     benchPlans: (amount, iterations) => bundleFor("badge", "benchPlans").benchPlans(amount, iterations),
   });
 
-  // Loads the bundle of every kind on the page; follows the page until both are loaded.
+  // Loads the bundle of every kind on the page; follows the page until every kind is loaded.
   const wanted = () =>
     kinds.filter((k) => !loading[k] && !failed[k] && document.querySelector(bundles[k].selector));
   const start = () => {

@@ -17,15 +17,18 @@ pub enum Page {
     Checkout,
     /// A listing or product page: loader, badge bundle, stylesheet.
     Badge,
+    /// A shop counter's QR screen: loader, QR bundle, stylesheet, the blue logo.
+    Qr,
 }
 
 impl Page {
-    const ALL: [Page; 2] = [Page::Checkout, Page::Badge];
+    const ALL: [Page; 3] = [Page::Checkout, Page::Badge, Page::Qr];
 
     fn name(self) -> &'static str {
         match self {
             Page::Checkout => "checkout",
             Page::Badge => "badge",
+            Page::Qr => "qr",
         }
     }
 }
@@ -47,13 +50,13 @@ pub struct Built {
 
 /// One wasm bundle: the crate built with some of its features.
 pub struct Bundle {
-    /// `checkout` or `badge`: the feature, the file names and the loader's placeholders.
+    /// `checkout`, `badge` or `qr`: the feature, the file names and the loader's placeholders.
     pub kind: &'static str,
     /// Pages that download it.
     pages: &'static [Page],
 }
 
-pub const BUNDLES: [Bundle; 2] = [
+pub const BUNDLES: [Bundle; 3] = [
     Bundle {
         kind: "checkout",
         pages: &[Page::Checkout],
@@ -61,6 +64,10 @@ pub const BUNDLES: [Bundle; 2] = [
     Bundle {
         kind: "badge",
         pages: &[Page::Badge],
+    },
+    Bundle {
+        kind: "qr",
+        pages: &[Page::Qr],
     },
 ];
 
@@ -396,11 +403,12 @@ pub fn dist() -> Res<Vec<Built>> {
         placeholders.push((format!("__{upper}_CSS__"), css_name));
     }
     let blue = read(&widget.join("kredivo-logo-blue.svg"))?;
-    // The button shows the white logo; the blue one appears only in a badge's dialog.
+    // The button shows the white logo; the blue one heads the QR screen and appears in a
+    // badge's dialog once it is opened.
     let blue_name = emit(
         format!("kredivo-logo-blue.{}.svg", short_hash(&blue)),
         &blue,
-        &[],
+        &[Page::Qr],
     )?;
     let white = read(&widget.join("kredivo-logo-white.svg"))?;
     let white_name = emit(

@@ -56,11 +56,12 @@ pub fn run(args: &[String]) -> Res {
             "warnings",
         ]),
     );
-    // The widget for wasm32 as tests build it (both kinds) and as each shipped bundle does.
+    // The widget for wasm32 as tests build it (every kind) and as each shipped bundle does.
     for (label, features) in [
         ("clippy (widget for wasm32)", None),
         ("clippy (checkout bundle for wasm32)", Some("checkout")),
         ("clippy (badge bundle for wasm32)", Some("badge")),
+        ("clippy (QR bundle for wasm32)", Some("qr")),
     ] {
         let mut cmd = util::cargo();
         cmd.args([

@@ -28,7 +28,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// Serde for decimals as text (`"2400000"`, `"2.95"`): `Decimal`'s `Display` and
-/// `from_str_exact`.
+/// [`kredivo_plan::decimal::parse_exact`] (plain decimal text only).
 ///
 /// Not `rust_decimal::serde::str`, whose reader also tries scientific notation (`"2.4e6"`),
 /// which no proxy sends and which costs the browser widget kilobytes of wasm.
@@ -56,7 +56,8 @@ pub(crate) mod decimal_text {
         }
 
         fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
-            Decimal::from_str_exact(v).map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+            kredivo_plan::decimal::parse_exact(v)
+                .ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
         }
     }
 
@@ -165,6 +166,10 @@ pub struct PaymentTypesResponse {
     /// Eligible plans, shortest tenure first. Empty when the amount is outside every plan's
     /// range; the widget then explains instead of failing.
     pub plans: Vec<PlanView>,
+    /// `true` when the checkout will be one click: the session's shopper has an active
+    /// Kredivo token (tokenisation) and no sign-in at Kredivo is needed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub express: bool,
 }
 
 /// One installment plan as the widget shows it.
@@ -217,6 +222,18 @@ pub struct PlanView {
         with = "decimal_text::option"
     )]
     pub promo_discount: Option<Decimal>,
+    /// The tokenised shopper's remaining Kredivo limit for this payment type (from Kredivo's
+    /// credit details); absent for a shopper the proxy knows nothing about.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "decimal_text::option"
+    )]
+    pub remaining_limit: Option<Decimal>,
+    /// Whether that limit covers the plan (`kredivo_plan::Plan::fits_limit`, decided by the
+    /// proxy); `Some(false)` is a plan the widget shows but does not let the shopper choose.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within_limit: Option<bool>,
 }
 
 /// `POST /api/kredivo/v1/checkout`: start paying this cart with this plan.
@@ -593,6 +610,7 @@ mod tests {
             amount: Decimal::from(2_400_000),
             currency: "IDR".into(),
             estimate: false,
+            express: false,
             plans: vec![PlanView {
                 payment_type: "12_months".into(),
                 tenure_months: 12,
@@ -606,6 +624,8 @@ mod tests {
                 discounted_monthly_installment: None,
                 promo_months: None,
                 promo_discount: Some(Decimal::from(100_180)),
+                remaining_limit: None,
+                within_limit: None,
             }],
         };
         let v = serde_json::to_value(&r).unwrap();

@@ -12,6 +12,45 @@ use rust_decimal::Decimal;
 use serde::de::{self, Visitor};
 use serde::{Deserializer, Serializer};
 
+/// Reads plain decimal text — an optional `-`, digits and at most one `.` (`2400000`,
+/// `2.95`, `-0.5`, `.5`) — into the exact `Decimal` it writes, or `None`. Nothing else is
+/// accepted: no `+`, exponent, underscore or surrounding space (callers trim where their
+/// input may carry it).
+///
+/// The same value `Decimal::from_str_exact` gives for this grammar (a property test checks
+/// it); written here because that parser, which also reads exponents, underscores and
+/// other radixes, costs each widget bundle about 1.5 KB brotli.
+pub fn parse_exact(text: &str) -> Option<Decimal> {
+    let (negative, body) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let mut mantissa: i128 = 0;
+    let mut scale: u32 = 0;
+    let mut digits = false;
+    let mut dot = false;
+    for b in body.bytes() {
+        match b {
+            b'0'..=b'9' => {
+                digits = true;
+                // 29 digits overflow i128 never; Decimal's 96 bits are checked below.
+                mantissa = mantissa
+                    .checked_mul(10)?
+                    .checked_add(i128::from(b - b'0'))?;
+                scale += u32::from(dot);
+            }
+            b'.' if !dot => dot = true,
+            _ => return None,
+        }
+    }
+    if !digits {
+        return None;
+    }
+    let mut value = Decimal::try_from_i128_with_scale(mantissa, scale).ok()?;
+    value.set_sign_negative(negative);
+    Some(value)
+}
+
 /// Writes the value as a JSON number.
 pub fn serialize<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
     if value.fract().is_zero() {
@@ -102,8 +141,7 @@ impl Visitor<'_> for DecimalVisitor {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
-        Decimal::from_str_exact(v.trim())
-            .map_err(|_| E::custom(format_args!("\"{v}\" is not a number")))
+        parse_exact(v.trim()).ok_or_else(|| E::custom(format_args!("\"{v}\" is not a number")))
     }
 }
 
@@ -153,6 +191,53 @@ mod tests {
                 Decimal::from_str(&float.to_string()).ok().map(|d| d.normalize())
             );
         }
+    }
+
+    proptest! {
+        /// Over text made of the grammar's characters (and a few it refuses), `parse_exact`
+        /// gives what `Decimal::from_str_exact` gives whenever it gives anything, and refuses
+        /// only what is outside its grammar or beyond `Decimal`.
+        #[test]
+        fn parse_exact_agrees_with_rust_decimal(text in "-?[0-9.]{0,32}|[-+0-9._eE ]{0,12}") {
+            let ours = parse_exact(&text);
+            let theirs = Decimal::from_str_exact(&text).ok();
+            if let Some(v) = ours {
+                prop_assert_eq!(Some(v), theirs, "{:?}", text);
+                prop_assert_eq!(v.scale(), theirs.unwrap().scale(), "{:?}", text);
+            } else if let Some(v) = theirs {
+                let in_grammar = text.trim_start_matches('-').bytes().all(|b| b.is_ascii_digit() || b == b'.')
+                    && text.matches('.').count() <= 1 && text.matches('-').count() <= 1;
+                prop_assert!(!in_grammar, "{:?} refused but rust_decimal reads {}", text, v);
+            }
+        }
+
+        /// Every decimal's own text reads back as itself, digit for digit.
+        #[test]
+        fn parse_exact_reads_what_decimal_writes(lo: u32, mid: u32, hi: u32, negative: bool, scale in 0u32..=28) {
+            let d = Decimal::from_parts(lo, mid, hi, negative, scale);
+            let back = parse_exact(&d.to_string()).expect("a decimal's text parses");
+            prop_assert_eq!(back, d);
+            prop_assert_eq!(back.scale(), d.scale());
+        }
+    }
+
+    #[test]
+    fn parse_exact_refuses_what_is_not_plain_decimal_text() {
+        for bad in [
+            "", "-", ".", "-.", "1..2", "1.2.3", "+1", "1e3", "1_000", " 1", "1 ", "--1", "0x10",
+        ] {
+            assert_eq!(parse_exact(bad), None, "{bad:?}");
+        }
+        assert_eq!(parse_exact("2.95"), Some(Decimal::new(295, 2)));
+        assert_eq!(parse_exact("-0.50"), Some(Decimal::new(-50, 2)));
+        assert_eq!(parse_exact(".5"), Some(Decimal::new(5, 1)));
+        assert_eq!(parse_exact("5."), Some(Decimal::new(5, 0)));
+        assert_eq!(
+            parse_exact("79228162514264337593543950335"),
+            Some(Decimal::MAX)
+        );
+        assert_eq!(parse_exact("79228162514264337593543950336"), None);
+        assert_eq!(parse_exact("0.00000000000000000000000000001"), None);
     }
 
     #[test]

@@ -96,7 +96,7 @@ impl Money {
         if digits == 0 || dots > 1 {
             return Err(PlanError::invalid(input));
         }
-        let value = Decimal::from_str_exact(text).map_err(|_| PlanError::invalid(input))?;
+        let value = crate::decimal::parse_exact(text).ok_or_else(|| PlanError::invalid(input))?;
         Money::try_from(value)
     }
 

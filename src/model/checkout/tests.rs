@@ -35,6 +35,7 @@ fn plans(amount: i64, types: &[&str]) -> PaymentTypesResponse {
         amount: Decimal::from(amount),
         currency: "IDR".into(),
         estimate: false,
+        express: false,
         plans: types.iter().map(plan).collect(),
     }
 }
@@ -332,6 +333,41 @@ fn paying_sends_one_checkout_and_ignores_clicks_while_it_is_under_way() {
     assert_eq!(request.idempotency_key, "01".repeat(16));
     assert_eq!(m.phase(), &Phase::Busy);
     assert_eq!(m.pay(&cart("c1"), || [2; 16]), vec![], "a double click");
+}
+
+#[test]
+fn a_plan_above_the_shoppers_limit_can_be_neither_chosen_nor_paid() {
+    let mut m = Checkout::default();
+    let t = ticket(&m.set_options(&cart("c1")));
+    let mut answer = plans(2_400_000, &TYPES);
+    answer.express = true;
+    for (p, fits) in answer.plans.iter_mut().zip([false, true, false]) {
+        p.remaining_limit = Some(Decimal::from(2_000_000));
+        p.within_limit = Some(fits);
+    }
+    m.priced(t, Ok(answer.clone()));
+    assert_eq!(
+        m.selected(),
+        1,
+        "the first plan the limit covers is selected"
+    );
+    assert_eq!(m.choose(2), vec![], "above the limit");
+    assert_eq!(m.choose(0), vec![], "above the limit");
+    assert_eq!(m.selected(), 1);
+    assert_eq!(
+        checkout(&m.pay(&cart("c1"), || [1; 16])).payment_type,
+        "3_months"
+    );
+
+    // No plan fits: the widget shows them all and sends nothing.
+    let mut m = Checkout::default();
+    let t = ticket(&m.set_options(&cart("c1")));
+    for p in &mut answer.plans {
+        p.within_limit = Some(false);
+    }
+    m.priced(t, Ok(answer));
+    assert_eq!(m.pay(&cart("c1"), || [1; 16]), vec![]);
+    assert_eq!(m.phase(), &Phase::Idle);
 }
 
 #[test]

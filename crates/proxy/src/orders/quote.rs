@@ -274,6 +274,8 @@ pub fn plan_view(plan: &Plan) -> PlanView {
         promo_discount: Some(plan.promo_discount())
             .filter(|m| !m.is_zero())
             .map(Money::as_decimal),
+        remaining_limit: None,
+        within_limit: None,
     }
 }
 
@@ -308,6 +310,7 @@ pub(super) async fn cached_plans(
                 currency: "IDR".into(),
                 estimate,
                 plans: views,
+                express: false,
             };
             let json =
                 serde_json::to_vec(&response).map_err(|e| AppError::Internal(e.to_string()))?;
