@@ -595,9 +595,11 @@ async fn cancel_qr(state: &AppState, qr: QrRecord) -> Result<QrView, AppError> {
         OrderStatus::Settled => {
             return Err(AppError::Conflict {
                 code: ErrorCode::OrderConflict,
-                message: "This QR checkout is already paid; cancelling it is a refund \
-                          (POST /api/kredivo/v1/admin/orders/{order_id}/cancel)."
-                    .into(),
+                message: format!(
+                    "This QR checkout is already paid; cancelling it is a refund \
+                     (POST /api/kredivo/v1/admin/orders/{}/cancel).",
+                    order.order_id
+                ),
             })
         }
         s if s.is_final() => return view_of(state, &qr).await,
