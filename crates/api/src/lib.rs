@@ -11,6 +11,9 @@
 //! | GET | `/api/kredivo/v1/pricing` | — | the pricing table (see `kredivo_plan::PricingTable`) |
 //! | POST | `/api/kredivo/v1/checkout` | [`CheckoutRequest`] | [`CheckoutResponse`] |
 //! | GET | `/api/kredivo/v1/orders/{order_id}` | — | [`OrderView`] |
+//! | GET | `/api/kredivo/v1/qr/{qr_id}` | — | [`QrView`] |
+//! | GET | `/api/kredivo/v1/qr/{qr_id}/image.svg` | — | the QR code, `image/svg+xml` |
+//! | POST | `/api/kredivo/v1/qr/{qr_id}/cancel` | — | [`QrView`] |
 //!
 //! Every failure answers with a non-2xx status and an [`ErrorBody`]. The merchant's server
 //! talks to the proxy through [`merchant`]: checkout sessions in, signed webhooks out.
@@ -460,11 +463,15 @@ pub enum ErrorCode {
     Unavailable,
     /// 500: a bug on the merchant's side; details are in its logs.
     Internal,
+    /// 409: the order's state (or its id) does not allow this request, e.g. cancelling a QR
+    /// checkout the shopper already paid (that is a refund), or an order id already used by
+    /// another order.
+    OrderConflict,
 }
 
 impl ErrorCode {
     /// Every code, for documentation and tests.
-    pub const ALL: [ErrorCode; 18] = [
+    pub const ALL: [ErrorCode; 19] = [
         Self::InvalidJson,
         Self::InvalidRequest,
         Self::InvalidCart,
@@ -483,6 +490,7 @@ impl ErrorCode {
         Self::UpstreamUnavailable,
         Self::Unavailable,
         Self::Internal,
+        Self::OrderConflict,
     ];
 
     /// The wire string, e.g. `"invalid_cart"`.
@@ -506,6 +514,7 @@ impl ErrorCode {
             Self::UpstreamUnavailable => "upstream_unavailable",
             Self::Unavailable => "unavailable",
             Self::Internal => "internal",
+            Self::OrderConflict => "order_conflict",
         }
     }
 
@@ -516,7 +525,7 @@ impl ErrorCode {
             Self::Unauthorized => 401,
             Self::ForbiddenOrigin => 403,
             Self::NotFound => 404,
-            Self::SessionUsed | Self::IdempotencyConflict => 409,
+            Self::SessionUsed | Self::IdempotencyConflict | Self::OrderConflict => 409,
             Self::SessionExpired => 410,
             Self::PayloadTooLarge => 413,
             Self::IneligibleAmount => 422,
@@ -553,6 +562,50 @@ pub fn is_valid_idempotency_key(key: &str) -> bool {
         && key
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Default time a QR checkout can be paid, in seconds (15 minutes: a shopper at the till,
+/// not a web session; doc 000 gives no QR default).
+pub const QR_DEFAULT_TTL_SECS: i64 = 900;
+/// Shortest `expires_in_seconds` of a QR checkout (small, so tests can watch one expire).
+pub const QR_MIN_TTL_SECS: i64 = 5;
+/// Longest `expires_in_seconds` of a QR checkout.
+pub const QR_MAX_TTL_SECS: i64 = 3600;
+
+/// A QR checkout as the POS screen sees it: the `201` answer of
+/// `POST /api/kredivo/v1/qr` (merchant key) and of `GET /api/kredivo/v1/qr/{qr_id}` (the
+/// browser; `qr_id` is the capability).
+///
+/// ```json
+/// {"qr_id": "qr_3kTq…", "order_id": "POS-0001", "status": "pending", "amount": "150000",
+///  "currency": "IDR", "expires_at": "2026-12-03T16:15:00Z", "seconds_left": 900,
+///  "language": "id", "qr_image_url": "https://shop.example/api/kredivo/v1/qr/qr_3kTq…/image.svg"}
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QrView {
+    /// The QR checkout's handle (`qr_…`, 128 random bits): it opens this view, the image and
+    /// the cancel, nothing else.
+    pub qr_id: String,
+    /// The merchant's order id.
+    pub order_id: String,
+    /// Where the order stands, as confirmed with the provider: `pending` until the shopper
+    /// pays (`settled`), the time runs out (`expired`), the cashier cancels (`cancelled`) or
+    /// Kredivo refuses (`denied`).
+    pub status: OrderStatus,
+    /// The total the shopper pays.
+    #[serde(with = "decimal_text")]
+    pub amount: Decimal,
+    /// `IDR`.
+    pub currency: String,
+    /// When the code can no longer be paid (RFC 3339, UTC).
+    pub expires_at: String,
+    /// Whole seconds until `expires_at`, never negative (the POS countdown).
+    pub seconds_left: i64,
+    /// `id` or `en`: the language the merchant asked the POS screen to speak.
+    pub language: String,
+    /// The QR code (SVG) to show, served by the proxy.
+    pub qr_image_url: String,
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! |---|---|---|---|---|
 //! | POST | `/api/kredivo/v1/sessions` | `Authorization: Bearer <MERCHANT_API_KEY>`, optional `Idempotency-Key` | [`CreateSession`] | `201` [`SessionCreated`] |
 //! | GET | `/api/kredivo/v1/sessions/{session_id}` | merchant key | — | [`SessionView`] |
+//! | POST | `/api/kredivo/v1/qr` | merchant key | [`CreateQr`] | `201` [`crate::QrView`] |
 //! | POST | the merchant's `MERCHANT_WEBHOOK_URL` | `Kredivo-Signature: t=…,v1=…` | [`WebhookEvent`] | any 2xx |
 //!
 //! The merchant's server states every amount; the browser only ever holds the session's
@@ -388,6 +389,9 @@ pub struct WebhookOrder {
     /// For `order.cancelled` and `order.refunded`: this cancellation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation: Option<Cancellation>,
+    /// `QR` for a QR checkout on a POS ([`CreateQr`]); absent for the web checkout.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// One cancellation or refund.
@@ -399,6 +403,43 @@ pub struct Cancellation {
     pub amount: Decimal,
     /// Whether part of the order stays paid.
     pub partial: bool,
+}
+
+/// `POST /api/kredivo/v1/qr`: the merchant's POS server starts a QR checkout (doc 000,
+/// "Initiate QR Checkout"). The proxy adds the lines up: there is no amount to send.
+///
+/// ```json
+/// {"order_id": "POS-0001", "sub_merchant_id": "KFCSenayanCity", "expires_in_seconds": 900,
+///  "items": [{"id": "001", "name": "Nasi Capcay Seafood", "price": "50000", "quantity": 2,
+///             "type": "Food"}],
+///  "fees": [{"id": "taxfee", "name": "PB1", "price": "50000"}], "language": "id"}
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateQr {
+    /// The merchant's order id (1 to 64 of `[A-Za-z0-9._/-]`); generated when absent. The same
+    /// id with the same body returns the same QR (a retry); with another body it is a 409.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+    /// What is bought, 1 to [`MAX_SESSION_ITEMS`] lines (the same shape and rules as a
+    /// session's items).
+    pub items: Vec<SessionItem>,
+    /// Fee and adjustment lines with Kredivo's reserved ids (`discount` is subtracted), as in
+    /// a session.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fees: Vec<FeeLine>,
+    /// The outlet (doc 000's `sub_merchant_id`, e.g. `KFCSenayanCity`, 1 to 64 of
+    /// `[A-Za-z0-9._-]`); defaults to `KREDIVO_SUB_MERCHANT_ID`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_merchant_id: Option<String>,
+    /// How long the code can be paid, [`crate::QR_MIN_TTL_SECS`] to
+    /// [`crate::QR_MAX_TTL_SECS`]; default [`crate::QR_DEFAULT_TTL_SECS`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_in_seconds: Option<i64>,
+    /// `id` (default) or `en`: the POS screen's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 #[cfg(test)]
@@ -441,6 +482,7 @@ mod tests {
                 transaction_id: None,
                 metadata: None,
                 cancellation: None,
+                source: None,
             },
         };
         let v = serde_json::to_value(&e).unwrap();

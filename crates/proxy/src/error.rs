@@ -86,6 +86,15 @@ pub enum AppError {
     /// A bug or an impossible state on our side.
     #[error("internal: {0}")]
     Internal(String),
+    /// A 409 with its own sentence: the order's state or id does not allow the request
+    /// (`code` is a 409 code: `order_conflict` or `idempotency_conflict`).
+    #[error("conflict: {message}")]
+    Conflict {
+        /// The stable code.
+        code: ErrorCode,
+        /// The sentence for the client.
+        message: String,
+    },
 }
 
 impl AppError {
@@ -116,6 +125,7 @@ impl AppError {
             Self::Gateway(e) => e.code(),
             Self::Store(e) if e.is_unavailable() => ErrorCode::Unavailable,
             Self::Store(_) | Self::Internal(_) => ErrorCode::Internal,
+            Self::Conflict { code, .. } => *code,
         }
     }
 
@@ -125,9 +135,9 @@ impl AppError {
             Self::InvalidJson { message } => {
                 format!("The body is not valid JSON for this endpoint: {message}")
             }
-            Self::InvalidRequest { message, .. } | Self::InvalidCart { message, .. } => {
-                message.clone()
-            }
+            Self::InvalidRequest { message, .. }
+            | Self::InvalidCart { message, .. }
+            | Self::Conflict { message, .. } => message.clone(),
             Self::Ineligible(message) | Self::OverLimit(message) => message.clone(),
             Self::NotFound(what) => format!("No such {what}."),
             Self::SessionUsed => {

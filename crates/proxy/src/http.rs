@@ -1,4 +1,6 @@
-//! HTTP handlers and the router.
+//! HTTP handlers and the router. QR checkout's routes live in `http/qr.rs`.
+
+mod qr;
 
 use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -35,13 +37,15 @@ pub fn router(state: AppState) -> Router {
             .route("/payment-types", post(payment_types))
             .route("/pricing", get(pricing))
             .route("/checkout", post(checkout))
-            .route("/orders/{order_id}", get(order)),
+            .route("/orders/{order_id}", get(order))
+            .merge(qr::pos_routes()),
     );
     // Server to server with the merchant key: no CORS (no browser calls it), the widget's
     // per-IP limit does not apply (one shop server makes every call).
     let merchant = Router::new()
         .route("/sessions", post(create_session))
         .route("/sessions/{session_id}", get(get_session))
+        .merge(qr::merchant_routes())
         .layer(from_fn_with_state(
             state.clone(),
             security::require_merchant,

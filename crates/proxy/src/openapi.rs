@@ -8,6 +8,8 @@
 //! handlers live in [`crate::http`].
 #![allow(dead_code)]
 
+mod qr;
+
 use kredivo_api::merchant::{
     Cancellation, CreateSession, FeeLine, Seller, SessionCreated, SessionItem, SessionStatus,
     SessionView, WebhookEvent, WebhookEventType, WebhookOrder,
@@ -40,7 +42,7 @@ use crate::store::{
     paths(
         payment_types, pricing, checkout, order, create_session, get_session, push,
         admin_orders, admin_order, admin_cancel, admin_refresh, admin_webhooks, admin_redeliver,
-        openapi_json
+        openapi_json, qr::create_qr, qr::get_qr, qr::qr_image, qr::cancel_qr
     ),
     components(schemas(
         CartLine, PaymentTypesRequest, PaymentTypesResponse, PlanView, CheckoutRequest,
@@ -48,7 +50,7 @@ use crate::store::{
         CreateSession, SessionItem, FeeLine, Seller, SessionCreated, SessionStatus, SessionView,
         WebhookEvent, WebhookEventType, WebhookOrder, Cancellation, OrderDetail, OrderRecord,
         LineRecord, EventRecord, NotificationRecord, ProviderCall, ShopperDetails, WebhookRecord,
-        WebhookAttempt, WebhookStatus
+        WebhookAttempt, WebhookStatus, kredivo_api::QrView, kredivo_api::merchant::CreateQr
     )),
     modifiers(&Auth),
     tags(
@@ -182,7 +184,8 @@ fn admin_orders() {}
     responses((status = 200, body = OrderDetail), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 fn admin_order() {}
 
-/// Cancels a settled order in full or (with `amount`) in part.
+/// Cancels a settled order in full or (with `amount`) in part; an unpaid QR order is voided
+/// as the cashier's cancel would.
 #[utoipa::path(post, path = "/api/kredivo/v1/admin/orders/{order_id}/cancel", tag = "admin",
     params(("order_id" = String, Path)),
     request_body(content = serde_json::Value, description = "`{\"amount\"?: \"275000\", \"reason\"?: …, \"cancelled_by\"?: …}`"),

@@ -87,9 +87,11 @@ pub async fn reconcile_due(state: &AppState) -> Result<Report, StoreError> {
             }
         }
         let current = state.store().order(&order.order_id).await?;
-        let next = current
-            .filter(|o| !o.status.is_final())
-            .map(|o| now.saturating_add(ms(backoff(state.config().reconcile_after, o.checks + 1))));
+        let next = current.filter(|o| !o.status.is_final()).map(|o| {
+            let proposed =
+                now.saturating_add(ms(backoff(state.config().reconcile_after, o.checks + 1)));
+            crate::orders::qr::next_check(&o, proposed, now)
+        });
         state.store().schedule_check(&order.order_id, next).await?;
     }
     Ok(report)
@@ -102,6 +104,16 @@ enum Outcome {
 }
 
 async fn check(state: &AppState, order: &OrderRecord, now: i64) -> Result<Outcome, CheckError> {
+    if crate::orders::qr::is_qr(order) {
+        // A POS screen waits on it: expired at its own expiry, not a grace of minutes later.
+        use crate::orders::qr::Checked;
+        return match crate::orders::qr::reconcile(state, order, now).await {
+            Ok(Checked::Changed) => Ok(Outcome::Changed),
+            Ok(Checked::Expired) => Ok(Outcome::Expired),
+            Ok(Checked::Unchanged) => Ok(Outcome::Unchanged),
+            Err(e) => Err(CheckError::Qr(Box::new(e))),
+        };
+    }
     let gateway = state.gateway();
     let status = gateway.status(&order.order_id).await;
     let provider_pending = match &status {
@@ -161,6 +173,8 @@ enum CheckError {
     Gateway(#[from] GatewayError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Qr(Box<crate::error::AppError>),
 }
 
 /// Runs [`reconcile_due`] every `RECONCILE_INTERVAL_SECS` until the state's shutdown token is

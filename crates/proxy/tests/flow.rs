@@ -394,6 +394,7 @@ async fn a_confirmed_push_for_a_different_amount_changes_nothing() {
         expires_at: None,
         next_check_at: None,
         checks: 0,
+        source: None,
     };
     let line = LineRecord {
         product_id: "x".into(),

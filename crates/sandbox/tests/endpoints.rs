@@ -700,3 +700,90 @@ async fn qr_checkout_returns_a_real_qr_image_whose_payload_completes_the_payment
     assert_eq!(missing.status(), 404);
     let _ = app.sandbox.clock().unix_secs();
 }
+
+#[tokio::test]
+async fn a_qr_expires_at_its_expiration_time_can_be_voided_unpaid_and_is_scanned_by_order_id() {
+    let app = spawn().await;
+    let rx = Receiver::start().await;
+    let now = app.clock.unix_secs();
+    let init = |order_id: &str, expires: Option<i64>| {
+        let mut body = json!({"server_key": KEY, "amount": 75000, "source": "QR", "order_id": order_id,
+            "sub_merchant_id": "KFCSenayanCity", "push_uri": rx.url,
+            "items": [{"id":"001","name":"Nasi Capcay Seafood","price":75000,"type":"Food","quantity":1}]});
+        if let Some(at) = expires {
+            body["expiration_time"] = json!(at.to_string());
+        }
+        body
+    };
+    // Expires on the sandbox clock at the expiration_time it was given.
+    let resp = app
+        .post("/offline/v1/init_checkout", &init("QR-EXP", Some(now + 5)))
+        .await;
+    assert_eq!(resp["status"], "OK", "{resp}");
+    let past = app
+        .post("/offline/v1/init_checkout", &init("QR-PAST", Some(now - 1)))
+        .await;
+    assert_eq!(past["status"], "ERROR", "an expiry in the past: {past}");
+    app.clock.advance(Duration::from_secs(4));
+    assert_eq!(
+        app.sandbox
+            .kredivo()
+            .transaction("QR-EXP")
+            .unwrap()
+            .transaction_status,
+        "pending"
+    );
+    app.clock.advance(Duration::from_secs(1));
+    assert_eq!(
+        app.sandbox
+            .kredivo()
+            .transaction("QR-EXP")
+            .unwrap()
+            .transaction_status,
+        "expire"
+    );
+
+    // An unpaid QR is voided in full (not in part).
+    let resp = app
+        .post("/offline/v1/init_checkout", &init("QR-VOID", None))
+        .await;
+    let tx_id = resp["transaction_id"].as_str().unwrap().to_owned();
+    let part = app
+        .post(
+            "/v2/cancel_transaction",
+            &cancel_body("QR-VOID", &tx_id, Some(1000), None),
+        )
+        .await;
+    assert_eq!(part["status"], "ERROR", "{part}");
+    let full = app
+        .post(
+            "/v2/cancel_transaction",
+            &cancel_body("QR-VOID", &tx_id, None, None),
+        )
+        .await;
+    assert_eq!(full["transaction_status"], "cancel", "{full}");
+
+    // The driver's scan: order id → the code's payload URL.
+    let resp = app
+        .post("/offline/v1/init_checkout", &init("QR-SCAN", None))
+        .await;
+    let tx_id = resp["transaction_id"].as_str().unwrap().to_owned();
+    let scan = app
+        .http
+        .get(app.url("/_sandbox/qr/QR-SCAN/scan"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(scan.status(), 303);
+    assert_eq!(
+        scan.headers()["location"],
+        app.url(&format!("/offline/v1/qr/{tx_id}/pay")).as_str()
+    );
+    let missing = app
+        .http
+        .get(app.url("/_sandbox/qr/NOPE/scan"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+}

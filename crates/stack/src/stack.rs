@@ -72,6 +72,8 @@ pub fn demo_env(base: &str, root: &Path, database_url: &str) -> Vec<(&'static st
         ),
         ("MERCHANT_API_KEY", DEMO_MERCHANT_API_KEY.to_owned()),
         ("TOKEN_ENCRYPTION_KEY", DEMO_TOKEN_ENCRYPTION_KEY.to_owned()),
+        // The outlet of the demo's QR checkouts (doc 000's sub_merchant_id).
+        ("KREDIVO_SUB_MERCHANT_ID", "DemoStore".to_owned()),
         // Production defaults: 120 s and 30 s.
         ("RECONCILE_AFTER_SECS", "10".to_owned()),
         ("RECONCILE_INTERVAL_SECS", "5".to_owned()),

@@ -6,6 +6,7 @@
 //! | this one | what every body shares: [`ServerKey`], [`WireTime`], the status enums, the error shapes ([`ErrorResponse`]), `{status, message}` |
 //! | [`checkout`] | `POST /v2/checkout_url`, `POST /v2/payments`: items, customer, addresses, sellers, payment types |
 //! | [`status`] | the push notification, `GET /v2/update`, `POST /transaction/status`, `POST /v2/cancel_transaction` |
+//! | [`qr`] | QR checkout: `POST /offline/v1/init_checkout` (path UNCONFIRMED) → `qr_image`, `transaction_id` |
 //! | [`tokens`] | `POST /v2/deactive_user_token` and its app-side push, `POST /v2/get_user_credit_details`, `POST /v2/connect` and its callback |
 //! | [`convert`] | to and from the plan crate: `/v2/payments` entries ↔ [`kredivo_plan::Plan`], credit details → [`kredivo_plan::CreditLimits`], checkout bodies → [`kredivo_plan::OrderDraft`] and their validation |
 //!
@@ -23,6 +24,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 pub mod checkout;
 pub mod convert;
+pub mod qr;
 pub mod status;
 pub mod tokens;
 

@@ -237,6 +237,10 @@ pub struct Config {
     /// Each is 32 bytes written as standard base64 (`openssl rand -base64 32`). Empty:
     /// tokenization is refused with a message naming the variable.
     pub token_encryption_keys: Vec<Secret>,
+    /// The outlet a QR checkout names when its request names none
+    /// (`KREDIVO_SUB_MERCHANT_ID`, doc 000's `sub_merchant_id`); `None`: every QR request must
+    /// name one.
+    pub qr_sub_merchant_id: Option<String>,
 }
 
 impl Default for Config {
@@ -277,6 +281,7 @@ impl Default for Config {
             shutdown_grace: Duration::from_secs(15),
             instance_name: None,
             token_encryption_keys: Vec::new(),
+            qr_sub_merchant_id: None,
         }
     }
 }
@@ -427,6 +432,9 @@ impl Config {
         }
         c.pricing_table_path = get("PRICING_TABLE_PATH");
         c.catalogue_path = get("CATALOGUE_PATH");
+        c.qr_sub_merchant_id = get("KREDIVO_SUB_MERCHANT_ID")
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty());
         if let Some(v) = get("MERCHANT_API_KEY") {
             c.merchant_api_key = Some(long_secret("MERCHANT_API_KEY", &v)?);
         }

@@ -19,6 +19,8 @@ use super::*;
 use crate::clock::{Clock, IdGen};
 use crate::config::Secret;
 
+mod qr;
+
 /// Status check path. CONTRACTS.md: the documented one is `/transaction/status`; some
 /// clients use `/v2/transaction/status` and the sandbox serves both.
 const STATUS_PATH: &str = "/transaction/status";
@@ -473,6 +475,29 @@ impl Gateway for KredivoGateway {
                 user_token: None,
             })
         })
+    }
+
+    fn supports_qr(&self) -> bool {
+        true
+    }
+
+    fn start_qr<'a>(
+        &'a self,
+        order: &'a QrCheckoutOrder,
+    ) -> BoxFuture<'a, Result<QrStarted, GatewayError>> {
+        Box::pin(qr::start(self, order))
+    }
+
+    fn qr_image_url(&self, transaction_id: &str) -> Option<String> {
+        qr::image_url(self, transaction_id)
+    }
+
+    fn qr_image<'a>(
+        &'a self,
+        url: &'a str,
+        order_id: &'a str,
+    ) -> BoxFuture<'a, Result<String, GatewayError>> {
+        Box::pin(qr::image(self, url, order_id))
     }
 
     fn verify_notification<'a>(

@@ -456,6 +456,34 @@ pub struct ProviderStatus {
     pub user_token: Option<crate::config::Secret>,
 }
 
+/// A QR checkout to start (doc 000, "Initiate QR Checkout").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QrCheckoutOrder {
+    /// Our order id (the merchant's).
+    pub order_id: String,
+    /// The total: items plus fees, discounts subtracted.
+    pub amount: Money,
+    /// The product lines.
+    pub items: Vec<GatewayItem>,
+    /// Fee and adjustment lines.
+    pub fees: Vec<GatewayFee>,
+    /// The outlet.
+    pub sub_merchant_id: String,
+    /// Where the provider sends notifications.
+    pub push_uri: String,
+    /// When the code can no longer be paid (Unix seconds).
+    pub expires_at_secs: i64,
+}
+
+/// The provider accepted a QR checkout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QrStarted {
+    /// The provider's transaction id.
+    pub transaction_id: String,
+    /// The provider's QR image URL.
+    pub qr_image: String,
+}
+
 /// A cancellation to ask for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CancelOrder {
@@ -573,6 +601,51 @@ pub trait Gateway: Send + Sync + 'static {
     ) -> BoxFuture<'a, Result<Option<ProviderStatus>, GatewayError>> {
         let _ = order_id;
         Box::pin(async { Ok(None) })
+    }
+
+    /// Whether this gateway offers QR checkout (Kredivo direct only: no aggregator documents
+    /// one for Kredivo).
+    fn supports_qr(&self) -> bool {
+        false
+    }
+
+    /// Starts a QR checkout. Never retried by the gateway.
+    fn start_qr<'a>(
+        &'a self,
+        order: &'a QrCheckoutOrder,
+    ) -> BoxFuture<'a, Result<QrStarted, GatewayError>> {
+        let _ = order;
+        Box::pin(async move {
+            Err(GatewayError::Rejected {
+                operation: "init_checkout",
+                message: format!("{} has no QR checkout", self.name()),
+                code: None,
+            })
+        })
+    }
+
+    /// The image URL of a QR transaction known only by its id (its `init_checkout` answer was
+    /// lost), where the provider's URLs follow a known pattern.
+    fn qr_image_url(&self, transaction_id: &str) -> Option<String> {
+        let _ = transaction_id;
+        None
+    }
+
+    /// Fetches a QR image (`image/svg+xml`) from the provider's `qr_image` URL; only URLs on
+    /// the provider's own base URL are fetched.
+    fn qr_image<'a>(
+        &'a self,
+        url: &'a str,
+        order_id: &'a str,
+    ) -> BoxFuture<'a, Result<String, GatewayError>> {
+        let _ = (url, order_id);
+        Box::pin(async move {
+            Err(GatewayError::Rejected {
+                operation: "qr_image",
+                message: format!("{} has no QR checkout", self.name()),
+                code: None,
+            })
+        })
     }
 
     /// Checks a notification's origin (Kredivo: by asking `/v2/update`). `Err` means the

@@ -165,6 +165,7 @@ fn new_record(
         expires_at: Some(now.saturating_add(DEFAULT_ORDER_TTL_MS)),
         next_check_at: Some(now.saturating_add(reconcile_after_ms(state))),
         checks: 0,
+        source: None,
     }
 }
 

@@ -3,10 +3,12 @@
 //!
 //! Map: [`sessions`] (merchant-created checkouts), `quote` (pricing carts, payment types),
 //! `checkout` (orders and the provider's checkout), `settlement` (confirmed status
-//! changes, refresh, cancel), `notifications` (provider pushes).
+//! changes, refresh, cancel), `notifications` (provider pushes), [`qr`] (QR checkout on a POS
+//! screen).
 
 mod checkout;
 mod notifications;
+pub mod qr;
 mod quote;
 pub mod sessions;
 mod settlement;

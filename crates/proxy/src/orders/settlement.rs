@@ -164,6 +164,9 @@ pub async fn apply_confirmed(
         ),
         None => format!("{source}: {}", ps.raw_status),
     };
+    // A QR the proxy voided at the provider because it was overdue ends expired, whichever
+    // of the void's answer and its push arrives first.
+    let to = super::qr::recorded_status(&order, to, now);
     let event = NewEvent::new(now, "status", detail);
     let change = Change {
         payment_type,
@@ -223,6 +226,14 @@ pub async fn cancel(
         .order(order_id)
         .await?
         .ok_or(AppError::NotFound("order"))?;
+    if super::qr::is_qr(&order) && !order.status.is_final() {
+        // An unpaid QR on a POS screen: voided as the cashier's button would.
+        super::qr::cancel_order(state, order_id).await?;
+        return store
+            .order(order_id)
+            .await?
+            .ok_or(AppError::NotFound("order"));
+    }
     if order.status != OrderStatus::Settled {
         return Err(AppError::invalid(format!(
             "Only settled orders can be cancelled; this one is {}.",

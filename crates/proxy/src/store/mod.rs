@@ -8,6 +8,7 @@
 //! compare-and-set `UPDATE … WHERE status = $observed` in one transaction with its event row,
 //! so concurrent replays are safe, also across replicas.
 
+pub mod qr;
 mod sql;
 pub mod test_support;
 mod tokens;
@@ -20,6 +21,7 @@ use kredivo_api::{Address, CartLine, Customer, OrderStatus};
 use kredivo_plan::Money;
 use serde::{Deserialize, Serialize};
 
+pub use qr::{QrInsert, QrRecord, SOURCE_QR};
 pub use sql::{Backend, SqlStore};
 pub use tokens::{UserTokenRecord, UserTokenStore};
 
@@ -123,6 +125,10 @@ pub struct OrderRecord {
     pub next_check_at: Option<i64>,
     /// How often the reconciler has asked.
     pub checks: i64,
+    /// Where the order came from: `None` for the web checkout, `Some("QR")` for a QR checkout
+    /// on a POS screen ([`crate::orders::qr`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// The shopper of a catalogue-mode checkout, as the shop's form gave them to the widget.
@@ -700,6 +706,31 @@ pub trait Store: Send + Sync + 'static {
 
     /// Stored Kredivo user tokens (issue 17).
     fn user_tokens(&self) -> &dyn UserTokenStore;
+    // ----- QR checkout (crate::orders::qr) -----
+
+    /// Stores a QR order — the order (its `source` `QR`), its lines, its `created` event and
+    /// its QR row — in one transaction, unless its order id is taken: by a QR order (returned,
+    /// so a retried create finds it) or by another order.
+    fn insert_qr<'a>(
+        &'a self,
+        order: &'a NewOrder,
+        qr: &'a QrRecord,
+    ) -> BoxFuture<'a, Result<QrInsert, StoreError>>;
+    /// One QR checkout by its handle.
+    fn qr<'a>(&'a self, qr_id: &'a str) -> BoxFuture<'a, Result<Option<QrRecord>, StoreError>>;
+    /// The QR checkout of an order, if it is one.
+    fn qr_by_order<'a>(
+        &'a self,
+        order_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<QrRecord>, StoreError>>;
+    /// Records the provider's image URL (once known) and the image (once fetched); `None`
+    /// keeps what is stored.
+    fn set_qr_image<'a>(
+        &'a self,
+        qr_id: &'a str,
+        qr_image: Option<&'a str>,
+        svg: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
 }
 
 /// The statuses from which an order may move to `to`; the state machine in one place.

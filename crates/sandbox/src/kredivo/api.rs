@@ -18,8 +18,7 @@ use kredivo_providers::kredivo::{
     UserDetails, WireItem, WireMerchant,
 };
 use kredivo_providers::kredivo::{FraudStatus, ServerKey, WireTime};
-use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::model::{Cancellation, ConnectRequest as StoredConnect, Source, State as TxState, Step};
@@ -427,6 +426,16 @@ fn cancel_inner(shared: &Shared, req: CancelRequest) -> Result<Value, ApiError> 
         let tx = &db.txs[idx];
         match tx.state {
             TxState::Settlement => {}
+            // The cashier cancels a QR nobody has paid yet (the POS's cancel button). Doc 000
+            // documents cancel for completed transactions only; voiding an unpaid QR the same
+            // way is UNCONFIRMED. Only in full: there is nothing to refund in part.
+            TxState::Pending if tx.source == Source::Qr => {
+                if req.cancellation_amount.is_some_and(|a| a != tx.remaining()) {
+                    return Err(ApiError::new(
+                        "An unpaid QR transaction can only be cancelled in full.",
+                    ));
+                }
+            }
             TxState::Cancel => {
                 return Err(ApiError::new("Transaction is already cancelled.")
                     .code(1009)
@@ -618,30 +627,17 @@ fn connect_inner(shared: &Shared, req: ConnectRequest) -> Result<ConnectResponse
 // QR checkout: POST /offline/v1/init_checkout
 // ---------------------------------------------------------------------------------------
 
-/// Body of QR `init_checkout` (doc 000). Server-side only, so it lives here rather than in
-/// `kredivo-providers`; `items` reuse its [`WireItem`].
-#[derive(Debug, Deserialize)]
-pub(crate) struct InitCheckoutRequest {
-    server_key: ServerKey,
-    #[serde(with = "kredivo_plan::decimal")]
-    amount: Decimal,
-    #[serde(default)]
-    source: Option<String>,
-    order_id: String,
-    #[serde(default)]
-    sub_merchant_id: Option<String>,
-    push_uri: String,
-    items: Vec<WireItem>,
-}
-
 pub(crate) async fn init_checkout(
     State(shared): AppState,
-    body: Body<InitCheckoutRequest>,
+    body: Body<kredivo_providers::kredivo::qr::InitCheckoutRequest>,
 ) -> Response {
     handle(&shared, body, init_checkout_inner)
 }
 
-fn init_checkout_inner(shared: &Shared, req: InitCheckoutRequest) -> Result<Value, ApiError> {
+fn init_checkout_inner(
+    shared: &Shared,
+    req: kredivo_providers::kredivo::qr::InitCheckoutRequest,
+) -> Result<Value, ApiError> {
     let merchant = merchant(shared, &req.server_key)?;
     if let Some(source) = req.source.as_deref() {
         if !source.eq_ignore_ascii_case("QR") {
@@ -655,6 +651,16 @@ fn init_checkout_inner(shared: &Shared, req: InitCheckoutRequest) -> Result<Valu
     )?;
     http_url(&req.push_uri, "push_uri")?;
     let amount = pricing::validate_qr_cart(&req.order_id, req.amount, &req.items)?;
+    // Doc 000 documents `expiration_time` for checkout_url only; honoured here for QR too
+    // (UNCONFIRMED), so a POS can show a countdown that the sandbox really enforces.
+    let now = shared.clock.unix_secs();
+    let expires_at = match &req.expiration_time {
+        None => None,
+        Some(t) => match t.as_epoch() {
+            Some(at) if at > now => Some(at),
+            _ => return Err(ApiError::incorrect("expiration_time")),
+        },
+    };
     let tx = service::create(
         shared,
         NewTransaction {
@@ -675,7 +681,7 @@ fn init_checkout_inner(shared: &Shared, req: InitCheckoutRequest) -> Result<Valu
             client_user_key: None,
             shipping_address: None,
             sub_merchant_id: req.sub_merchant_id.clone(),
-            expires_at: None,
+            expires_at,
             account: None,
             user_token: None,
             step: Step::SignIn,

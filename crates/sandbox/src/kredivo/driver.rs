@@ -1,6 +1,6 @@
 //! The sandbox-only driver under `/kredivo/_sandbox/...`: move transactions to any state,
 //! play the shopper's return, inspect transactions and pushes, arm faults, move the clock,
-//! fire the token-deactivation push and finish a Kredivo Connect. Plain JSON, not Kredivo's
+//! fire the token-deactivation push, finish a Kredivo Connect and "scan" a QR code. Plain JSON, not Kredivo's
 //! shapes: nothing here exists in production.
 //!
 //! Tokens: `POST /user_tokens` `{phone, client_user_key}` issues one;
@@ -101,6 +101,7 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/user_tokens/{token}/deactivate", post(deactivate_token))
         .route("/connects", get(connects))
         .route("/connects/{id}/complete", post(complete_connect))
+        .route("/qr/{id}/scan", get(super::qr::qr_scan))
         .fallback(|| async { problem(StatusCode::NOT_FOUND, "no such driver endpoint") })
 }
 

@@ -67,6 +67,26 @@ pub(crate) async fn qr_image(
     }
 }
 
+/// `GET /kredivo/_sandbox/qr/{id}/scan` (driver; `id` is the transaction id or the merchant's
+/// order id): what a phone camera does with the code on the POS screen — a 303 to the code's
+/// payload URL. A browser test knows the order id from the proxy's QR view and cannot decode
+/// the image, so it starts here.
+pub(crate) async fn qr_scan(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
+    let found = {
+        let db = shared.db();
+        db.find(&id)
+            .map(|i| &db.txs[i])
+            .filter(|t| t.source == Source::Qr)
+            .map(|t| t.transaction_id.clone())
+    };
+    match found {
+        Some(transaction_id) => {
+            Redirect::to(&payload_url(&shared, &transaction_id)).into_response()
+        }
+        None => not_found(),
+    }
+}
+
 /// `GET /offline/v1/qr/{transaction_id}/pay`: what scanning the code opens.
 pub(crate) async fn qr_pay(
     State(shared): State<Arc<Shared>>,

@@ -220,6 +220,7 @@ pub fn order_view(order: &OrderRecord, session: Option<&SessionRecord>) -> Webho
         transaction_id: order.transaction_id.clone(),
         metadata: session.and_then(|s| s.body.metadata.clone()),
         cancellation: None,
+        source: order.source.clone(),
     }
 }
 

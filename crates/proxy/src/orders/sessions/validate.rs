@@ -7,6 +7,8 @@
 //! `check_phone`; the limits are doc 000's where it gives them (names 255, quantity 4 digits,
 //! prices 12 digits, phone 16 digits) and generous, documented bounds elsewhere.
 
+mod qr;
+
 use std::collections::HashSet;
 
 use kredivo_api::merchant::{
@@ -19,6 +21,8 @@ use reqwest::Url;
 use rust_decimal::Decimal;
 
 use crate::config::Config;
+
+pub use qr::{qr, ValidQr};
 
 /// Longest text of a name-like field (doc 000).
 const MAX_NAME: usize = 255;

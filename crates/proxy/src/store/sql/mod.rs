@@ -18,6 +18,7 @@ use sqlx::{AnyConnection, AnyPool, Executor, Row};
 use super::*;
 
 mod orders;
+mod qr;
 mod sessions;
 mod stats;
 mod tokens;
@@ -248,6 +249,7 @@ fn order_from_row(row: &AnyRow) -> Result<OrderRecord, StoreError> {
         expires_at: row.try_get("expires_at")?,
         next_check_at: row.try_get("next_check_at")?,
         checks: row.try_get("checks")?,
+        source: row.try_get("source")?,
     })
 }
 
@@ -270,7 +272,7 @@ const ORDER_COLUMNS: &str =
     "order_id, idempotency_key, fingerprint, cart_id, payment_type, amount, \
      cancelled_amount, currency, status, gateway, transaction_id, redirect_url, last_error, \
      lease_until, created_at, updated_at, session_id, reference, customer, expires_at, \
-     next_check_at, checks";
+     next_check_at, checks, source";
 
 /// Appends an event with the next sequence number, inside the caller's transaction. The
 /// order's row is locked first (a no-op update), so two transactions appending to one order
@@ -850,6 +852,34 @@ impl Store for SqlStore {
 
     fn user_tokens(&self) -> &dyn UserTokenStore {
         self
+    }
+
+    fn insert_qr<'a>(
+        &'a self,
+        order: &'a NewOrder,
+        qr: &'a QrRecord,
+    ) -> BoxFuture<'a, Result<QrInsert, StoreError>> {
+        self.insert_qr_boxed(order, qr)
+    }
+
+    fn qr<'a>(&'a self, qr_id: &'a str) -> BoxFuture<'a, Result<Option<QrRecord>, StoreError>> {
+        self.qr_boxed("qr_id", qr_id)
+    }
+
+    fn qr_by_order<'a>(
+        &'a self,
+        order_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<QrRecord>, StoreError>> {
+        self.qr_boxed("order_id", order_id)
+    }
+
+    fn set_qr_image<'a>(
+        &'a self,
+        qr_id: &'a str,
+        qr_image: Option<&'a str>,
+        svg: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        self.set_qr_image_boxed(qr_id, qr_image, svg)
     }
 }
 

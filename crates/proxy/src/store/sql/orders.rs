@@ -15,38 +15,7 @@ impl SqlStore {
         let o = &new.order;
         let shopper = o.shopper.as_ref().map(to_json).transpose()?;
         let mut tx = self.write_tx().await?;
-        let inserted = sqlx::query(
-            "INSERT INTO orders (order_id, idempotency_key, fingerprint, cart_id, payment_type, amount, \
-             cancelled_amount, currency, status, gateway, transaction_id, redirect_url, last_error, \
-             lease_until, created_at, updated_at, session_id, reference, customer, expires_at, \
-             next_check_at, checks) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
-             $20, $21, $22)",
-        )
-        .bind(&o.order_id)
-        .bind(&o.idempotency_key)
-        .bind(&o.fingerprint)
-        .bind(&o.cart_id)
-        .bind(&o.payment_type)
-        .bind(o.amount.to_string())
-        .bind(o.cancelled_amount.to_string())
-        .bind(&o.currency)
-        .bind(o.status.as_str())
-        .bind(&o.gateway)
-        .bind(&o.transaction_id)
-        .bind(&o.redirect_url)
-        .bind(&o.last_error)
-        .bind(o.lease_until)
-        .bind(o.created_at)
-        .bind(o.updated_at)
-        .bind(&o.session_id)
-        .bind(&o.reference)
-        .bind(shopper)
-        .bind(o.expires_at)
-        .bind(o.next_check_at)
-        .bind(o.checks)
-        .execute(&mut *tx)
-        .await;
+        let inserted = insert_order_row(&mut tx, o, shopper).await;
         match inserted {
             Ok(_) => {}
             Err(e) if is_unique_violation(&e) => {
@@ -85,34 +54,7 @@ impl SqlStore {
                 };
             }
         }
-        for (position, line) in new.lines.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO order_lines (order_id, position, product_id, name, category, quantity, \
-                 unit_price, line_total) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(&o.order_id)
-            .bind(i64::try_from(position).unwrap_or(i64::MAX))
-            .bind(&line.product_id)
-            .bind(&line.name)
-            .bind(&line.category)
-            .bind(i64::from(line.quantity))
-            .bind(line.unit_price.to_string())
-            .bind(line.line_total.to_string())
-            .execute(&mut *tx)
-            .await?;
-        }
-        let event = NewEvent::new(
-            o.created_at,
-            "created",
-            format!(
-                "{} line(s), {} {}, {}",
-                new.lines.len(),
-                o.amount,
-                o.currency,
-                o.payment_type
-            ),
-        );
-        insert_event(&mut tx, &o.order_id, &event, None, Some(o.status)).await?;
+        insert_lines_and_created_event(&mut tx, new).await?;
         tx.commit().await?;
         Ok(InsertOutcome::Inserted)
     }
@@ -350,4 +292,84 @@ impl SqlStore {
         .await?;
         Ok(())
     }
+}
+
+/// The order's row, inside the caller's transaction (a unique violation is the caller's to
+/// interpret: same idempotency key, or the same order id).
+pub(super) async fn insert_order_row(
+    conn: &mut AnyConnection,
+    o: &OrderRecord,
+    shopper: Option<String>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO orders (order_id, idempotency_key, fingerprint, cart_id, payment_type, amount, \
+         cancelled_amount, currency, status, gateway, transaction_id, redirect_url, last_error, \
+         lease_until, created_at, updated_at, session_id, reference, customer, expires_at, \
+         next_check_at, checks, source) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
+         $20, $21, $22, $23)",
+    )
+    .bind(&o.order_id)
+    .bind(&o.idempotency_key)
+    .bind(&o.fingerprint)
+    .bind(&o.cart_id)
+    .bind(&o.payment_type)
+    .bind(o.amount.to_string())
+    .bind(o.cancelled_amount.to_string())
+    .bind(&o.currency)
+    .bind(o.status.as_str())
+    .bind(&o.gateway)
+    .bind(&o.transaction_id)
+    .bind(&o.redirect_url)
+    .bind(&o.last_error)
+    .bind(o.lease_until)
+    .bind(o.created_at)
+    .bind(o.updated_at)
+    .bind(&o.session_id)
+    .bind(&o.reference)
+    .bind(shopper)
+    .bind(o.expires_at)
+    .bind(o.next_check_at)
+    .bind(o.checks)
+    .bind(&o.source)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The order's lines and its `created` event, inside the caller's transaction.
+pub(super) async fn insert_lines_and_created_event(
+    conn: &mut AnyConnection,
+    new: &NewOrder,
+) -> Result<(), StoreError> {
+    let o = &new.order;
+    for (position, line) in new.lines.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO order_lines (order_id, position, product_id, name, category, quantity, \
+             unit_price, line_total) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&o.order_id)
+        .bind(i64::try_from(position).unwrap_or(i64::MAX))
+        .bind(&line.product_id)
+        .bind(&line.name)
+        .bind(&line.category)
+        .bind(i64::from(line.quantity))
+        .bind(line.unit_price.to_string())
+        .bind(line.line_total.to_string())
+        .execute(&mut *conn)
+        .await?;
+    }
+    let event = NewEvent::new(
+        o.created_at,
+        "created",
+        format!(
+            "{} line(s), {} {}, {}",
+            new.lines.len(),
+            o.amount,
+            o.currency,
+            o.payment_type
+        ),
+    );
+    insert_event(conn, &o.order_id, &event, None, Some(o.status)).await?;
+    Ok(())
 }

@@ -36,6 +36,7 @@ fn order(id: &str, key: &str) -> NewOrder {
             expires_at: None,
             next_check_at: None,
             checks: 0,
+            source: None,
         },
         lines: vec![LineRecord {
             product_id: "kopi-gayo-250g".into(),

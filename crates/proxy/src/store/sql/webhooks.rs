@@ -90,6 +90,7 @@ pub(super) async fn insert_outbox(
             transaction_id: order.transaction_id.clone(),
             metadata,
             cancellation,
+            source: order.source.clone(),
         },
     };
     sqlx::query(
