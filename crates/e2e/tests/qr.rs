@@ -15,7 +15,12 @@ const HOST: &str = "[data-kredivo-qr]";
 
 /// What the POS's server does: `POST /api/kredivo/v1/qr` with the merchant key. Returns the
 /// answer (`qr_id`, `order_id`, `seconds_left`, …).
-async fn start_qr(h: &Harness, order_id: &str, expires_in: u32, language: &str) -> anyhow::Result<Value> {
+async fn start_qr(
+    h: &Harness,
+    order_id: &str,
+    expires_in: u32,
+    language: &str,
+) -> anyhow::Result<Value> {
     let body = json!({
         "order_id": order_id,
         "items": [{ "id": "kopi-1kg", "name": "Kopi Gayo 1 kg", "price": "150000", "quantity": 1 }],
@@ -61,12 +66,17 @@ async fn wait_status(h: &Harness, status: &str, timeout: Duration) -> anyhow::Re
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_qr_shown_at_the_counter_is_paid_in_the_app_and_the_screen_says_paid() -> anyhow::Result<()> {
+async fn a_qr_shown_at_the_counter_is_paid_in_the_app_and_the_screen_says_paid(
+) -> anyhow::Result<()> {
     let h = Harness::start("qr-pay", &[]).await?;
     h.goto("/www/pos.html").await?;
     let qr = start_qr(&h, "POS-E2E-1", 600, "id").await?;
     let qr_id = qr["qr_id"].as_str().unwrap_or_default().to_owned();
-    assert_eq!(qr["amount"], json!("150000"), "the server adds up the items: {qr}");
+    assert_eq!(
+        qr["amount"],
+        json!("150000"),
+        "the server adds up the items: {qr}"
+    );
 
     h.goto(&format!("/www/pos.html?qr={qr_id}")).await?;
     wait_status(&h, "pending", T).await?;
@@ -79,10 +89,16 @@ async fn a_qr_shown_at_the_counter_is_paid_in_the_app_and_the_screen_says_paid()
         T,
     )
     .await?;
-    assert_eq!(h.js(&screen_text(".kq-amount"), vec![]).await?, json!("Rp 150.000"));
+    assert_eq!(
+        h.js(&screen_text(".kq-amount"), vec![]).await?,
+        json!("Rp 150.000")
+    );
     let left = h.js(&screen_text(".kq-left"), vec![]).await?;
     let left = left.as_str().unwrap_or_default();
-    assert!(left.starts_with("10:") || left.starts_with("9:"), "a ten-minute countdown: {left}");
+    assert!(
+        left.starts_with("10:") || left.starts_with("9:"),
+        "a ten-minute countdown: {left}"
+    );
     h.screenshot("pos-pending").await?;
     h.assert_accessible("pos-pending").await?;
 
@@ -91,7 +107,8 @@ async fn a_qr_shown_at_the_counter_is_paid_in_the_app_and_the_screen_says_paid()
     let counter = h.client.window().await?;
     let app = h.client.new_window(true).await?;
     h.client.switch_to_window(app.handle).await?;
-    h.goto("/sandbox/kredivo/_sandbox/qr/POS-E2E-1/scan").await?;
+    h.goto("/sandbox/kredivo/_sandbox/qr/POS-E2E-1/scan")
+        .await?;
     sign_in_and_confirm_at_the_sandbox(&h).await?;
     h.wait_js(
         "the app's confirmation",
@@ -108,9 +125,15 @@ async fn a_qr_shown_at_the_counter_is_paid_in_the_app_and_the_screen_says_paid()
         h.js(&screen_text(".kq-done"), vec![]).await?,
         json!("Pembayaran berhasil. Terima kasih!")
     );
-    assert_eq!(h.js(&screen_text("img.kq-code"), vec![]).await?, Value::Null, "the code is gone");
+    assert_eq!(
+        h.js(&screen_text("img.kq-code"), vec![]).await?,
+        Value::Null,
+        "the code is gone"
+    );
     h.screenshot("pos-settled").await?;
-    let (_, order) = h.http_json("GET", "/api/kredivo/v1/orders/POS-E2E-1", None).await?;
+    let (_, order) = h
+        .http_json("GET", "/api/kredivo/v1/orders/POS-E2E-1", None)
+        .await?;
     assert_eq!(order["status"], json!("settled"), "{order}");
     h.stop().await
 }
@@ -121,15 +144,21 @@ async fn a_qr_left_to_expire_says_expired_in_english() -> anyhow::Result<()> {
     h.goto("/www/pos.html").await?;
     let qr = start_qr(&h, "POS-E2E-2", 5, "en").await?;
     let qr_id = qr["qr_id"].as_str().unwrap_or_default().to_owned();
-    h.goto(&format!("/www/pos.html?qr={qr_id}&lang=en&theme=dark")).await?;
+    h.goto(&format!("/www/pos.html?qr={qr_id}&lang=en&theme=dark"))
+        .await?;
     wait_status(&h, "pending", T).await?;
     h.screenshot("pos-en-dark").await?;
     wait_status(&h, "expired", Duration::from_secs(40)).await?;
-    assert_eq!(h.js(&screen_text(".kq-done"), vec![]).await?, json!("The payment expired."));
+    assert_eq!(
+        h.js(&screen_text(".kq-done"), vec![]).await?,
+        json!("The payment expired.")
+    );
     assert_eq!(h.js(&screen_status(), vec![]).await?, json!("expired"));
     h.screenshot("pos-expired").await?;
     h.assert_accessible("pos-expired").await?;
-    let (_, order) = h.http_json("GET", "/api/kredivo/v1/orders/POS-E2E-2", None).await?;
+    let (_, order) = h
+        .http_json("GET", "/api/kredivo/v1/orders/POS-E2E-2", None)
+        .await?;
     assert_eq!(order["status"], json!("expired"), "{order}");
     h.stop().await
 }

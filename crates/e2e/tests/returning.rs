@@ -15,7 +15,12 @@ const HOST: &str = "[data-kredivo-checkout]";
 
 /// What the shop's server does: a session for `amount` of one item, for customer `customer`,
 /// tokenized. Returns the client secret.
-async fn session(h: &Harness, reference: &str, amount: u64, customer: &str) -> anyhow::Result<String> {
+async fn session(
+    h: &Harness,
+    reference: &str,
+    amount: u64,
+    customer: &str,
+) -> anyhow::Result<String> {
     let body = json!({
         "reference": reference,
         "amount": amount.to_string(),
@@ -28,12 +33,20 @@ async fn session(h: &Harness, reference: &str, amount: u64, customer: &str) -> a
     });
     let (status, answer) = merchant(h, "POST", "/api/kredivo/v1/sessions", Some(body)).await?;
     anyhow::ensure!(status == 201 || status == 200, "session: {status} {answer}");
-    Ok(answer["client_secret"].as_str().unwrap_or_default().to_owned())
+    Ok(answer["client_secret"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned())
 }
 
 /// A call with the merchant key, as the shop's server makes it (the demo is same-origin, so
 /// the test makes it through the browser's fetch; no shop page ever holds the key).
-async fn merchant(h: &Harness, method: &str, path: &str, body: Option<Value>) -> anyhow::Result<(u16, Value)> {
+async fn merchant(
+    h: &Harness,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> anyhow::Result<(u16, Value)> {
     let v = h
         .js(
             "const [m, p, b, key] = arguments; \
@@ -65,7 +78,8 @@ fn shadow_text(sel: &str) -> String {
 
 /// Opens the demo's session page for `secret` and waits for the plans.
 async fn open(h: &Harness, secret: &str) -> anyhow::Result<()> {
-    h.goto(&format!("/www/session.html?session={secret}")).await?;
+    h.goto(&format!("/www/session.html?session={secret}"))
+        .await?;
     h.wait_js(
         "the plans",
         &format!(
@@ -80,6 +94,8 @@ async fn open(h: &Harness, secret: &str) -> anyhow::Result<()> {
 /// The first purchase: Kredivo's sign-in, then back at the shop; waits until the customer's
 /// token is stored.
 async fn first_purchase(h: &Harness, customer: &str) -> anyhow::Result<()> {
+    // The shop's origin, for the calls its "server" makes through the browser.
+    h.goto("/www/session.html").await?;
     let secret = session(h, &format!("{customer}-1"), 2_400_000, customer).await?;
     open(h, &secret).await?;
     anyhow::ensure!(
@@ -93,7 +109,10 @@ async fn first_purchase(h: &Harness, customer: &str) -> anyhow::Result<()> {
     for _ in 0..100 {
         let (status, token) = merchant(h, "GET", &path, None).await?;
         if status == 200 && token["active"] == json!(true) {
-            assert!(token.get("user_token").is_none(), "the token never leaves the proxy: {token}");
+            assert!(
+                token.get("user_token").is_none(),
+                "the token never leaves the proxy: {token}"
+            );
             return Ok(());
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -102,15 +121,30 @@ async fn first_purchase(h: &Harness, customer: &str) -> anyhow::Result<()> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_returning_shopper_pays_in_one_click_and_sees_the_remaining_limit() -> anyhow::Result<()> {
+async fn a_returning_shopper_pays_in_one_click_and_sees_the_remaining_limit() -> anyhow::Result<()>
+{
     let h = Harness::start("returning", &[]).await?;
     first_purchase(&h, "cust-42").await?;
 
     // (1) The second purchase: one click, no sign-in page, settled.
     let secret = session(&h, "cust-42-2", 2_400_000, "cust-42").await?;
     open(&h, &secret).await?;
-    let limit = h.js(&shadow_text("[data-payment-type='3_months'] .kc-limit"), vec![]).await?;
-    assert_eq!(limit, json!("Sisa limit Rp 27.600.000"), "the first purchase used 2.4 M of 30 M");
+    // The first purchase (30 days, the first plan) used 2.4 M of the 30-day limit's 20 M;
+    // the installment limit (30 M) is untouched.
+    let limit = h
+        .js(
+            &shadow_text("[data-payment-type='30_days'] .kc-limit"),
+            vec![],
+        )
+        .await?;
+    assert_eq!(limit, json!("Sisa limit Rp 17.600.000"));
+    let limit = h
+        .js(
+            &shadow_text("[data-payment-type='3_months'] .kc-limit"),
+            vec![],
+        )
+        .await?;
+    assert_eq!(limit, json!("Sisa limit Rp 30.000.000"));
     h.screenshot("express-plans").await?;
     h.js(&shadow_click(HOST, "button.kc-pay"), vec![]).await?;
     h.wait_js(
@@ -122,14 +156,17 @@ async fn a_returning_shopper_pays_in_one_click_and_sees_the_remaining_limit() ->
     )
     .await?;
     let url = h.client.current_url().await?;
-    assert!(url.path().starts_with("/www/session.html"), "never left the shop: {url}");
+    assert!(
+        url.path().starts_with("/www/session.html"),
+        "never left the shop: {url}"
+    );
     let done = h.js(&shadow_text(".kc-status"), vec![]).await?;
     assert_eq!(done, json!("Pembayaran berhasil. Terima kasih!"));
     h.screenshot("express-settled").await?;
 
-    // (2) A cart of Rp 21,000,000: above the 30-day limit (20 M) but within the installment
-    // limit (27.6 M - 2.4 M = 25.2 M): 30 days is shown, disabled with the reason; 3 months
-    // is chosen.
+    // (2) A cart of Rp 21,000,000: above what is left of the 30-day limit (20 M - 2 x 2.4 M
+    // = 15.2 M) but within the installment limit (30 M): 30 days is shown, disabled with the
+    // reason; 3 months is chosen.
     let secret = session(&h, "cust-42-3", 21_000_000, "cust-42").await?;
     open(&h, &secret).await?;
     let state = h
@@ -147,12 +184,19 @@ async fn a_returning_shopper_pays_in_one_click_and_sees_the_remaining_limit() ->
         .await?;
     assert_eq!(state[0], json!("true"), "{state}");
     assert!(
-        state[1].as_str().unwrap_or_default().ends_with("Melebihi sisa limit Anda (Sisa limit Rp 20.000.000)"),
+        state[1]
+            .as_str()
+            .unwrap_or_default()
+            .ends_with("Melebihi sisa limit Anda (Sisa limit Rp 15.200.000)"),
         "a screen reader hears why: {state}"
     );
     assert_eq!(state[2], Value::Null, "{state}");
     assert_eq!(state[3], json!("3_months"), "{state}");
-    assert_eq!(state[4], json!("Melebihi sisa limit Anda (Sisa limit Rp 20.000.000)"), "{state}");
+    assert_eq!(
+        state[4],
+        json!("Melebihi sisa limit Anda (Sisa limit Rp 15.200.000)"),
+        "{state}"
+    );
     h.screenshot("limit").await?;
     h.assert_accessible("limit").await?;
     h.stop().await
@@ -167,7 +211,11 @@ async fn a_token_unlinked_in_the_kredivo_app_sends_the_next_purchase_through_sig
     // (3) The shopper unlinks the shop in the Kredivo app: the sandbox pushes the
     // deactivation, the proxy confirms it with Kredivo and forgets the token.
     let answer = h
-        .http_json("POST", "/sandbox/kredivo/_sandbox/user_tokens/cust-77/deactivate", Some(json!({})))
+        .http_json(
+            "POST",
+            "/sandbox/kredivo/_sandbox/user_tokens/cust-77/deactivate",
+            Some(json!({})),
+        )
         .await?;
     assert_eq!(answer.0, 200, "{answer:?}");
     let path = "/api/kredivo/v1/customers/cust-77/token";
