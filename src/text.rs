@@ -184,6 +184,8 @@ pub struct BadgeStrings {
     pub close: &'static str,
     /// Footnote of the dialog.
     pub dialog_note: &'static str,
+    /// Title of the month-by-month schedule in the dialog.
+    pub schedule: &'static str,
 }
 
 const BADGE_ID: BadgeStrings = BadgeStrings {
@@ -197,6 +199,7 @@ const BADGE_ID: BadgeStrings = BadgeStrings {
     dialog_title: "Cicilan dengan Kredivo",
     close: "Tutup",
     dialog_note: "Perkiraan berdasarkan tarif Kredivo. Angka akhir ditampilkan saat checkout.",
+    schedule: "Jadwal cicilan",
 };
 
 const BADGE_EN: BadgeStrings = BadgeStrings {
@@ -210,6 +213,7 @@ const BADGE_EN: BadgeStrings = BadgeStrings {
     dialog_title: "Pay later with Kredivo",
     close: "Close",
     dialog_note: "Estimate based on Kredivo's rates. Final figures are shown at checkout.",
+    schedule: "Installment schedule",
 };
 
 /// Fixed strings of one language for the shop counter's QR screen.

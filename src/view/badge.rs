@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 
 use crate::assets::Assets;
 use crate::event::{Emit, WidgetEvent};
-use crate::options::{Options, Source};
+use crate::options::{Options, Pricing, Source};
 use crate::pricing;
 use crate::text;
 
@@ -109,7 +109,8 @@ pub fn Badge(
                     </button>
                     {move || {
                         let logo = logo.clone();
-                        open.get().then(|| table().map(|t| breakdown(t, a, l, logo, dialog, close)))
+                        let pricing = options.with(|o| (o.proxy.clone(), o.pricing));
+                        open.get().then(|| table().map(|t| breakdown(t, a, l, logo, pricing, dialog, close)))
                     }}
                 }
                 .into_any()
@@ -125,15 +126,35 @@ fn breakdown(
     amount: Money,
     l: Locale,
     logo: String,
+    (proxy, pricing): (String, Pricing),
     dialog: NodeRef<Dialog>,
     close: impl Fn() + Copy + 'static,
 ) -> impl IntoView {
     let s = text::badge_strings(l);
+    let plans = table.plans(amount);
+    // The schedule of the plan the badge advertises (the lowest monthly installment), drawn by
+    // the proxy from the same pricing table (the reference table for embedded pricing); none
+    // for a page with embedded pricing and no proxy named.
+    let advertised = plans
+        .iter()
+        .filter(|p| p.payment_type().is_installment())
+        .min_by_key(|p| p.monthly_installment());
+    let mut schedule = String::new();
+    if let Some(p) = advertised.filter(|_| pricing == Pricing::Proxy || !proxy.is_empty()) {
+        schedule = crate::net::api_url(&proxy, "/schedule?amount=");
+        schedule.push_str(&amount.to_rupiah_u64().to_string());
+        schedule.push_str("&payment_type=");
+        schedule.push_str(p.payment_type().as_str());
+        schedule.push_str("&locale=");
+        schedule.push_str(l.as_tag());
+        if pricing == Pricing::Embedded {
+            schedule.push_str("&table=reference");
+        }
+    }
     dialog.on_load(|d| {
         let _ = d.show_modal();
     });
-    let rows = table
-        .plans(amount)
+    let rows = plans
         .into_iter()
         .map(|p| {
             let pt = p.payment_type().as_str().to_owned();
@@ -213,6 +234,7 @@ fn breakdown(
                     </thead>
                     <tbody>{rows}</tbody>
                 </table>
+                <iframe class="kc-sched" title=s.schedule src=schedule></iframe>
                 <p class="kc-note">{s.dialog_note}</p>
             </div>
         </dialog>

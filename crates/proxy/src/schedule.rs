@@ -55,7 +55,8 @@ pub struct ScheduleQuery {
     pub promo_months: Option<u32>,
     /// `id` (default) or `en`.
     pub locale: Option<String>,
-    /// `light` (default), `dark` or `auto`.
+    /// `light`, `dark` or `auto` (the default: the reader's colour scheme, which for a framed
+    /// document is the `color-scheme` of its frame — how the widget passes its theme).
     pub theme: Option<String>,
 }
 
@@ -160,13 +161,13 @@ pub fn jakarta_month(millis: i64) -> (i32, u32) {
 }
 
 /// The chart's stylesheet; the document's policy allows it by this exact text's hash.
-const CSS: &str = "html,body{margin:0;padding:0}\
+const CSS: &str = "html,body{margin:0;padding:0}html{overflow:hidden}\
 body{font:13px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#111827;background:#f6f8fb;padding:8px 12px}\
 .t{margin:0 0 6px;font-weight:650}\
 .c{display:block;width:100%;height:64px}\
 .b{fill:#1553d6}.p{fill:#d97706}\
 .a{display:flex;justify-content:space-between;color:#5b6474;font-size:12px;margin-top:4px}\
-.r{margin:6px 0 0;color:#374151;font-size:12px;font-variant-numeric:tabular-nums}\
+.r{margin:6px 0 0;color:#374151;font-size:12px;font-variant-numeric:tabular-nums;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}\
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}\
 .dark body{color:#eef1f7;background:#1d2330}.dark .b{fill:#6c9bff}.dark .p{fill:#fbbf24}\
 .dark .a{color:#a2abbd}.dark .r{color:#d1d5db}\
@@ -174,7 +175,7 @@ body{font:13px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1
 .auto .p{fill:#fbbf24}.auto .a{color:#a2abbd}.auto .r{color:#d1d5db}}";
 
 /// The document for `plan`: due months from `start` (installment `k` falls due `k` months
-/// after it), in `l`, for `theme` (`light`, `dark` or `auto`).
+/// after it), in `l`, for `theme` (`light`, `dark`, else `auto`).
 pub fn document(plan: &Plan, start: (i32, u32), l: Locale, theme: &str) -> String {
     let en = l == Locale::En;
     let lines: Vec<Money> = plan.schedule().iter().map(|i| i.amount).collect();
@@ -190,13 +191,14 @@ pub fn document(plan: &Plan, start: (i32, u32), l: Locale, theme: &str) -> Strin
         (false, true) => format!("{n} months"),
         (false, false) => format!("{n} bulan"),
     };
-    let (caption, number, when, amount, month, promo) = if en {
+    let (caption, number, when, amount, month, months, promo) = if en {
         (
             "Installment schedule",
             "Installment",
             "Due (estimated)",
             "Amount",
             "Month",
+            "Months",
             "promo",
         )
     } else {
@@ -206,13 +208,14 @@ pub fn document(plan: &Plan, start: (i32, u32), l: Locale, theme: &str) -> Strin
             "Jatuh tempo (perkiraan)",
             "Jumlah",
             "Bulan",
+            "Bulan",
             "promo",
         )
     };
     let money = |m: Money| rupiah(m.as_decimal(), l);
     let theme = match theme {
-        "dark" | "auto" => theme,
-        _ => "light",
+        "dark" | "light" => theme,
+        _ => "auto",
     };
     let mut out = String::with_capacity(2_000 + 200 * lines.len());
     let title = escape(&format!("{caption} · {tenure}"));
@@ -224,7 +227,11 @@ pub fn document(plan: &Plan, start: (i32, u32), l: Locale, theme: &str) -> Strin
          <style>{CSS}</style></head><body>\
          <p class=\"t\" aria-hidden=\"true\">{title}</p>",
         lang = if en { "en" } else { "id" },
-        scheme = if theme == "dark" { "dark" } else { "light" },
+        scheme = match theme {
+            "dark" => "dark",
+            "light" => "light",
+            _ => "light dark",
+        },
     );
     // One bar per month, as tall as its amount against the largest (at least 2 of 60 units).
     let max = lines
@@ -266,7 +273,7 @@ pub fn document(plan: &Plan, start: (i32, u32), l: Locale, theme: &str) -> Strin
         let months = if i == j {
             format!("{month} {}", i + 1)
         } else {
-            format!("{month} {}–{}", i + 1, j + 1)
+            format!("{months} {}–{}", i + 1, j + 1)
         };
         let tag = if is_promo(i) {
             format!(" ({promo})")
@@ -341,7 +348,7 @@ pub async fn serve(State(state): State<AppState>, Query(q): Query<ScheduleQuery>
         &plan,
         start,
         locale(q.locale.as_deref()),
-        q.theme.as_deref().unwrap_or("light"),
+        q.theme.as_deref().unwrap_or("auto"),
     );
     let csp = policy(&state.config().allowed_origins);
     let mut response = (
@@ -423,7 +430,7 @@ mod tests {
         assert_eq!(html.matches(r#"class="b""#).count(), 4);
         assert!(html.contains(r#"<td>Rp 400,000 (promo)</td>"#), "{html}");
         assert!(
-            html.contains("Month 1–2: Rp 400,000 (promo) · Month 3–6: Rp 450,090"),
+            html.contains("Months 1–2: Rp 400,000 (promo) · Months 3–6: Rp 450,090"),
             "{html}"
         );
         assert!(html.contains("class=\"dark\"") && html.contains("content=\"dark\""));

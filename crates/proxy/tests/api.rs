@@ -919,3 +919,69 @@ async fn the_admin_api_is_rate_limited_before_the_token_is_checked() {
     }
     assert_eq!(statuses, [401, 401, 401, 429, 429]);
 }
+
+#[tokio::test]
+async fn a_plans_schedule_url_draws_its_months_in_a_locked_down_document() {
+    let env = start().await;
+    let (status, body) = env.post(PT, &json!({"amount": "2400000"})).await;
+    assert_eq!(status, 200, "{body}");
+    let six = body["plans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["payment_type"] == "6_months")
+        .cloned()
+        .unwrap();
+    let path = six["schedule_url"]
+        .as_str()
+        .expect("each plan names its schedule");
+    assert!(
+        path.starts_with("/schedule?payment_type=6_months&"),
+        "{path}"
+    );
+
+    let r = env
+        .http
+        .get(env.url(&format!("/api/kredivo/v1{path}&locale=en")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let header = |name: &str| {
+        r.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(header("content-type"), "text/html; charset=utf-8");
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    let csp = header("content-security-policy");
+    assert!(
+        csp.starts_with("default-src 'none'; style-src 'sha256-"),
+        "{csp}"
+    );
+    assert!(csp.contains("frame-ancestors 'self'"), "{csp}");
+    let html = r.text().await.unwrap();
+    assert_eq!(html.matches("<rect ").count(), 6, "{html}");
+    assert!(html.contains("Months 1–6: Rp 450,090"), "{html}");
+    assert!(!html.contains("<script"), "no script in the document");
+
+    // Table mode, as badges ask; and a query that names no plan.
+    let (status, _) = env
+        .get("/api/kredivo/v1/schedule?amount=2400000&payment_type=12_months")
+        .await;
+    assert_eq!(status, 200);
+    let r = env
+        .http
+        .get(env.url("/api/kredivo/v1/schedule?amount=12.5&payment_type=3_months"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("amount must be whole rupiah"));
+}
