@@ -12,7 +12,7 @@ use reqwest::Url;
 
 use crate::error::AppError;
 use crate::gateway::{AccountLink, CheckoutOrder, GatewayError};
-use crate::store::{InsertOutcome, LineRecord, NewEvent, NewOrder, OrderRecord, ShopperDetails};
+use crate::store::{InsertOutcome, NewEvent, NewOrder, OrderRecord, ShopperDetails};
 use crate::AppState;
 
 use super::quote::{cached_plans, check_kredivo_limits, gateway_items, price_cart, resolve_cart};
@@ -227,25 +227,7 @@ async fn session_order(
     ensure_offered(&plans, payment_type, session.amount)?;
     ensure_within_limit(state, &session, &plans, payment_type).await?;
     let (items, fees) = sessions::gateway_lines(state, &session);
-    let lines = items
-        .iter()
-        .map(|i| LineRecord {
-            product_id: i.id.clone(),
-            name: i.name.clone(),
-            category: i.category.clone(),
-            quantity: i.quantity,
-            unit_price: i.unit_price,
-            line_total: i.unit_price.checked_mul(i.quantity).unwrap_or(Money::MAX),
-        })
-        .chain(fees.iter().map(|f| LineRecord {
-            product_id: f.id.clone(),
-            name: f.name.clone(),
-            category: "Fee".into(),
-            quantity: 1,
-            unit_price: f.price,
-            line_total: f.price,
-        }))
-        .collect();
+    let lines = sessions::line_records(&items, &fees);
     let record = OrderRecord {
         session_id: Some(session.session_id.clone()),
         reference: Some(session.reference.clone()),

@@ -28,9 +28,7 @@ use super::settlement::apply_confirmed;
 use crate::clock::RandomIds;
 use crate::error::AppError;
 use crate::gateway::{CancelOrder, GatewayError, ProviderStatus, QrCheckoutOrder};
-use crate::store::{
-    Change, LineRecord, NewEvent, NewOrder, OrderRecord, QrInsert, QrRecord, SOURCE_QR,
-};
+use crate::store::{Change, NewEvent, NewOrder, OrderRecord, QrInsert, QrRecord, SOURCE_QR};
 use crate::AppState;
 
 /// How long past its expiry a QR the provider still calls pending is left for the provider
@@ -160,25 +158,7 @@ pub async fn create(state: &AppState, body: CreateQr) -> Result<Created, AppErro
     let (items, fees) = lines(state, &body);
     let new = NewOrder {
         order,
-        lines: items
-            .iter()
-            .map(|i| LineRecord {
-                product_id: i.id.clone(),
-                name: i.name.clone(),
-                category: i.category.clone(),
-                quantity: i.quantity,
-                unit_price: i.unit_price,
-                line_total: i.unit_price.checked_mul(i.quantity).unwrap_or(Money::MAX),
-            })
-            .chain(fees.iter().map(|f| LineRecord {
-                product_id: f.id.clone(),
-                name: f.name.clone(),
-                category: "Fee".into(),
-                quantity: 1,
-                unit_price: f.price,
-                line_total: f.price,
-            }))
-            .collect(),
+        lines: super::sessions::line_records(&items, &fees),
     };
     let (qr, replayed) = match state.store().insert_qr(&new, &qr).await? {
         QrInsert::Inserted => (qr, false),

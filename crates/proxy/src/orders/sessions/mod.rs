@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::clock::RandomIds;
 use crate::error::AppError;
 use crate::gateway::{GatewayFee, GatewayItem};
-use crate::store::{OrderRecord, SessionInsert, SessionRecord};
+use crate::store::{LineRecord, OrderRecord, SessionInsert, SessionRecord};
 use crate::AppState;
 
 /// The payment types a session may offer when the merchant restricts nothing (doc 000).
@@ -160,6 +160,30 @@ pub async fn open(state: &AppState, client_secret: &str) -> Result<SessionRecord
         return Err(AppError::SessionExpired);
     }
     Ok(session)
+}
+
+/// The order lines stored for `items` and `fees` (a fee is one line of category `Fee`): what
+/// a session's checkout and a QR checkout both record.
+pub fn line_records(items: &[GatewayItem], fees: &[GatewayFee]) -> Vec<LineRecord> {
+    items
+        .iter()
+        .map(|i| LineRecord {
+            product_id: i.id.clone(),
+            name: i.name.clone(),
+            category: i.category.clone(),
+            quantity: i.quantity,
+            unit_price: i.unit_price,
+            line_total: i.unit_price.checked_mul(i.quantity).unwrap_or(Money::MAX),
+        })
+        .chain(fees.iter().map(|f| LineRecord {
+            product_id: f.id.clone(),
+            name: f.name.clone(),
+            category: "Fee".into(),
+            quantity: 1,
+            unit_price: f.price,
+            line_total: f.price,
+        }))
+        .collect()
 }
 
 /// A session's lines for the provider: its items and its fee lines.

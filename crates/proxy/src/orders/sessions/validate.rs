@@ -246,36 +246,7 @@ pub fn session(
         address(&mut p, &format!("{path}.address"), &s.address);
     }
 
-    let mut lines = Vec::new();
-    if body.items.is_empty() {
-        p.push("items", "must contain at least one item");
-    } else if body.items.len() > MAX_SESSION_ITEMS {
-        p.push(
-            "items",
-            format!(
-                "has {} lines, at most {MAX_SESSION_ITEMS}",
-                body.items.len()
-            ),
-        );
-    }
-    let item_ids: HashSet<&str> = body.items.iter().map(|i| i.id.as_str()).collect();
-    let mut seen = HashSet::new();
-    for (i, item) in body.items.iter().enumerate().take(MAX_SESSION_ITEMS) {
-        if let Some(line) = session_item(&mut p, i, item, &seller_ids, &mut seen) {
-            lines.push(line);
-        }
-    }
-    if body.fees.len() > MAX_SESSION_FEES {
-        p.push(
-            "fees",
-            format!("has {} lines, at most {MAX_SESSION_FEES}", body.fees.len()),
-        );
-    }
-    for (i, fee) in body.fees.iter().enumerate().take(MAX_SESSION_FEES) {
-        if let Some(line) = fee_line(&mut p, i, fee, &seller_ids, &item_ids) {
-            lines.push(line);
-        }
-    }
+    let lines = item_and_fee_lines(&mut p, &body.items, &body.fees, &seller_ids);
     if let (Some(amount), true) = (amount, p.is_empty()) {
         match Cart::new(lines).total() {
             Ok(total) if total == amount => {}
@@ -422,6 +393,45 @@ fn parent_ok(
         ),
         _ => p.push(path, "parent_type and parent_id go together"),
     }
+}
+
+/// The lines of a body's `items` and `fees`, each checked (at most [`MAX_SESSION_ITEMS`] and
+/// [`MAX_SESSION_FEES`]; an item's `parent_id` among `seller_ids`, a fee's among them or the
+/// items): a session's and a QR checkout's rules alike.
+pub fn item_and_fee_lines(
+    p: &mut Problems,
+    items: &[SessionItem],
+    fees: &[FeeLine],
+    seller_ids: &HashSet<&str>,
+) -> Vec<LineItem> {
+    let mut lines = Vec::new();
+    if items.is_empty() {
+        p.push("items", "must contain at least one item");
+    } else if items.len() > MAX_SESSION_ITEMS {
+        p.push(
+            "items",
+            format!("has {} lines, at most {MAX_SESSION_ITEMS}", items.len()),
+        );
+    }
+    let item_ids: HashSet<&str> = items.iter().map(|i| i.id.as_str()).collect();
+    let mut seen = HashSet::new();
+    for (i, item) in items.iter().enumerate().take(MAX_SESSION_ITEMS) {
+        if let Some(line) = session_item(p, i, item, seller_ids, &mut seen) {
+            lines.push(line);
+        }
+    }
+    if fees.len() > MAX_SESSION_FEES {
+        p.push(
+            "fees",
+            format!("has {} lines, at most {MAX_SESSION_FEES}", fees.len()),
+        );
+    }
+    for (i, fee) in fees.iter().enumerate().take(MAX_SESSION_FEES) {
+        if let Some(line) = fee_line(p, i, fee, seller_ids, &item_ids) {
+            lines.push(line);
+        }
+    }
+    lines
 }
 
 fn session_item(

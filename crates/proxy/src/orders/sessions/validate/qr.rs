@@ -3,11 +3,11 @@
 
 use std::collections::HashSet;
 
-use kredivo_api::merchant::{CreateQr, MAX_SESSION_FEES, MAX_SESSION_ITEMS};
+use kredivo_api::merchant::CreateQr;
 use kredivo_api::{QR_DEFAULT_TTL_SECS, QR_MAX_TTL_SECS, QR_MIN_TTL_SECS};
 use kredivo_plan::{Cart, Money};
 
-use super::{fee_line, session_item, Problems};
+use super::Problems;
 
 /// What a valid QR body comes to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,37 +37,8 @@ pub fn qr(body: &CreateQr, default_sub_merchant: Option<&str>) -> Result<ValidQr
             p.push("order_id", "must be 1 to 64 of [A-Za-z0-9._/-]");
         }
     }
-    let mut lines = Vec::new();
-    if body.items.is_empty() {
-        p.push("items", "must contain at least one item");
-    } else if body.items.len() > MAX_SESSION_ITEMS {
-        p.push(
-            "items",
-            format!(
-                "has {} lines, at most {MAX_SESSION_ITEMS}",
-                body.items.len()
-            ),
-        );
-    }
-    let no_sellers = HashSet::new();
-    let item_ids: HashSet<&str> = body.items.iter().map(|i| i.id.as_str()).collect();
-    let mut seen = HashSet::new();
-    for (i, item) in body.items.iter().enumerate().take(MAX_SESSION_ITEMS) {
-        if let Some(line) = session_item(&mut p, i, item, &no_sellers, &mut seen) {
-            lines.push(line);
-        }
-    }
-    if body.fees.len() > MAX_SESSION_FEES {
-        p.push(
-            "fees",
-            format!("has {} lines, at most {MAX_SESSION_FEES}", body.fees.len()),
-        );
-    }
-    for (i, fee) in body.fees.iter().enumerate().take(MAX_SESSION_FEES) {
-        if let Some(line) = fee_line(&mut p, i, fee, &no_sellers, &item_ids) {
-            lines.push(line);
-        }
-    }
+    // A QR order has no sellers: no item or fee may name a parent.
+    let lines = super::item_and_fee_lines(&mut p, &body.items, &body.fees, &HashSet::new());
     let mut amount = None;
     if p.is_empty() {
         match Cart::new(lines).total() {
