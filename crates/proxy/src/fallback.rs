@@ -169,6 +169,12 @@ pub async fn fragment(state: &AppState, secret: &str, locale: Locale) -> Result<
     } else {
         ("Sisa limit", "tidak cukup untuk cicilan ini")
     };
+    // Each plan's month-by-month schedule, the proxy's own document, framed only when opened.
+    let schedule = if en(locale) {
+        "Installment schedule"
+    } else {
+        "Jadwal cicilan"
+    };
     let first_payable = response
         .plans
         .iter()
@@ -209,6 +215,18 @@ pub async fn fragment(state: &AppState, secret: &str, locale: Locale) -> Result<
             tenure = escape(&tenure(plan, locale)),
             detail = escape(&detail),
         );
+        if let Some(path) = &plan.schedule_url {
+            let src = state
+                .config()
+                .public_url(&format!("{}{path}&locale={lang}", kredivo_api::API_PREFIX));
+            let _ = writeln!(
+                html,
+                "<details><summary>{title}</summary><iframe src=\"{src}\" title=\"{title}\" loading=\"lazy\" width=\"100%\" height=\"160\"></iframe></details>",
+                // Named with the plan's tenure: four disclosures must not sound alike.
+                title = escape(&format!("{schedule} · {}", tenure(plan, locale))),
+                src = escape(&src),
+            );
+        }
     }
     if response.estimate {
         let _ = writeln!(html, "<p><small>{}</small></p>", escape(estimate));

@@ -74,6 +74,29 @@ async fn the_fragment_offers_the_widgets_plans_as_a_plain_form() {
     ] {
         assert!(en.contains(expected), "{expected} missing: {en}");
     }
+    // Each plan's schedule, framed only when the shopper opens it; the frame's document is
+    // the proxy's and draws the plan's months.
+    assert!(
+        en.contains("<details><summary>Installment schedule · 12 months</summary><iframe src=\""),
+        "{en}"
+    );
+    let start = en.find("<iframe src=\"").unwrap() + "<iframe src=\"".len();
+    let src = en[start..].split('"').next().unwrap().replace("&amp;", "&");
+    assert!(
+        src.starts_with(&format!(
+            "{}/api/kredivo/v1/schedule?payment_type=",
+            env.base
+        )),
+        "{src}"
+    );
+    assert!(src.ends_with("&locale=en"), "{src}");
+    let doc = env.http.get(&src).send().await.unwrap();
+    assert_eq!(doc.status(), 200);
+    assert!(doc
+        .text()
+        .await
+        .unwrap()
+        .contains("<caption>Installment schedule"));
     let (status, unknown) = fragment(&env, "ses_none_secret_AAAAAAAAAAAAAAAAAAAA", "id").await;
     assert_eq!(status, 404, "{unknown}");
 }
