@@ -109,6 +109,8 @@ pub struct Strings {
     pub limit: &'static str,
     /// Why a plan cannot be chosen: above the remaining limit.
     pub over_limit: &'static str,
+    /// The title of the month-by-month schedule.
+    pub schedule: &'static str,
 }
 
 const ID: Strings = Strings {
@@ -134,6 +136,7 @@ const ID: Strings = Strings {
     ineligible: "Cicilan Kredivo tidak tersedia untuk total belanja ini.",
     limit: "Sisa limit",
     over_limit: "Melebihi sisa limit Anda",
+    schedule: "Jadwal cicilan",
 };
 
 const EN: Strings = Strings {
@@ -159,6 +162,7 @@ const EN: Strings = Strings {
     ineligible: "Kredivo installments aren't available for this amount.",
     limit: "Remaining limit",
     over_limit: "Above your remaining limit",
+    schedule: "Installment schedule",
 };
 
 /// Fixed strings of one language for badges and their dialog.

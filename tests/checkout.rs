@@ -138,6 +138,53 @@ async fn a_tokenised_shoppers_limit_is_shown_and_plans_above_it_cannot_be_chosen
 }
 
 #[wasm_bindgen_test]
+async fn the_selected_plans_schedule_is_the_proxys_document_in_a_titled_frame() {
+    boot();
+    let mut answer: kredivo_api::PaymentTypesResponse = serde_json::from_str(&doc_plans()).unwrap();
+    for p in &mut answer.plans {
+        p.schedule_url = Some(format!(
+            "https://proxy.test/api/kredivo/v1/schedule?payment_type={}",
+            p.payment_type
+        ));
+    }
+    let body = serde_json::to_string(&answer).unwrap();
+    let _fetch = FakeFetch::install(move |_| Reply::Json(200, body.clone()));
+    let el = host(&[
+        ("data-kredivo-checkout", ""),
+        ("data-amount", "2400000"),
+        ("data-locale", "en"),
+        ("data-proxy", "http://schedule.test"),
+    ]);
+    until("plans", || find(&el, "[role=radio]")).await;
+    let frame = until("the schedule frame", || find(&el, "iframe.kc-sched")).await;
+    assert_eq!(
+        frame.get_attribute("src").as_deref(),
+        Some("https://proxy.test/api/kredivo/v1/schedule?payment_type=30_days&locale=en")
+    );
+    assert_eq!(
+        frame.get_attribute("title").as_deref(),
+        Some("Installment schedule")
+    );
+    let group = find(&el, "[role=radiogroup]").unwrap();
+    key(&group, "End");
+    until("the 12 months' schedule", || {
+        find(&el, "iframe.kc-sched")
+            .and_then(|f| f.get_attribute("src"))
+            .filter(|s| s.contains("payment_type=12_months&locale=en"))
+    })
+    .await;
+    el.remove();
+
+    // A proxy that draws no schedule: the frame stays empty, and the stylesheet hides it.
+    let _fetch = FakeFetch::install(|_| Reply::Json(200, doc_plans()));
+    let el = host(&[("data-kredivo-checkout", ""), ("data-amount", "2400000")]);
+    until("plans", || find(&el, "[role=radio]")).await;
+    let frame = find(&el, "iframe.kc-sched").unwrap();
+    assert_eq!(frame.get_attribute("src").as_deref(), Some(""));
+    el.remove();
+}
+
+#[wasm_bindgen_test]
 async fn arrow_keys_move_the_selection_and_report_it() {
     boot();
     let _fetch = FakeFetch::install(|_| Reply::Json(200, doc_plans()));

@@ -33,6 +33,9 @@ pub struct PlanRow {
     pub limit: Option<Money>,
     /// The proxy found the limit too small for this plan: shown, but not choosable.
     pub over_limit: bool,
+    /// Where the proxy draws this plan's month-by-month schedule (an absolute URL); empty
+    /// from a proxy that does not.
+    pub schedule: String,
 }
 
 impl TryFrom<&PlanView> for PlanRow {
@@ -64,6 +67,7 @@ impl TryFrom<&PlanView> for PlanRow {
             rate: v.rate.filter(|r| r.is_sign_positive() && !r.is_zero()),
             limit: v.remaining_limit.map(m).transpose()?,
             over_limit: v.within_limit == Some(false),
+            schedule: v.schedule_url.clone().unwrap_or_default(),
         })
     }
 }

@@ -547,11 +547,21 @@ fn summary(p: &PlanRow, l: Locale) -> impl IntoView {
         .into_iter()
         .map(|(k, v)| view! { <div class="kc-sum-row"><dt>{k}</dt><dd>{v}</dd></div> })
         .collect_view();
+    // The month-by-month schedule: the proxy's document (chart and table), framed; it takes
+    // the widget's theme from the frame's `color-scheme` (the stylesheet sets it).
+    let mut src = p.schedule.clone();
+    if !src.is_empty() {
+        src.push_str("&locale=");
+        src.push_str(l.as_tag());
+    }
     view! {
-        <dl class="kc-summary" aria-label=s.summary>
-            {items}
-            <div class="kc-sum-row kc-sum-total"><dt>{s.total}</dt><dd>{total}</dd></div>
-        </dl>
+        <div>
+            <dl class="kc-summary" aria-label=s.summary>
+                {items}
+                <div class="kc-sum-row kc-sum-total"><dt>{s.total}</dt><dd>{total}</dd></div>
+            </dl>
+            <iframe class="kc-sched" title=s.schedule src=src></iframe>
+        </div>
     }
 }
 

@@ -146,7 +146,7 @@ if (!g[started]) {
       childList: true,
       subtree: true,
       attributes: true,
-      attributeFilter: ["data-kredivo-checkout", "data-kredivo-badge"],
+      attributeFilter: ["data-kredivo-checkout", "data-kredivo-badge", "data-kredivo-qr"],
     });
   };
   // Started at once: elements parsed after this point reach the observer.

@@ -152,6 +152,11 @@ pub struct PaymentTypesRequest {
 }
 
 /// The payment types on offer for one priced amount.
+///
+/// Compiled for wasm32 (the browser widget), the fields the widget does not read — the
+/// currency (always IDR), each plan's provider label (the widget words its own) and `express`
+/// (the checkout's own answer says it went one click) — are `skip_deserializing` and keep
+/// their defaults: a reader for each cost the checkout bundle about 65 bytes brotli.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentTypesResponse {
@@ -159,6 +164,7 @@ pub struct PaymentTypesResponse {
     #[serde(with = "decimal_text")]
     pub amount: Decimal,
     /// Always `"IDR"`.
+    #[cfg_attr(target_arch = "wasm32", serde(skip_deserializing))]
     pub currency: String,
     /// `true` when the figures come from the configured pricing table rather than from the
     /// provider (aggregators that publish no plans): the widget says "estimate".
@@ -169,6 +175,7 @@ pub struct PaymentTypesResponse {
     /// `true` when the checkout will be one click: the session's shopper has an active
     /// Kredivo token (tokenisation) and no sign-in at Kredivo is needed.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(target_arch = "wasm32", serde(skip_deserializing))]
     pub express: bool,
 }
 
@@ -181,6 +188,7 @@ pub struct PlanView {
     /// Number of monthly installments (1 for `30_days`).
     pub tenure_months: u32,
     /// The provider's label, e.g. `"Bayar dalam 3 bulan"`; the widget localises its own.
+    #[cfg_attr(target_arch = "wasm32", serde(skip_deserializing))]
     pub name: String,
     /// Amount due each month.
     #[serde(with = "decimal_text")]
@@ -234,8 +242,9 @@ pub struct PlanView {
     /// proxy); `Some(false)` is a plan the widget shows but does not let the shopper choose.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub within_limit: Option<bool>,
-    /// Where this plan's month-by-month schedule is drawn: a path under the API prefix
-    /// (`/schedule?payment_type=…`) the widget frames, adding `locale` and `theme`.
+    /// Where this plan's month-by-month schedule is drawn: the proxy's absolute URL
+    /// (`https://…/api/kredivo/v1/schedule?payment_type=…`), which the widget frames with
+    /// `&locale=` added; the theme reaches the document through the frame's color-scheme.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_url: Option<String>,
 }

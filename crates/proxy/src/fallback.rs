@@ -216,9 +216,7 @@ pub async fn fragment(state: &AppState, secret: &str, locale: Locale) -> Result<
             detail = escape(&detail),
         );
         if let Some(path) = &plan.schedule_url {
-            let src = state
-                .config()
-                .public_url(&format!("{}{path}&locale={lang}", kredivo_api::API_PREFIX));
+            let src = format!("{path}&locale={lang}");
             let _ = writeln!(
                 html,
                 "<details><summary>{title}</summary><iframe src=\"{src}\" title=\"{title}\" loading=\"lazy\" width=\"100%\" height=\"160\"></iframe></details>",

@@ -255,8 +255,9 @@ pub(super) async fn session_plans(
     .await
 }
 
-/// A plan as the widget shows it.
-pub fn plan_view(plan: &Plan) -> PlanView {
+/// A plan as the widget shows it; `public_base` (where browsers reach this proxy) makes its
+/// `schedule_url` absolute, so a widget frames it as it is.
+pub fn plan_view(plan: &Plan, public_base: &str) -> PlanView {
     PlanView {
         payment_type: plan.payment_type().as_str().to_owned(),
         tenure_months: plan.tenure_months(),
@@ -276,7 +277,11 @@ pub fn plan_view(plan: &Plan) -> PlanView {
             .map(Money::as_decimal),
         remaining_limit: None,
         within_limit: None,
-        schedule_url: Some(crate::schedule::figures_path(plan)),
+        schedule_url: Some(format!(
+            "{public_base}{}{}",
+            kredivo_api::API_PREFIX,
+            crate::schedule::figures_path(plan)
+        )),
     }
 }
 
@@ -310,12 +315,13 @@ pub(super) async fn cached_plans(
 ) -> Result<Arc<CachedPlans>, AppError> {
     let gateway = state.gateway().clone();
     let estimate = gateway.estimates_plans();
+    let base = state.config().public_url("");
     state
         .plans_cache()
         .get_or_fetch(&key, || async move {
             let items = items()?;
             let plans = gateway.payment_types(&PlansQuery { amount, items }).await?;
-            let mut views: Vec<PlanView> = plans.iter().map(plan_view).collect();
+            let mut views: Vec<PlanView> = plans.iter().map(|p| plan_view(p, &base)).collect();
             views.sort_by_key(|p| p.tenure_months);
             let response = PaymentTypesResponse {
                 amount: amount.as_decimal(),
