@@ -344,6 +344,32 @@ async fn drive_checkout(
     order_id: &str,
     client: &ClientInfo,
 ) -> Result<CheckoutResponse, AppError> {
+    under_checkout_lease(
+        state,
+        order_id,
+        "checkout_url",
+        |order| {
+            (order.status != OrderStatus::Created || order.redirect_url.is_some())
+                .then(|| checkout_response(order))
+        },
+        async |order| start_checkout(state, &order, client).await,
+    )
+    .await
+}
+
+/// Calls `start` for order `order_id` under its checkout lease, so that exactly one caller
+/// (across requests and replicas) brings it to the provider: returns `finished(order)` as
+/// soon as the stored order shows a result (an earlier or another caller's), else claims the
+/// lease and runs `start`; a caller that finds the lease held waits for its holder, up to
+/// twice the upstream timeout, then fails as a timeout of `operation`. Web checkouts and QR
+/// checkouts both start this way.
+pub(super) async fn under_checkout_lease<T>(
+    state: &AppState,
+    order_id: &str,
+    operation: &'static str,
+    finished: impl Fn(&OrderRecord) -> Option<T>,
+    start: impl AsyncFnOnce(OrderRecord) -> Result<T, AppError>,
+) -> Result<T, AppError> {
     let timeout = state.config().upstream_timeout;
     let deadline = Instant::now() + timeout.saturating_mul(2) + Duration::from_secs(5);
     let lease_ms = i64::try_from(timeout.as_millis()).unwrap_or(i64::MAX / 4) + 5_000;
@@ -353,8 +379,8 @@ async fn drive_checkout(
             .order(order_id)
             .await?
             .ok_or_else(|| AppError::Internal(format!("order {order_id} vanished")))?;
-        if order.status != OrderStatus::Created || order.redirect_url.is_some() {
-            return Ok(checkout_response(&order));
+        if let Some(done) = finished(&order) {
+            return Ok(done);
         }
         let now = state.clock().now_millis();
         if state
@@ -362,11 +388,11 @@ async fn drive_checkout(
             .claim_checkout(order_id, now, now.saturating_add(lease_ms))
             .await?
         {
-            return start_checkout(state, &order, client).await;
+            return start(order).await;
         }
         if Instant::now() >= deadline {
             return Err(GatewayError::Timeout {
-                operation: "checkout_url",
+                operation,
                 timeout_ms: u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX),
             }
             .into());

@@ -21,7 +21,7 @@ use kredivo_api::merchant::CreateQr;
 use kredivo_api::{ErrorCode, OrderStatus, QrView, API_PREFIX};
 use kredivo_plan::Money;
 use sha2::{Digest, Sha256};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::sessions::validate;
 use super::settlement::apply_confirmed;
@@ -238,31 +238,14 @@ async fn order_of(state: &AppState, qr: &QrRecord) -> Result<OrderRecord, AppErr
 /// checkout lease and calls `init_checkout`; a retry after a lost answer asks the provider
 /// first.
 async fn start(state: &AppState, qr: &QrRecord) -> Result<(), AppError> {
-    let store = state.store();
-    let timeout = state.config().upstream_timeout;
-    let deadline = Instant::now() + timeout.saturating_mul(2) + Duration::from_secs(5);
-    let lease_ms = ms(timeout) + 5_000;
-    loop {
-        let order = order_of(state, qr).await?;
-        if order.status != OrderStatus::Created {
-            return Ok(());
-        }
-        let now = state.clock().now_millis();
-        if store
-            .claim_checkout(&order.order_id, now, now.saturating_add(lease_ms))
-            .await?
-        {
-            return start_claimed(state, qr, &order).await;
-        }
-        if Instant::now() >= deadline {
-            return Err(GatewayError::Timeout {
-                operation: "init_checkout",
-                timeout_ms: u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX),
-            }
-            .into());
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    super::checkout::under_checkout_lease(
+        state,
+        &qr.order_id,
+        "init_checkout",
+        |order| (order.status != OrderStatus::Created).then_some(()),
+        async |order| start_claimed(state, qr, &order).await,
+    )
+    .await
 }
 
 async fn start_claimed(
