@@ -2,23 +2,28 @@
 //! off, a blocked script, a CDN down.
 //!
 //! The merchant's backend fetches `GET /kredivo/fallback?session=<client_secret>&locale=id`
-//! server side and puts the HTML fragment inside its `<div data-kredivo-checkout>`; the
-//! widget, when it runs, covers it with its own shadow root. The fragment is a plain
+//! (or, for a catalogue cart of the demo store, `?cart_id=<cart id>&back=<shop page>`) server
+//! side and puts the HTML fragment inside its `<div data-kredivo-checkout>`; the widget, when
+//! it runs, covers it with its own shadow root. The fragment is a plain
 //! `<form method="post">`: the plans as a radio group with the widget's numbers and words,
-//! and a submit button. `POST /kredivo/pay` checks out exactly like the widget (same session,
-//! same idempotency, same provider call) and answers with a page that moves on to the
-//! provider's (a `<meta http-equiv="refresh">` and a link), or `303` to an error page in the
-//! shopper's language.
+//! for a cart the shopper's details ([`shopper`]), and a submit button. `POST /kredivo/pay`
+//! checks out exactly like the widget (same session or cart, same idempotency, same provider
+//! call) and answers with a page that moves on to the provider's (a
+//! `<meta http-equiv="refresh">` and a link), or `303` to an error page in the shopper's
+//! language.
 //!
 //! Why not `303` straight to the provider: browsers check a form's redirects against the
 //! page's `Content-Security-Policy: form-action`, so every shop would have to list every
 //! provider host there. A page of our own needs only the proxy in `form-action`.
 //!
-//! Cross-site submission: the form carries the session's client secret, a capability no
-//! other site has, and `POST /kredivo/pay` accepts the proxy's own origin, an allowed shop
-//! origin, or an opaque one (`Origin: null`, see [`crate::security::form_origin_allowed`]).
-//! Double submission: the fragment's idempotency key makes a double click one checkout (and a
-//! session is paid at most once anyway).
+//! Cross-site submission: the form carries a capability no other site has — the session's
+//! client secret, or the cart's id (see [`Source::Cart`]) — and `POST /kredivo/pay` accepts
+//! the proxy's own origin, an allowed shop origin, or an opaque one (`Origin: null`, see
+//! [`crate::security::form_origin_allowed`]). Double submission: the fragment's idempotency
+//! key makes a double click one checkout (and a session is paid at most once anyway; a
+//! cart's order is the one of its key, contents and plan).
+
+pub mod shopper;
 
 use std::fmt::Write as _;
 
@@ -31,21 +36,80 @@ use crate::error::AppError;
 use crate::orders::{self, ClientInfo};
 use crate::AppState;
 
-/// `?session=…&locale=…` of the fragment.
+/// `?session=…&locale=…` (or `?cart_id=…&back=…&locale=…`) of the fragment.
 #[derive(Debug, Deserialize)]
 pub struct FragmentQuery {
     /// The session's client secret.
-    pub session: String,
+    #[serde(default)]
+    pub session: Option<String>,
+    /// A catalogue cart's id (the demo store), instead of a session.
+    #[serde(default)]
+    pub cart_id: Option<String>,
     /// `id` (default) or `en`.
     #[serde(default)]
     pub locale: Option<String>,
+    /// A cart's shop page, linked from the error page; one of the merchant's hosts, else
+    /// left out. A session names its own (`cancel_url`).
+    #[serde(default)]
+    pub back: Option<String>,
+}
+
+/// What a fallback form pays for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A merchant's checkout session, by its client secret (160 random bits).
+    Session(String),
+    /// A catalogue cart of the demo store, by its id.
+    ///
+    /// The id plays the client secret's part: `RandomIds` makes it `cart_` and 16 characters
+    /// of Crockford base32 from the thread's CSPRNG, 80 random bits, which a foreign page
+    /// cannot guess within any rate limit. It is the cart's only key already: whoever holds
+    /// it may read and change the cart through `/api/store/carts/{id}`, so the form grants
+    /// nothing more — and a checkout only starts a payment that the shopper still has to
+    /// approve at Kredivo with their own sign-in.
+    Cart(String),
+}
+
+impl Source {
+    /// Exactly one of a session or a cart id (empty values count as absent).
+    pub fn from_parts(
+        session: Option<String>,
+        cart_id: Option<String>,
+    ) -> Result<Source, AppError> {
+        let given = |v: Option<String>| v.filter(|v| !v.is_empty());
+        match (given(session), given(cart_id)) {
+            (Some(secret), None) => Ok(Source::Session(secret)),
+            (None, Some(id)) => {
+                let well_formed = id.len() <= 64
+                    && id
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+                if well_formed {
+                    Ok(Source::Cart(id))
+                } else {
+                    Err(AppError::InvalidRequest {
+                        message: "The cart id is malformed.".into(),
+                        details: vec!["cart_id: 1 to 64 of [A-Za-z0-9_-]".into()],
+                    })
+                }
+            }
+            _ => Err(AppError::InvalidRequest {
+                message: "Name a session or a cart, not both.".into(),
+                details: vec!["session, cart_id: exactly one is required".into()],
+            }),
+        }
+    }
 }
 
 /// The form `POST /kredivo/pay` receives.
 #[derive(Debug, Deserialize)]
 pub struct PayForm {
     /// The session's client secret.
-    pub session: String,
+    #[serde(default)]
+    pub session: Option<String>,
+    /// A catalogue cart's id, instead of a session.
+    #[serde(default)]
+    pub cart_id: Option<String>,
     /// The plan the shopper chose.
     #[serde(default)]
     pub payment_type: String,
@@ -54,6 +118,13 @@ pub struct PayForm {
     /// `id` or `en`, for the error page.
     #[serde(default)]
     pub locale: Option<String>,
+    /// A cart's shop page for the error page's link (checked again against the merchant's
+    /// hosts).
+    #[serde(default)]
+    pub back: Option<String>,
+    /// A cart's shopper; ignored for a session, which names its own.
+    #[serde(flatten)]
+    pub shopper: shopper::ShopperForm,
 }
 
 /// The language a query names; Indonesian unless English is asked for.
@@ -111,16 +182,32 @@ fn tenure(plan: &PlanView, locale: Locale) -> String {
     }
 }
 
-/// The fragment for a session, in `locale`.
-pub async fn fragment(state: &AppState, secret: &str, locale: Locale) -> Result<String, AppError> {
-    let plans = orders::payment_types(
-        state,
-        PaymentTypesRequest {
-            session: Some(secret.to_owned()),
+/// `back` when it is one of the merchant's own pages.
+fn shop_page(state: &AppState, back: Option<&str>) -> Option<String> {
+    back.filter(|b| b.len() <= 2048)
+        .and_then(|b| reqwest::Url::parse(b).ok())
+        .filter(|u| state.config().return_url_allowed(u))
+        .map(String::from)
+}
+
+/// The fragment for a session or a cart, in `locale`; `back` is a cart's shop page.
+pub async fn fragment(
+    state: &AppState,
+    source: &Source,
+    locale: Locale,
+    back: Option<&str>,
+) -> Result<String, AppError> {
+    let request = match source {
+        Source::Session(secret) => PaymentTypesRequest {
+            session: Some(secret.clone()),
             ..PaymentTypesRequest::default()
         },
-    )
-    .await?;
+        Source::Cart(id) => PaymentTypesRequest {
+            cart_id: Some(id.clone()),
+            ..PaymentTypesRequest::default()
+        },
+    };
+    let plans = orders::payment_types(state, request).await?;
     let action = state.config().public_url("/kredivo/pay");
     let key = RandomIds.id_with_len("nojs", 24);
     let lang = if en(locale) { "en" } else { "id" };
@@ -160,6 +247,9 @@ pub async fn fragment(state: &AppState, secret: &str, locale: Locale) -> Result<
     if response.plans.is_empty() {
         let _ = write!(html, "<p>{}</p>\n</form>\n", escape(none));
         return Ok(html);
+    }
+    if matches!(source, Source::Cart(_)) {
+        html.push_str(&shopper::fieldset(locale));
     }
     let _ = writeln!(html, "<fieldset>\n<legend>{}</legend>", escape(legend));
     // A tokenized shopper's plans the limit does not cover are shown, disabled, with the
@@ -229,14 +319,28 @@ pub async fn fragment(state: &AppState, secret: &str, locale: Locale) -> Result<
     if response.estimate {
         let _ = writeln!(html, "<p><small>{}</small></p>", escape(estimate));
     }
+    html.push_str("</fieldset>\n");
+    let (name, value) = match source {
+        Source::Session(secret) => ("session", secret),
+        Source::Cart(id) => ("cart_id", id),
+    };
+    let _ = writeln!(
+        html,
+        "<input type=\"hidden\" name=\"{name}\" value=\"{value}\">",
+        value = escape(value)
+    );
+    if let (Source::Cart(_), Some(back)) = (source, shop_page(state, back)) {
+        let _ = writeln!(
+            html,
+            "<input type=\"hidden\" name=\"back\" value=\"{}\">",
+            escape(&back)
+        );
+    }
     let _ = write!(
         html,
-        "</fieldset>\n\
-         <input type=\"hidden\" name=\"session\" value=\"{secret}\">\n\
-         <input type=\"hidden\" name=\"idempotency_key\" value=\"{key}\">\n\
+        "<input type=\"hidden\" name=\"idempotency_key\" value=\"{key}\">\n\
          <input type=\"hidden\" name=\"locale\" value=\"{lang}\">\n\
          <button type=\"submit\">{pay}</button>\n</form>\n",
-        secret = escape(secret),
         key = escape(&key),
         pay = escape(pay),
     );
@@ -257,15 +361,48 @@ pub enum Next {
 /// the error page.
 pub async fn pay(state: &AppState, form: PayForm, client: &ClientInfo) -> Next {
     let locale = locale(form.locale.as_deref());
-    let secret = form.session.clone();
-    let request = CheckoutRequest {
-        session: Some(form.session),
-        cart: None,
-        cart_id: None,
-        payment_type: form.payment_type,
-        idempotency_key: form.idempotency_key,
-        customer: None,
-        shipping_address: None,
+    let source = match Source::from_parts(form.session, form.cart_id) {
+        Ok(source) => source,
+        Err(e) => {
+            return Next::Redirect(error_url(state, e.code().as_str(), locale, None, &[]));
+        }
+    };
+    let (request, back) = match &source {
+        Source::Session(secret) => (
+            CheckoutRequest {
+                session: Some(secret.clone()),
+                cart: None,
+                cart_id: None,
+                payment_type: form.payment_type,
+                idempotency_key: form.idempotency_key,
+                customer: None,
+                shipping_address: None,
+            },
+            // Looked up only when something went wrong.
+            None,
+        ),
+        Source::Cart(id) => {
+            let back = shop_page(state, form.back.as_deref());
+            let (customer, address) = match form.shopper.parse() {
+                Ok(details) => details,
+                Err(fields) => {
+                    let url = error_url(state, "invalid_request", locale, back.as_deref(), &fields);
+                    return Next::Redirect(url);
+                }
+            };
+            (
+                CheckoutRequest {
+                    session: None,
+                    cart: None,
+                    cart_id: Some(id.clone()),
+                    payment_type: form.payment_type,
+                    idempotency_key: form.idempotency_key,
+                    customer: Some(customer),
+                    shipping_address: Some(address),
+                },
+                back,
+            )
+        }
     };
     match orders::checkout(state, request, client).await {
         Ok(CheckoutResponse {
@@ -277,21 +414,44 @@ pub async fn pay(state: &AppState, form: PayForm, client: &ClientInfo) -> Next {
                 .config()
                 .public_url(&format!("/kredivo/return?order_id={}", answer.order_id)),
         ),
-        Err(e) => Next::Redirect(error_url(state, e.code().as_str(), locale, &secret).await),
+        Err(e) => {
+            let back = match &source {
+                Source::Session(secret) => back_to_shop(state, secret).await,
+                Source::Cart(_) => back,
+            };
+            Next::Redirect(error_url(
+                state,
+                e.code().as_str(),
+                locale,
+                back.as_deref(),
+                &[],
+            ))
+        }
     }
 }
 
-/// The error page's address for `code`, with the way back to the shop when the session
-/// names one.
-pub async fn error_url(state: &AppState, code: &str, locale: Locale, secret: &str) -> String {
+/// The error page's address for `code`, with the way back to the shop (`back`) and the
+/// shopper's fields to fix.
+pub fn error_url(
+    state: &AppState,
+    code: &str,
+    locale: Locale,
+    back: Option<&str>,
+    fields: &[shopper::Field],
+) -> String {
     let lang = if en(locale) { "en" } else { "id" };
     let mut url = reqwest::Url::parse(&state.config().public_url("/kredivo/error"))
         .unwrap_or_else(|_| unreachable!("PUBLIC_BASE_URL is a URL"));
     url.query_pairs_mut()
         .append_pair("code", code)
         .append_pair("locale", lang);
-    if let Some(back) = back_to_shop(state, secret).await {
-        url.query_pairs_mut().append_pair("back", &back);
+    if !fields.is_empty() {
+        let names: Vec<&str> = fields.iter().map(|f| f.name()).collect();
+        url.query_pairs_mut()
+            .append_pair("fields", &names.join(","));
+    }
+    if let Some(back) = back {
+        url.query_pairs_mut().append_pair("back", back);
     }
     url.into()
 }
@@ -354,6 +514,14 @@ pub fn error_message(code: &str, locale: Locale) -> &'static str {
         "over_limit" => {
             "Sisa limit Kredivo Anda tidak cukup untuk cicilan ini; silakan pilih yang lain."
         }
+        "invalid_cart" if en => {
+            "This cart cannot be paid as it is (it is empty or has changed). Please go back to the shop."
+        }
+        "invalid_cart" => {
+            "Keranjang ini tidak dapat dibayar (kosong atau telah berubah). Silakan kembali ke toko."
+        }
+        "invalid_request" if en => "Some details are missing or not valid. Please go back and check them.",
+        "invalid_request" => "Ada data yang kosong atau belum benar. Silakan kembali dan periksa lagi.",
         "forbidden_origin" if en => "This payment form was sent from a page that may not send it.",
         "forbidden_origin" => "Formulir pembayaran ini dikirim dari halaman yang tidak diizinkan.",
         "upstream_timeout" | "upstream_unavailable" | "unavailable" if en => {
@@ -368,19 +536,40 @@ pub fn error_message(code: &str, locale: Locale) -> &'static str {
 }
 
 /// The whole error page (no script, no style attribute: it works under the strictest policy).
-/// `back` is the shop's page to return to, already checked against the merchant's hosts.
-pub fn error_page(code: &str, locale: Locale, back: Option<&str>) -> String {
-    let (title, back_label) = if en(locale) {
-        ("Kredivo payment", "Go back")
+/// `back` is the shop's page to return to, already checked against the merchant's hosts;
+/// `fields` are the shopper's details to fix, listed by their labels.
+pub fn error_page(
+    code: &str,
+    locale: Locale,
+    back: Option<&str>,
+    fields: &[shopper::Field],
+) -> String {
+    let (title, back_label, check) = if en(locale) {
+        ("Kredivo payment", "Go back", "Please check:")
     } else {
-        ("Pembayaran Kredivo", "Kembali")
+        ("Pembayaran Kredivo", "Kembali", "Periksa lagi:")
     };
     let lang = if en(locale) { "en" } else { "id" };
+    let list = if fields.is_empty() {
+        String::new()
+    } else {
+        let items: String = fields
+            .iter()
+            .map(|f| {
+                format!(
+                    "<li data-field=\"{}\">{}</li>",
+                    f.name(),
+                    escape(f.label(locale))
+                )
+            })
+            .collect();
+        format!("<p>{check}</p><ul>{items}</ul>")
+    };
     format!(
         "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title}</title></head>\n<body><main><h1>{title}</h1>\
-         <p role=\"alert\" data-code=\"{code}\">{message}</p>{link}</main></body></html>\n",
+         <p role=\"alert\" data-code=\"{code}\">{message}</p>{list}{link}</main></body></html>\n",
         code = escape(code),
         message = escape(error_message(code, locale)),
         link = back
