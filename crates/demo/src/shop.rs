@@ -136,6 +136,7 @@ struct Words {
     back_home: &'static str,
     switch: (&'static str, &'static str, &'static str),
     footer: &'static str,
+    with_js: &'static str,
 }
 
 fn words(l: Locale) -> Words {
@@ -164,6 +165,7 @@ fn words(l: Locale) -> Words {
             back_home: "Continue shopping",
             switch: ("id", "ID", "Bahasa Indonesia"),
             footer: "© 2026 Toko Nusantara — a demo shop for the Kredivo widget.",
+            with_js: "The store with JavaScript",
         }
     } else {
         Words {
@@ -190,6 +192,7 @@ fn words(l: Locale) -> Words {
             back_home: "Kembali berbelanja",
             switch: ("en", "EN", "English"),
             footer: "© 2026 Toko Nusantara — toko demo untuk widget Kredivo.",
+            with_js: "Toko dengan JavaScript",
         }
     }
 }
@@ -207,10 +210,10 @@ fn page(l: Locale, title: &str, path: &str, head: &str, main: &str) -> String {
          <body data-page=\"nojs\">\n<header class=\"top\">\n  <div class=\"wrap\">\n\
          <a class=\"logo\" href=\"/shop\"><span class=\"logo-mark\" aria-hidden=\"true\">N</span><span>Toko Nusantara<small>Produk lokal pilihan</small></span></a>\n\
          <nav>\n<a class=\"hide-sm\" href=\"/shop\">{home}</a>\n\
-         <a class=\"lang\" href=\"{path}{sep}lang={other}\" hreflang=\"{other}\" lang=\"{other}\" aria-label=\"{name}\">{label}</a>\n\
+         <a class=\"lang\" href=\"{path}{sep}lang={other}\" hreflang=\"{other}\" lang=\"{other}\">{label}<span class=\"sr-only\"> ({name})</span></a>\n\
          <a id=\"cart-link\" href=\"/shop/checkout\">{cart}</a>\n</nav>\n  </div>\n</header>\n\
          <main class=\"wrap\">\n{main}</main>\n\
-         <footer><div class=\"wrap\"><span>{footer}</span><span><a href=\"/\">JavaScript</a> · <a href=\"/www/csp.html\">CSP</a></span></div></footer>\n\
+         <footer><div class=\"wrap\"><span>{footer}</span><span><a href=\"/\">{with_js}</a> · <a href=\"/www/csp.html\">CSP</a></span></div></footer>\n\
          </body>\n</html>\n",
         lang = lang_code(l),
         title = escape(title),
@@ -218,6 +221,7 @@ fn page(l: Locale, title: &str, path: &str, head: &str, main: &str) -> String {
         home = escape(w.home),
         cart = escape(w.cart),
         footer = escape(w.footer),
+        with_js = escape(w.with_js),
     )
 }
 

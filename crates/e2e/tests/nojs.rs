@@ -81,6 +81,7 @@ async fn a_shopper_without_javascript_buys_from_the_catalogue_and_pays_through_t
     c.wait().at_most(T).for_element(form).await?;
     let total = c.find(Locator::Css("#cart-total")).await?.text().await?;
     assert_eq!(total, "Rp 2.590.000", "2,400,000 + 2 × 95,000");
+    h.screenshot("nojs-checkout-page").await?;
     let plans = c
         .find_all(Locator::Css(
             "#kredivo-checkout input[type=radio][name=payment_type]",
@@ -254,6 +255,12 @@ async fn with_javascript_the_widget_mounts_over_the_same_form_and_its_markup_pas
     )
     .await?;
     h.screenshot("js-checkout").await?;
+    h.js(
+        "document.querySelector('#kredivo-checkout').scrollIntoView(); return true;",
+        vec![],
+    )
+    .await?;
+    h.screenshot("js-widget").await?;
 
     // The fallback's markup as the server sent it, without its scripts (axe is injected by
     // script, so it cannot run where no script does): the same document in this tab.
