@@ -46,7 +46,11 @@ async fn admin_order(base: &str, order_id: &str) -> anyhow::Result<Value> {
         .bearer_auth(ADMIN)
         .send()
         .await?;
-    anyhow::ensure!(answer.status().is_success(), "admin API: {}", answer.status());
+    anyhow::ensure!(
+        answer.status().is_success(),
+        "admin API: {}",
+        answer.status()
+    );
     Ok(answer.json().await?)
 }
 
@@ -100,8 +104,13 @@ async fn a_shopper_without_javascript_buys_from_the_catalogue_and_pays_through_t
         .click()
         .await?;
     h.wait_url("/kredivo/error", T).await?;
-    let alert = c.find(Locator::Css("[role=alert][data-code=invalid_request]")).await?;
-    assert!(alert.text().await?.contains("Ada data yang kosong atau belum benar"));
+    let alert = c
+        .find(Locator::Css("[role=alert][data-code=invalid_request]"))
+        .await?;
+    assert!(alert
+        .text()
+        .await?
+        .contains("Ada data yang kosong atau belum benar"));
     let fields = c.find_all(Locator::Css("li[data-field]")).await?;
     assert_eq!(fields.len(), 1);
     assert_eq!(fields[0].text().await?, "Nomor HP");
@@ -148,7 +157,9 @@ async fn a_shopper_without_javascript_buys_from_the_catalogue_and_pays_through_t
     let confirm = c
         .wait()
         .at_most(T)
-        .for_element(Locator::Css("#confirm-form input[name=payment_type]:checked"))
+        .for_element(Locator::Css(
+            "#confirm-form input[name=payment_type]:checked",
+        ))
         .await?;
     assert_eq!(
         confirm.attr("value").await?.as_deref(),
@@ -178,9 +189,10 @@ async fn a_shopper_without_javascript_buys_from_the_catalogue_and_pays_through_t
     let deadline = std::time::Instant::now() + T;
     let detail = loop {
         let detail = admin_order(&h.base, &order_id).await?;
-        let pushed = detail["notifications"]
-            .as_array()
-            .is_some_and(|n| n.iter().any(|n| n["verdict"] == "applied" || n["verdict"] == "duplicate"));
+        let pushed = detail["notifications"].as_array().is_some_and(|n| {
+            n.iter()
+                .any(|n| n["verdict"] == "applied" || n["verdict"] == "duplicate")
+        });
         if pushed || std::time::Instant::now() > deadline {
             break detail;
         }
@@ -198,7 +210,9 @@ async fn a_shopper_without_javascript_buys_from_the_catalogue_and_pays_through_t
         .map(|n| n.iter().filter_map(|n| n["verdict"].as_str()).collect())
         .unwrap_or_default();
     assert!(
-        verdicts.iter().any(|v| *v == "applied" || *v == "duplicate"),
+        verdicts
+            .iter()
+            .any(|v| *v == "applied" || *v == "duplicate"),
         "Kredivo's push arrived and was confirmed: {verdicts:?}"
     );
     let orders = reqwest::Client::new()

@@ -23,13 +23,16 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use kredivo_plan::Locale;
-use kredivo_proxy::fallback::{escape, locale, rupiah};
-use rust_decimal::Decimal;
+use kredivo_proxy::fallback::escape;
 use serde::Deserialize;
 use tower::ServiceExt;
 
+mod page;
+mod words;
+
 use crate::CSP;
+use page::{html, page, see_other};
+use words::{lang_code, language, money, plan_words, status_words, words};
 
 /// The cookie that keeps the shopper's cart id.
 const CART_COOKIE: &str = "toko_cart";
@@ -96,171 +99,6 @@ fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v)
-}
-
-/// The page's language: `?lang=` when given, else the cookie, else Indonesian.
-fn language(query: Option<&str>, headers: &HeaderMap) -> Locale {
-    locale(query.or_else(|| cookie(headers, LANG_COOKIE)))
-}
-
-fn lang_code(l: Locale) -> &'static str {
-    if l == Locale::En {
-        "en"
-    } else {
-        "id"
-    }
-}
-
-/// The shop's words, in both languages.
-struct Words {
-    home: &'static str,
-    cart: &'static str,
-    title: &'static str,
-    lead: &'static str,
-    product: &'static str,
-    price: &'static str,
-    quantity: &'static str,
-    to_checkout: &'static str,
-    checkout: &'static str,
-    change: &'static str,
-    total: &'static str,
-    pay_title: &'static str,
-    pay_lead: &'static str,
-    unavailable: &'static str,
-    empty: &'static str,
-    bad_quantity: &'static str,
-    bad_cart: &'static str,
-    order: &'static str,
-    amount: &'static str,
-    plan: &'static str,
-    back_home: &'static str,
-    switch: (&'static str, &'static str, &'static str),
-    footer: &'static str,
-    with_js: &'static str,
-}
-
-fn words(l: Locale) -> Words {
-    if l == Locale::En {
-        Words {
-            home: "Home",
-            cart: "Cart",
-            title: "Shop without JavaScript",
-            lead: "This page works with JavaScript switched off: choose quantities, then pay with Kredivo through plain forms.",
-            product: "Product",
-            price: "Price",
-            quantity: "Quantity",
-            to_checkout: "Continue to payment",
-            checkout: "Payment",
-            change: "Change the cart",
-            total: "Total",
-            pay_title: "Pay in installments",
-            pay_lead: "Choose a Kredivo plan; you confirm it at Kredivo.",
-            unavailable: "Kredivo cannot be offered for this cart right now.",
-            empty: "Choose at least one product.",
-            bad_quantity: "Each quantity must be a whole number from 0 to 99.",
-            bad_cart: "This cart cannot be saved (a product is unknown, or the total is outside what Kredivo lends).",
-            order: "Order number",
-            amount: "Amount",
-            plan: "Plan",
-            back_home: "Continue shopping",
-            switch: ("id", "ID", "Bahasa Indonesia"),
-            footer: "© 2026 Toko Nusantara — a demo shop for the Kredivo widget.",
-            with_js: "The store with JavaScript",
-        }
-    } else {
-        Words {
-            home: "Beranda",
-            cart: "Keranjang",
-            title: "Belanja tanpa JavaScript",
-            lead: "Halaman ini bekerja dengan JavaScript dimatikan: pilih jumlah, lalu bayar dengan Kredivo lewat formulir biasa.",
-            product: "Produk",
-            price: "Harga",
-            quantity: "Jumlah",
-            to_checkout: "Lanjut ke pembayaran",
-            checkout: "Pembayaran",
-            change: "Ubah keranjang",
-            total: "Total",
-            pay_title: "Bayar dengan cicilan",
-            pay_lead: "Pilih cicilan Kredivo; Anda mengonfirmasinya di Kredivo.",
-            unavailable: "Kredivo belum dapat ditawarkan untuk keranjang ini.",
-            empty: "Pilih setidaknya satu produk.",
-            bad_quantity: "Setiap jumlah harus bilangan bulat dari 0 sampai 99.",
-            bad_cart: "Keranjang ini tidak dapat disimpan (produk tidak dikenal, atau total di luar batas Kredivo).",
-            order: "Nomor pesanan",
-            amount: "Jumlah",
-            plan: "Tenor",
-            back_home: "Kembali berbelanja",
-            switch: ("en", "EN", "English"),
-            footer: "© 2026 Toko Nusantara — toko demo untuk widget Kredivo.",
-            with_js: "Toko dengan JavaScript",
-        }
-    }
-}
-
-/// A whole page of the shop: the store's header and footer around `main`. `path` is the
-/// page's own path, for the language link; `head` adds tags to the head.
-fn page(l: Locale, title: &str, path: &str, head: &str, main: &str) -> String {
-    let w = words(l);
-    let (other, label, name) = w.switch;
-    let sep = if path.contains('?') { "&amp;" } else { "?" };
-    format!(
-        "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<title>{title} — Toko Nusantara</title>\n\
-         <meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <link rel=\"icon\" href=\"data:,\">\n<link rel=\"stylesheet\" href=\"/www/store.css\">\n{head}</head>\n\
-         <body data-page=\"nojs\">\n<header class=\"top\">\n  <div class=\"wrap\">\n\
-         <a class=\"logo\" href=\"/shop\"><span class=\"logo-mark\" aria-hidden=\"true\">N</span><span>Toko Nusantara<small>Produk lokal pilihan</small></span></a>\n\
-         <nav>\n<a class=\"hide-sm\" href=\"/shop\">{home}</a>\n\
-         <a class=\"lang\" href=\"{path}{sep}lang={other}\" hreflang=\"{other}\" lang=\"{other}\">{label}<span class=\"sr-only\"> ({name})</span></a>\n\
-         <a id=\"cart-link\" href=\"/shop/checkout\">{cart}</a>\n</nav>\n  </div>\n</header>\n\
-         <main class=\"wrap\">\n{main}</main>\n\
-         <footer><div class=\"wrap\"><span>{footer}</span><span><a href=\"/\">{with_js}</a> · <a href=\"/www/csp.html\">CSP</a></span></div></footer>\n\
-         </body>\n</html>\n",
-        lang = lang_code(l),
-        title = escape(title),
-        path = escape(path),
-        home = escape(w.home),
-        cart = escape(w.cart),
-        footer = escape(w.footer),
-        with_js = escape(w.with_js),
-    )
-}
-
-/// An HTML answer under the demo's policy, never cached (a checkout page renders a fresh
-/// idempotency key each time: Back from Kredivo must not show a used one).
-fn html(status: StatusCode, body: String, l: Locale, lang_given: bool) -> Response {
-    let mut response = (status, body).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
-    if lang_given {
-        remember_language(&mut response, l);
-    }
-    response
-}
-
-fn remember_language(response: &mut Response, l: Locale) {
-    let value = format!(
-        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-        lang_code(l)
-    );
-    if let Ok(v) = HeaderValue::from_str(&value) {
-        response.headers_mut().append(header::SET_COOKIE, v);
-    }
-}
-
-fn see_other(location: &str) -> Response {
-    let mut response = StatusCode::SEE_OTHER.into_response();
-    if let Ok(v) = HeaderValue::from_str(location) {
-        response.headers_mut().insert(header::LOCATION, v);
-    }
-    response
 }
 
 impl Shop {
@@ -370,11 +208,6 @@ struct OrderView {
     payment_type: String,
 }
 
-/// Money the proxy wrote (whole rupiah as text), as the widget shows it.
-fn money(text: &str, l: Locale) -> String {
-    Decimal::from_str_exact(text).map_or_else(|_| "—".to_owned(), |d| rupiah(d, l))
-}
-
 #[derive(Debug, Deserialize)]
 struct PageQuery {
     #[serde(default)]
@@ -397,9 +230,18 @@ async fn catalogue_page(
         .await
     else {
         let main = format!("<p role=\"alert\">{}</p>\n", escape(w.unavailable));
-        return html(StatusCode::BAD_GATEWAY, page(l, w.title, "/shop", "", &main), l, false);
+        return html(
+            StatusCode::BAD_GATEWAY,
+            page(l, w.title, "/shop", "", &main),
+            l,
+            false,
+        );
     };
-    let in_cart = shop.cart(&headers).await.map(|c| c.lines).unwrap_or_default();
+    let in_cart = shop
+        .cart(&headers)
+        .await
+        .map(|c| c.lines)
+        .unwrap_or_default();
     let quantity = |id: &str| {
         in_cart
             .iter()
@@ -414,7 +256,13 @@ async fn catalogue_page(
             product
                 .variants
                 .iter()
-                .map(|v| (v.id.clone(), format!("{} — {}", product.name, v.label), v.price.as_str()))
+                .map(|v| {
+                    (
+                        v.id.clone(),
+                        format!("{} — {}", product.name, v.label),
+                        v.price.as_str(),
+                    )
+                })
                 .collect()
         };
         for (id, name, price) in sellables {
@@ -532,7 +380,11 @@ async fn save_cart(
             .collect::<Vec<_>>()
     });
     if shop
-        .json::<serde_json::Value>(Method::PUT, &format!("/api/store/carts/{cart_id}"), Some(body))
+        .json::<serde_json::Value>(
+            Method::PUT,
+            &format!("/api/store/carts/{cart_id}"),
+            Some(body),
+        )
         .await
         .is_none()
     {
@@ -625,39 +477,6 @@ async fn checkout_page(
         l,
         q.lang.is_some(),
     )
-}
-
-fn status_words(status: &str, l: Locale) -> (&'static str, &'static str, &'static str) {
-    let en = l == Locale::En;
-    match status {
-        "settled" if en => ("✓", "Payment complete", "Kredivo confirmed your payment. Thank you!"),
-        "settled" => ("✓", "Pembayaran berhasil", "Kredivo telah mengonfirmasi pembayaran Anda. Terima kasih!"),
-        "created" | "pending" if en => ("…", "Waiting for Kredivo…", "This page refreshes itself until Kredivo confirms."),
-        "created" | "pending" => ("…", "Menunggu Kredivo…", "Halaman ini memperbarui diri sampai Kredivo mengonfirmasi."),
-        "denied" if en => ("!", "Payment declined", "Kredivo did not approve this payment."),
-        "denied" => ("!", "Pembayaran ditolak", "Kredivo tidak menyetujui pembayaran ini."),
-        "expired" if en => ("!", "Payment expired", "The time to pay this order has passed."),
-        "expired" => ("!", "Waktu pembayaran habis", "Batas waktu pembayaran pesanan ini telah lewat."),
-        "cancelled" if en => ("!", "Payment cancelled", "This order was cancelled."),
-        "cancelled" => ("!", "Pembayaran dibatalkan", "Pesanan ini dibatalkan."),
-        "refunded" if en => ("!", "Refunded", "The payment for this order was refunded."),
-        "refunded" => ("!", "Dana dikembalikan", "Pembayaran pesanan ini telah dikembalikan."),
-        _ if en => ("!", "Order not found", "We cannot find this order."),
-        _ => ("!", "Pesanan tidak ditemukan", "Pesanan ini tidak ditemukan."),
-    }
-}
-
-fn plan_words(payment_type: &str, l: Locale) -> String {
-    let (days, months) = if l == Locale::En {
-        ("days", "months")
-    } else {
-        ("hari", "bulan")
-    };
-    match payment_type.split_once('_') {
-        Some((n, "days")) => format!("{n} {days}"),
-        Some((n, "months")) => format!("{n} {months}"),
-        _ => payment_type.to_owned(),
-    }
 }
 
 async fn order_page(
@@ -769,6 +588,7 @@ async fn return_page(State(shop): State<Shop>, Query(q): Query<PageQuery>) -> Re
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kredivo_plan::Locale;
 
     fn form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs
@@ -779,16 +599,26 @@ mod tests {
 
     #[test]
     fn the_cart_form_reads_quantities_within_their_limits() {
-        let cases: [(&str, Vec<(String, String)>, Result<Vec<(String, u32)>, &str>); 5] = [
+        let cases = [
             (
                 "two products, a zero and a blank left out",
-                form(&[("lang", "en"), ("qty.a", "2"), ("qty.b", "0"), ("qty.c", ""), ("qty.d", " 1 ")]),
-                Ok(vec![("a".into(), 2), ("d".into(), 1)]),
+                form(&[
+                    ("lang", "en"),
+                    ("qty.a", "2"),
+                    ("qty.b", "0"),
+                    ("qty.c", ""),
+                    ("qty.d", " 1 "),
+                ]),
+                Ok(vec![("a".to_owned(), 2), ("d".to_owned(), 1)]),
             ),
             ("nothing chosen", form(&[("qty.a", "0")]), Err("empty")),
             ("over the limit", form(&[("qty.a", "100")]), Err("quantity")),
             ("not a number", form(&[("qty.a", "-1")]), Err("quantity")),
-            ("a product id no catalogue has", form(&[("qty.<a>", "1")]), Err("cart")),
+            (
+                "a product id no catalogue has",
+                form(&[("qty.<a>", "1")]),
+                Err("cart"),
+            ),
         ];
         for (what, input, expected) in cases {
             assert_eq!(quantities(&input), expected, "{what}");
