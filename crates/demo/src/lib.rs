@@ -4,7 +4,7 @@
 //! Production is the same proxy without the sandbox and with real provider hosts in config;
 //! this crate is mostly glue (the end-to-end tests in `crates/e2e` drive it through a
 //! browser). It also plays a merchant's backend for the store without JavaScript
-//! (`src/shop.rs`: server-rendered pages under `/shop`), which fetch the proxy's checkout
+//! (`src/shop/`: server-rendered pages under `/shop`), which fetch the proxy's checkout
 //! fragment server side as a merchant's server would.
 #![deny(missing_docs)]
 

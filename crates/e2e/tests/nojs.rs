@@ -1,9 +1,10 @@
 //! The demo store without JavaScript (issue 18): its server-rendered pages (`/shop`, the
-//! demo's `src/shop.rs`) build a catalogue cart with plain form posts and embed the proxy's
+//! demo's `src/shop/`) build a catalogue cart with plain form posts and embed the proxy's
 //! checkout fragment for it. Once in Chromium with JavaScript switched off — products chosen,
 //! a refused detail named on the proxy's error page, plan chosen, Kredivo's sign-in, back at
-//! the store, settled by the provider's push — and once with JavaScript on, where the widget
-//! mounts over the same form, pays, and axe-core checks the form's markup.
+//! the store, settled, with Kredivo's push received and confirmed — and once with JavaScript
+//! on, where the widget mounts over the same form, pays, and axe-core checks the form's markup
+//! (axe is injected by script, so it runs on the same markup with the scripts taken out).
 
 use std::time::Duration;
 

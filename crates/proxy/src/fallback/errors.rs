@@ -134,4 +134,28 @@ mod tests {
             error_message("session_expired", Locale::En)
         );
     }
+
+    #[test]
+    fn the_page_names_the_fields_to_fix_by_their_labels_and_links_back() {
+        use shopper::Field;
+        let page = error_page(
+            "invalid_request",
+            Locale::En,
+            Some("https://shop.example/checkout?a=1&b=2"),
+            &[Field::Email, Field::PostalCode],
+        );
+        assert!(
+            page.contains(
+                "<p>Please check:</p><ul><li data-field=\"email\">E-mail</li>\
+                 <li data-field=\"postal_code\">Postal code</li></ul>"
+            ),
+            "{page}"
+        );
+        assert!(
+            page.contains("<a href=\"https://shop.example/checkout?a=1&amp;b=2\">Go back</a>"),
+            "{page}"
+        );
+        let plain = error_page("not_found", Locale::Id, None, &[]);
+        assert!(!plain.contains("<ul>") && !plain.contains("<a "), "{plain}");
+    }
 }
