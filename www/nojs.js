@@ -1,4 +1,4 @@
-// The demo's checkout without JavaScript (/shop/checkout, rendered by crates/demo/src/shop.rs)
+// The demo's checkout without JavaScript (/shop/checkout, rendered by crates/demo/src/shop/)
 // when JavaScript does run. The widget mounts over the proxy's form in the checkout div and
 // would cover the shopper's fields that form carries: they move out of it, above the widget,
 // and reach it as its `customer` and `shippingAddress` options, as the script store's own form
