@@ -31,6 +31,7 @@ pub mod options;
 pub mod pricing;
 pub mod surface;
 pub mod text;
+pub mod trace;
 pub mod view;
 
 #[cfg(feature = "badge")]

@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use web_sys::{Element, MutationObserver, MutationObserverInit, MutationRecord};
 
-use super::{destroy, mount, refresh, registry, SELECTOR};
+use super::{destroy, mount, mount_all, refresh, registry, SELECTOR};
 
 type Observer = (MutationObserver, Closure<dyn FnMut(js_sys::Array)>);
 
@@ -44,30 +44,43 @@ pub fn observe() {
     }
 }
 
-/// Mounts every matching element under `root` (and `root` itself).
+/// Mounts every matching element under `root` (and `root` itself), all in one pass.
 pub fn scan(root: &Element) {
+    let mut found = Vec::new();
+    find(root, &mut found);
+    mount_found(found);
+}
+
+/// Adds the matching elements under `root` (and `root` itself) to `found`.
+fn find(root: &Element, found: &mut Vec<Element>) {
     if root.matches(SELECTOR).unwrap_or(false) {
-        auto_mount(root);
+        found.push(root.clone());
     }
     if let Ok(list) = root.query_selector_all(SELECTOR) {
         for i in 0..list.length() {
             if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
-                auto_mount(&el);
+                found.push(el);
             }
         }
     }
 }
 
-/// Mounts an element found in the document. When the other bundle still holds it (an
-/// element that just changed kind, whose old bundle lets go of it in its own observer
-/// callback for the same mutations, which may run after ours), looks again once both
-/// callbacks have run.
-fn auto_mount(el: &Element) {
-    if !registry::held_by_other(el) {
-        let _ = mount(el, None);
-        return;
-    }
-    let el = el.clone();
+/// Mounts elements found in the document together ([`mount_all`]). When the other bundle
+/// still holds one (an element that just changed kind, whose old bundle lets go of it in its
+/// own observer callback for the same mutations, which may run after ours), looks at it again
+/// once both callbacks have run.
+fn mount_found(mut found: Vec<Element>) {
+    found.retain(|el| {
+        if registry::held_by_other(el) {
+            retry(el.clone());
+            return false;
+        }
+        true
+    });
+    mount_all(found);
+}
+
+fn retry(el: Element) {
     let again = Closure::once_into_js(move || {
         let still_ours = el.is_connected() && el.matches(SELECTOR).unwrap_or(false);
         if still_ours && registry::id_of(&el).is_none() && !registry::held_by_other(&el) {
@@ -80,6 +93,7 @@ fn auto_mount(el: &Element) {
 }
 
 fn on_mutations(records: js_sys::Array) {
+    let mut found = Vec::new();
     let mut removed = false;
     let mut lang_changed = false;
     for record in records.iter() {
@@ -95,9 +109,7 @@ fn on_mutations(records: js_sys::Array) {
             match registry::id_of(&el) {
                 Some(id) if el.matches(SELECTOR).unwrap_or(false) => refresh(id),
                 Some(id) => destroy(id),
-                None if el.matches(SELECTOR).unwrap_or(false) => {
-                    auto_mount(&el);
-                }
+                None if el.matches(SELECTOR).unwrap_or(false) => found.push(el),
                 None => {}
             }
             continue;
@@ -106,10 +118,12 @@ fn on_mutations(records: js_sys::Array) {
         let added = record.added_nodes();
         for i in 0..added.length() {
             if let Some(el) = added.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
-                scan(&el);
+                find(&el, &mut found);
             }
         }
     }
+    // Every host these mutations added, drawn in one pass.
+    mount_found(found);
     if removed {
         // A moved host is still connected and stays mounted.
         for id in registry::ids_where(|el| !el.is_connected()) {
