@@ -208,13 +208,12 @@ fn start(a: Attached) -> u32 {
         let (el, alive) = (el.clone(), alive.clone());
         Rc::new(move |event| events::dispatch(&el, &alive, event))
     };
-    let view = crate::view::mount(a.root.clone(), options.clone(), registry::assets(), emit);
+    let view = crate::view::mount(a.root.clone(), options, registry::assets(), emit);
     registry::insert(
         id,
         registry::Mounted {
             el,
             js,
-            options,
             alive,
             root: a.root.into(),
             link: a.link,
@@ -227,10 +226,10 @@ fn start(a: Attached) -> u32 {
 fn shadow_root(el: &Element) -> Result<ShadowRoot, MountError> {
     let shadow = match el.shadow_root() {
         Some(s) => {
-            // A previous widget's markup and sheet (after destroy, an element that changed
-            // kind, a page restored from cache) go; a fresh shadow root has none.
+            // A previous widget's markup (after destroy, or a page restored from cache) goes;
+            // a fresh shadow root has none. (A badge's adopted sheet goes when it is
+            // destroyed.)
             s.set_inner_html("");
-            s.set_adopted_style_sheets(&js_sys::Array::new());
             s
         }
         None => el
@@ -267,14 +266,7 @@ pub fn refresh(id: u32) {
 fn set_options(id: u32, options: Options) {
     // The view is taken out of the registry first: drawing may call back into the registry
     // (a page's event listener that mounts another widget).
-    let view = registry::with(id, |m| {
-        (m.options != options).then(|| {
-            m.options = options.clone();
-            m.view.clone()
-        })
-    })
-    .flatten();
-    if let Some(view) = view {
+    if let Some(view) = registry::with(id, |m| m.view.clone()) {
         view.set_options(options);
     }
 }
@@ -286,12 +278,14 @@ pub fn destroy(id: u32) {
     };
     m.alive.set(false);
     m.root.remove();
-    match &m.link {
-        Some((link, _)) => link.remove(),
-        None => {
-            if let Some(shadow) = m.el.shadow_root() {
-                shadow.set_adopted_style_sheets(&js_sys::Array::new());
-            }
+    if let Some((link, _)) = &m.link {
+        link.remove();
+    }
+    // Only a bundle with badges adopts a sheet (see `style`).
+    #[cfg(feature = "badge")]
+    if m.link.is_none() {
+        if let Some(shadow) = m.el.shadow_root() {
+            shadow.set_adopted_style_sheets(&js_sys::Array::new());
         }
     }
     drop(m);

@@ -9,7 +9,7 @@ use wasm_bindgen::JsValue;
 use web_sys::Element;
 
 use crate::assets::Assets;
-use crate::options::{JsOptions, Options};
+use crate::options::JsOptions;
 use crate::view::Widget;
 
 /// The name of the JS property that marks a mounted host (not an attribute: clones of a
@@ -42,8 +42,6 @@ const OTHER_MARKS: &[&str] = &[];
 pub(super) struct Mounted {
     pub(super) el: Element,
     pub(super) js: JsOptions,
-    /// The options the view shows now.
-    pub(super) options: Options,
     pub(super) alive: Rc<Cell<bool>>,
     /// The view's root this widget put in the shadow root, and its stylesheet link if it has
     /// one; destroying removes exactly these (another bundle may already own the shadow

@@ -30,7 +30,7 @@ pub use qr::Qr;
 
 /// A mounted view, as the host drives it. Dropping it unmounts the view.
 pub trait Widget {
-    /// Shows new options; the host calls it only when they changed.
+    /// Shows new options (the view ignores options equal to the ones it shows).
     fn set_options(&self, options: Options);
 }
 
@@ -90,7 +90,9 @@ mod reactive {
 
     impl Widget for Reactive {
         fn set_options(&self, options: Options) {
-            self.options.set(options);
+            if self.options.with_untracked(|o| o != &options) {
+                self.options.set(options);
+            }
         }
     }
 

@@ -113,6 +113,9 @@ impl Badge {
 
 impl Widget for Badge {
     fn set_options(&self, options: Options) {
+        if *self.0.options.borrow() == options {
+            return;
+        }
         *self.0.options.borrow_mut() = options;
         draw(&self.0);
     }
