@@ -113,12 +113,14 @@ pub(super) fn insert(id: u32, m: Mounted) {
 /// Claims an unmarked `el` for a widget about to mount in the current pass (its mark holds
 /// 0, which is no widget's id); `false` when it is marked already: mounted, or claimed by
 /// this pass (an element that one batch of mutations names twice).
+#[cfg(feature = "badge")]
 pub(super) fn claim(el: &Element) -> bool {
     let marked = js_sys::Reflect::get(el, &MARK.into()).is_ok_and(|v| !v.is_undefined());
     !marked && js_sys::Reflect::set(el, &MARK.into(), &JsValue::from(0)).is_ok()
 }
 
 /// Gives up a claim that did not become a widget.
+#[cfg(feature = "badge")]
 pub(super) fn unclaim(el: &Element) {
     let _ = js_sys::Reflect::delete_property(el, &MARK.into());
 }
