@@ -101,25 +101,48 @@ pub fn mount(el: &Element, js: Option<JsOptions>) -> Result<u32, MountError> {
     }
 }
 
-/// Mounts every element of `found` that is not mounted yet, all in one pass and, in a bundle
-/// with badges, phase by phase (read every element's options, then give each a shadow root
-/// and its style, then draw every view), so that the browser lays them out once and the
-/// benchmark page can time each phase. Elements that cannot be mounted are skipped, as a
-/// page's markup never throws.
-pub(super) fn mount_all(found: Vec<Element>) {
-    // A bundle without badges mounts a handful of widgets a page: one at a time, which
-    // costs it no code for the phases.
-    #[cfg(not(feature = "badge"))]
-    for el in &found {
-        let _ = mount(el, None);
-    }
+/// Runs `f`, which finds elements to mount ([`found`]); in a bundle with badges they are
+/// mounted together when it returns, phase by phase (read every element's options, then
+/// give each a shadow root and its style, then draw every view), so that the browser lays
+/// them out once and the benchmark page can time each phase. A bundle without badges mounts
+/// its few widgets one at a time, as they are found, and pays no code for the phases.
+/// Nested calls join the outer one.
+pub(super) fn batch(f: impl FnOnce()) {
     #[cfg(feature = "badge")]
-    mount_in_phases(found);
+    {
+        if BATCH.with_borrow(Option::is_some) {
+            return f();
+        }
+        BATCH.set(Some(Vec::new()));
+        f();
+        mount_all(BATCH.take().unwrap_or_default());
+    }
+    #[cfg(not(feature = "badge"))]
+    f()
 }
 
-/// [`mount_all`] phase by phase, with User Timing marks ([`trace`]).
+/// Mounts `el`, found in the document, or (inside [`batch`]) adds it to the batch.
+/// Elements that cannot be mounted are skipped, as a page's markup never throws.
+pub(super) fn found(el: &Element) {
+    #[cfg(feature = "badge")]
+    {
+        let queued = BATCH.with_borrow_mut(|b| b.as_mut().map(|v| v.push(el.clone())));
+        if queued.is_some() {
+            return;
+        }
+    }
+    let _ = mount(el, None);
+}
+
 #[cfg(feature = "badge")]
-fn mount_in_phases(found: Vec<Element>) {
+thread_local! {
+    /// The elements found by the current [`batch`], if one runs.
+    static BATCH: std::cell::RefCell<Option<Vec<Element>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Mounts a [`batch`]'s elements phase by phase, with User Timing marks ([`trace`]).
+#[cfg(feature = "badge")]
+fn mount_all(found: Vec<Element>) {
     if found.is_empty() {
         return;
     }
@@ -171,6 +194,7 @@ struct Attached {
     new: New,
     root: HtmlElement,
     link: style::Linked,
+    assets: std::sync::Arc<crate::assets::Assets>,
 }
 
 fn read(el: &Element, js: Option<JsOptions>) -> Result<Read, MountError> {
@@ -212,7 +236,12 @@ fn attach(new: New) -> Result<Attached, MountError> {
     let css = crate::view::stylesheet(new.options.kind);
     let link = style::apply(&document, &shadow, &root, &assets, css).map_err(dom)?;
     shadow.append_child(&root).map_err(dom)?;
-    Ok(Attached { new, root, link })
+    Ok(Attached {
+        new,
+        root,
+        link,
+        assets,
+    })
 }
 
 fn start(a: Attached) -> u32 {
@@ -223,7 +252,7 @@ fn start(a: Attached) -> u32 {
         let (el, alive) = (el.clone(), alive.clone());
         Rc::new(move |event| events::dispatch(&el, &alive, event))
     };
-    let view = crate::view::mount(a.root.clone(), options, registry::assets(), emit);
+    let view = crate::view::mount(a.root.clone(), options, a.assets, emit);
     registry::insert(
         id,
         registry::Mounted {

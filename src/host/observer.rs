@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use web_sys::{Element, MutationObserver, MutationObserverInit, MutationRecord};
 
-use super::{destroy, mount, mount_all, refresh, registry, SELECTOR};
+use super::{batch, destroy, found, refresh, registry, SELECTOR};
 
 type Observer = (MutationObserver, Closure<dyn FnMut(js_sys::Array)>);
 
@@ -44,47 +44,36 @@ pub fn observe() {
     }
 }
 
-/// Mounts every matching element under `root` (and `root` itself), all in one pass.
+/// Mounts every matching element under `root` (and `root` itself), in one pass.
 pub fn scan(root: &Element) {
-    let mut found = Vec::new();
-    find(root, &mut found);
-    mount_found(found);
-}
-
-/// Adds the matching elements under `root` (and `root` itself) to `found`.
-fn find(root: &Element, found: &mut Vec<Element>) {
-    if root.matches(SELECTOR).unwrap_or(false) {
-        found.push(root.clone());
-    }
-    if let Ok(list) = root.query_selector_all(SELECTOR) {
-        for i in 0..list.length() {
-            if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
-                found.push(el);
+    batch(|| {
+        if root.matches(SELECTOR).unwrap_or(false) {
+            auto_mount(root);
+        }
+        if let Ok(list) = root.query_selector_all(SELECTOR) {
+            for i in 0..list.length() {
+                if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                    auto_mount(&el);
+                }
             }
         }
-    }
-}
-
-/// Mounts elements found in the document together ([`mount_all`]). When the other bundle
-/// still holds one (an element that just changed kind, whose old bundle lets go of it in its
-/// own observer callback for the same mutations, which may run after ours), looks at it again
-/// once both callbacks have run.
-fn mount_found(mut found: Vec<Element>) {
-    found.retain(|el| {
-        if registry::held_by_other(el) {
-            retry(el.clone());
-            return false;
-        }
-        true
     });
-    mount_all(found);
 }
 
-fn retry(el: Element) {
+/// Mounts an element found in the document. When the other bundle still holds it (an
+/// element that just changed kind, whose old bundle lets go of it in its own observer
+/// callback for the same mutations, which may run after ours), looks again once both
+/// callbacks have run.
+fn auto_mount(el: &Element) {
+    if !registry::held_by_other(el) {
+        found(el);
+        return;
+    }
+    let el = el.clone();
     let again = Closure::once_into_js(move || {
         let still_ours = el.is_connected() && el.matches(SELECTOR).unwrap_or(false);
         if still_ours && registry::id_of(&el).is_none() && !registry::held_by_other(&el) {
-            let _ = mount(&el, None);
+            let _ = super::mount(&el, None);
         }
     });
     if let Some(w) = web_sys::window() {
@@ -93,37 +82,39 @@ fn retry(el: Element) {
 }
 
 fn on_mutations(records: js_sys::Array) {
-    let mut found = Vec::new();
     let mut removed = false;
     let mut lang_changed = false;
-    for record in records.iter() {
-        let record: MutationRecord = record.unchecked_into();
-        if record.type_() == "attributes" {
-            let Some(el) = record.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+    // Every host these mutations added is mounted when the loop ends, in one pass.
+    batch(|| {
+        for record in records.iter() {
+            let record: MutationRecord = record.unchecked_into();
+            if record.type_() == "attributes" {
+                let Some(el) = record.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+                    continue;
+                };
+                if record.attribute_name().as_deref() == Some("lang") {
+                    lang_changed = true;
+                    continue;
+                }
+                match registry::id_of(&el) {
+                    Some(id) if el.matches(SELECTOR).unwrap_or(false) => refresh(id),
+                    Some(id) => destroy(id),
+                    None if el.matches(SELECTOR).unwrap_or(false) => {
+                        auto_mount(&el);
+                    }
+                    None => {}
+                }
                 continue;
-            };
-            if record.attribute_name().as_deref() == Some("lang") {
-                lang_changed = true;
-                continue;
             }
-            match registry::id_of(&el) {
-                Some(id) if el.matches(SELECTOR).unwrap_or(false) => refresh(id),
-                Some(id) => destroy(id),
-                None if el.matches(SELECTOR).unwrap_or(false) => found.push(el),
-                None => {}
-            }
-            continue;
-        }
-        removed |= record.removed_nodes().length() > 0;
-        let added = record.added_nodes();
-        for i in 0..added.length() {
-            if let Some(el) = added.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
-                find(&el, &mut found);
+            removed |= record.removed_nodes().length() > 0;
+            let added = record.added_nodes();
+            for i in 0..added.length() {
+                if let Some(el) = added.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                    scan(&el);
+                }
             }
         }
-    }
-    // Every host these mutations added, drawn in one pass.
-    mount_found(found);
+    });
     if removed {
         // A moved host is still connected and stays mounted.
         for id in registry::ids_where(|el| !el.is_connected()) {
