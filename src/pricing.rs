@@ -73,6 +73,7 @@ fn load(proxy: String) {
             .await
             .map(Arc::new)
             .unwrap_or_else(|_| embedded());
+        crate::trace::mark("kredivo:pricing-in-hand");
         let waiters = BY_PROXY.with_borrow_mut(|entries| {
             let entry = entries.iter_mut().find(|(p, _)| *p == proxy);
             match entry.map(|(_, e)| std::mem::replace(e, Entry::Ready(table.clone()))) {

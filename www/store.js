@@ -519,11 +519,16 @@ async function benchPage() {
   // After the next paint: a task queued from the frame's rAF runs once it is rendered.
   const afterPaint = () => new Promise((r) => requestAnimationFrame(() => setTimeout(() => r(performance.now()), 0)));
   let painted = null;
+  let styleLayoutMs;
   const t0 = performance.now();
   const allReady = new Promise((resolve) => {
     box.addEventListener("kredivo:ready", () => {
       ready += 1;
       if (ready === n) {
+        // Style and layout of the 200 badges, forced here rather than waited for.
+        const l0 = performance.now();
+        void box.offsetHeight;
+        styleLayoutMs = performance.now() - l0;
         painted = afterPaint();
         resolve(whenShown([...box.querySelectorAll("[data-kredivo-badge]")]));
       }
@@ -544,14 +549,18 @@ async function benchPage() {
   const measure = (name) => performance.getEntriesByName(name, "measure").at(-1)?.duration;
   const pricing = performance.getEntriesByType("resource").find((e) => new URL(e.name).pathname.endsWith("/api/kredivo/v1/pricing"));
   const pass = performance.getEntriesByName("kredivo:badge-pass", "measure").at(-1);
+  const inHand = performance.getEntriesByName("kredivo:pricing-in-hand", "mark").at(-1);
   const badgePhases = {
     badgeMountPassMs: measure("kredivo:mount"),
     badgeOptionsMs: measure("kredivo:mount-options"),
     badgeShadowRootsMs: measure("kredivo:mount-attach"),
     badgeSkeletonsMs: measure("kredivo:mount-render"),
     badgePricingRequestMs: pricing && pricing.responseEnd - pricing.startTime,
+    badgeTableReadMs: pricing && inHand && inHand.startTime - pricing.responseEnd,
     badgeDrawPassMs: pass?.duration,
+    badgeStyleLayoutMs: styleLayoutMs,
     badgeLayoutPaintMs: pass && paintedAt - (pass.startTime + pass.duration),
+    badgeInHandToPaintedMs: inHand && paintedAt - inHand.startTime,
     badgeTableToPaintedMs: pricing && paintedAt - pricing.responseEnd,
     badgeAppendToPaintedMs: paintedAt - t0,
   };

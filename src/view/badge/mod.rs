@@ -25,7 +25,7 @@ use web_sys::{Document, Element};
 use super::Widget;
 use crate::assets::Assets;
 use crate::event::{Listener, WidgetEvent};
-use crate::options::{Options, Source};
+use crate::options::{Options, Source, Theme};
 use crate::{pricing, text};
 
 /// The badge's stylesheet (`www/widget/kredivo-common.css` and `kredivo-badge.css`, folded
@@ -66,6 +66,8 @@ struct State {
     assets: Arc<Assets>,
     emit: Listener,
     shown: Cell<Shown>,
+    /// The theme and language on `root`.
+    look: Cell<Option<(Theme, Locale)>>,
     /// The last pricing, as `ready` follows it: `None` while the table loads, `Some(None)`
     /// for an amount no plan covers. `ready` fires each time it becomes another `Some(Some)`.
     priced: Cell<Option<Option<Priced>>>,
@@ -96,6 +98,7 @@ impl Badge {
                 assets,
                 emit,
                 shown: Cell::new(Shown::Blank),
+                look: Cell::new(None),
                 priced: Cell::new(None),
                 button: RefCell::new(None),
                 on_click: Closure::new(move || {
@@ -142,8 +145,10 @@ fn draw(state: &Rc<State>) {
         };
         (o.proxy.clone(), o.pricing, amount, o.locale, o.theme)
     };
-    let _ = state.root.set_attribute("data-theme", theme.as_str());
-    let _ = state.root.set_attribute("lang", locale.as_tag());
+    if state.look.replace(Some((theme, locale))) != Some((theme, locale)) {
+        let _ = state.root.set_attribute("data-theme", theme.as_str());
+        let _ = state.root.set_attribute("lang", locale.as_tag());
+    }
     let waiter = {
         let me = Rc::downgrade(state);
         Box::new(move || {
@@ -218,12 +223,40 @@ fn show(state: &State, shown: Shown) {
 thread_local! {
     /// The one buffer every badge formats its amount in.
     static MONEY: RefCell<String> = const { RefCell::new(String::new()) };
+    /// One button per language and wording, built once and cloned for every badge: a deep
+    /// clone is one call into the browser where building costs twenty.
+    static BUTTONS: RefCell<Vec<((Locale, bool), Element)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The badge's button: "Cicilan mulai **Rp 248.050**/bulan dengan **Kredivo**", or "Bayar
 /// nanti dalam 30 hari dengan **Kredivo**" when only the 30-day plan covers the amount (no
 /// "per month" promise).
 fn words(document: &Document, p: Priced, l: Locale) -> Element {
+    let key = (l, p.installments);
+    let cached = BUTTONS.with_borrow(|b| b.iter().find(|(k, _)| *k == key).map(|(_, e)| e.clone()));
+    let template = cached.unwrap_or_else(|| {
+        let built = build_button(document, l, p.installments);
+        BUTTONS.with_borrow_mut(|b| b.push((key, built.clone())));
+        built
+    });
+    let button: Element = template
+        .clone_node_with_deep(true)
+        .map(JsCast::unchecked_into)
+        .unwrap_or_else(|_| build_button(document, l, p.installments));
+    if p.installments {
+        // The amount is the button's first element.
+        if let Some(amount) = button.first_element_child() {
+            MONEY.with_borrow_mut(|buf| {
+                text::money_into(buf, p.monthly, l);
+                amount.set_text_content(Some(buf));
+            });
+        }
+    }
+    button
+}
+
+/// A badge's button in language `l`, its amount (when `installments`) still empty.
+fn build_button(document: &Document, l: Locale, installments: bool) -> Element {
     let s = text::badge_strings(l);
     let button = element(document, "button", "kc-badge");
     for (name, value) in [
@@ -234,14 +267,9 @@ fn words(document: &Document, p: Priced, l: Locale) -> Element {
     ] {
         let _ = button.set_attribute(name, value);
     }
-    if p.installments {
+    if installments {
         let _ = button.append_with_str_1(s.badge_before);
-        let amount = element(document, "strong", "kc-badge-amount");
-        MONEY.with_borrow_mut(|buf| {
-            text::money_into(buf, p.monthly, l);
-            amount.set_text_content(Some(buf));
-        });
-        let _ = button.append_with_node_1(&amount);
+        let _ = button.append_with_node_1(&element(document, "strong", "kc-badge-amount"));
         let _ = button.append_with_str_1(s.badge_after);
     } else {
         let _ = button.append_with_str_1(s.badge_later);
