@@ -177,6 +177,8 @@ fn mount_all(found: Vec<Element>) {
 }
 
 /// What reading an element gave: the widget already on it, or the options of a new one.
+// Returned and taken apart at once, never stored: boxing `New` would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 enum Read {
     Mounted(u32),
     New(New),
