@@ -550,7 +550,7 @@ fn write_openapi(dist: &Path) -> Res {
 }
 
 /// The most a page may download of the widget, brotli: issue 7's target, 80 KB (80,000
-/// bytes). Today a checkout page downloads 79,997 bytes, a listing or product page 56,628 (its
+/// bytes). Today a checkout page downloads 79,997 bytes, a listing or product page 56,867 (its
 /// badges link no Leptos since issue 19; 79,128 before) and a shop counter's QR screen 56,454,
 /// so anything that makes a page bigger has to pay for itself elsewhere first; `cargo xtask
 /// test` fails otherwise.
