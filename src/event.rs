@@ -5,6 +5,7 @@
 
 use std::rc::Rc;
 
+#[cfg(any(feature = "checkout", feature = "qr"))]
 use leptos::prelude::*;
 
 /// What a widget tells its host page; becomes a DOM `CustomEvent` named `kredivo:*`.
@@ -50,19 +51,24 @@ impl WidgetEvent {
     }
 }
 
-/// Reports widget events to the host page.
+/// Sends an event to the host page; `false` when the page called `preventDefault()` or the
+/// widget is gone. What the host gives every view.
+pub type Listener = Rc<dyn Fn(&WidgetEvent) -> bool>;
+
+/// Reports widget events to the host page from a Leptos view: the [`Listener`] in the
+/// reactive arena, so that every handler can hold a `Copy` of it.
 ///
 /// The listener is cloned out of the reactive arena before it runs, because a page's event
 /// listener may call back into the widget (mount another one, update this one).
+#[cfg(any(feature = "checkout", feature = "qr"))]
 #[derive(Clone, Copy)]
 pub struct Emit(StoredValue<Listener, LocalStorage>);
 
-type Listener = Rc<dyn Fn(&WidgetEvent) -> bool>;
-
+#[cfg(any(feature = "checkout", feature = "qr"))]
 impl Emit {
     /// Wraps a listener (created inside the widget's reactive owner).
-    pub fn new(f: impl Fn(&WidgetEvent) -> bool + 'static) -> Emit {
-        Emit(StoredValue::new_local(Rc::new(f)))
+    pub fn new(f: Listener) -> Emit {
+        Emit(StoredValue::new_local(f))
     }
 
     /// Sends an event; `false` when the page called `preventDefault()` or the widget is gone.

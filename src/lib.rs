@@ -7,17 +7,19 @@
 //! | module | role |
 //! |---|---|
 //! | [`surface`] | the `#[wasm_bindgen]` surface: `boot`, `KredivoCheckout.mount`, `benchPlans` |
-//! | [`host`] | shadow roots, the registry of mounted hosts, the `MutationObserver`, DOM events |
+//! | [`host`] | shadow roots and their styles, the registry of mounted hosts, the `MutationObserver`, DOM events |
 //! | [`options`] | `data-*` attributes and JS options → [`options::Options`], in one place |
 //! | [`model`] | plain state rules: the checkout's state machine, offers, failures, requests |
 //! | [`text`] | every sentence in Bahasa Indonesia and English |
 //! | [`net`] | `fetch`, request bodies and answers, timeouts via `AbortController` |
-//! | [`pricing`] | one pricing table per page for all badges |
-//! | [`view`] | the Leptos components: they render `model`'s state and wire events |
-//! | [`event`], [`assets`], [`js`] | leaf modules: widget events, asset URLs, reading JS objects |
+//! | [`pricing`] | one pricing table per page for all badges, and the badges waiting for it |
+//! | [`view`] | the views: the checkout and the QR screen as Leptos components, the badge drawn with web-sys |
+//! | [`event`], [`assets`], [`js`], `trace` | leaf modules: widget events, asset URLs, reading JS objects, User Timing marks (bundles with badges) |
 //!
-//! Imports go one way: `surface` → `host` → `view` → `model` → `options`, `text`; the leaf
-//! modules are imported by any of them and import none.
+//! Imports go one way: `surface` → `host` → `view` → `model`, `pricing` → `net`, `options`,
+//! `text`; the leaf modules are imported by any of them and import none. `host` drives every
+//! view through [`view::Widget`] and knows nothing of Leptos, which only `view`'s checkout
+//! and QR screen use: the badge bundle (`--features badge`) links no Leptos at all.
 #![deny(missing_docs)]
 
 pub mod assets;
@@ -31,6 +33,8 @@ pub mod options;
 pub mod pricing;
 pub mod surface;
 pub mod text;
+#[cfg(feature = "badge")]
+pub mod trace;
 pub mod view;
 
 #[cfg(feature = "badge")]

@@ -172,3 +172,326 @@ async fn clicking_a_badge_opens_an_accessible_dialog_that_returns_focus() {
     );
     el.remove();
 }
+
+/// The shadow root's `adoptedStyleSheets`.
+fn adopted(el: &web_sys::Element) -> js_sys::Array {
+    shadow(el).adopted_style_sheets()
+}
+
+/// How many User Timing measures named `name` the page holds.
+fn measures(name: &str) -> u32 {
+    let performance = web_sys::window().unwrap().performance().unwrap();
+    performance
+        .get_entries_by_name_with_entry_type(name, "measure")
+        .length()
+}
+
+#[wasm_bindgen_test]
+async fn every_badge_adopts_the_one_shared_stylesheet_and_links_none() {
+    boot();
+    let hosts: Vec<_> = (0..3)
+        .map(|_| {
+            host(&[
+                ("data-kredivo-badge", ""),
+                ("data-amount", "2400000"),
+                ("data-pricing", "embedded"),
+            ])
+        })
+        .collect();
+    for h in &hosts {
+        until("badge", || find(h, ".kc-badge")).await;
+    }
+    let first = adopted(&hosts[0]);
+    assert_eq!(first.length(), 1, "one adopted sheet");
+    let sheet: web_sys::CssStyleSheet = first.get(0).unchecked_into();
+    assert!(
+        sheet.css_rules().unwrap().length() > 10,
+        "the sheet holds the badge's rules"
+    );
+    for h in &hosts {
+        let a = adopted(h);
+        assert_eq!(a.length(), 1);
+        assert!(
+            js_sys::Object::is(&a.get(0), &sheet),
+            "every badge adopts the same sheet object"
+        );
+        assert!(find(h, "link").is_none(), "no stylesheet link per badge");
+        assert_eq!(
+            find(h, ".kc-shell").unwrap().get_attribute("hidden"),
+            None,
+            "nothing waits for a stylesheet to load"
+        );
+        // The sheet applies inside the shadow root.
+        let button = find(h, "button.kc-badge").unwrap();
+        let style = web_sys::window()
+            .unwrap()
+            .get_computed_style(&button)
+            .unwrap()
+            .unwrap();
+        assert_eq!(style.get_property_value("cursor").unwrap(), "pointer");
+    }
+    for h in hosts {
+        h.remove();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn badges_added_together_are_mounted_and_priced_in_one_pass_each() {
+    boot();
+    let fetch =
+        FakeFetch::install(|_| Reply::Later(80, Box::new(Reply::Json(200, pricing_json()))));
+    let global = js_sys::global();
+    js_sys::Reflect::set(&global, &"__kredivoTrace".into(), &true.into()).unwrap();
+    let (mounts, passes) = (measures("kredivo:mount"), measures("kredivo:badge-pass"));
+
+    // Fifty badges appended at once: one batch of mutations.
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let list = doc.create_element("section").unwrap();
+    for i in 0..50 {
+        let b = doc.create_element("span").unwrap();
+        b.set_attribute("data-kredivo-badge", "").unwrap();
+        b.set_attribute("data-amount", &(600_000 + i * 10_000).to_string())
+            .unwrap();
+        b.set_attribute("data-proxy", "http://onepass.test")
+            .unwrap();
+        list.append_child(&b).unwrap();
+    }
+    doc.body().unwrap().append_child(&list).unwrap();
+    let hosts: Vec<web_sys::Element> = {
+        let l = list.query_selector_all("[data-kredivo-badge]").unwrap();
+        (0..l.length())
+            .map(|i| l.item(i).unwrap().unchecked_into())
+            .collect()
+    };
+    // While the table loads, every badge shows its skeleton, mounted by one pass.
+    until("skeletons", || {
+        hosts
+            .iter()
+            .all(|h| find(h, ".kc-badge-sk").is_some())
+            .then_some(())
+    })
+    .await;
+    assert_eq!(measures("kredivo:mount"), mounts + 1, "one mounting pass");
+    // The moment one badge has its text, all have: the table's arrival draws them together.
+    until("a priced badge", || {
+        hosts
+            .iter()
+            .any(|h| find(h, ".kc-badge").is_some())
+            .then_some(())
+    })
+    .await;
+    assert!(
+        hosts.iter().all(|h| find(h, ".kc-badge").is_some()),
+        "every waiting badge drawn in the same pass"
+    );
+    assert_eq!(
+        measures("kredivo:badge-pass"),
+        passes + 1,
+        "one drawing pass"
+    );
+    assert_eq!(fetch.count("/api/kredivo/v1/pricing"), 1);
+    js_sys::Reflect::delete_property(
+        global.unchecked_ref::<js_sys::Object>(),
+        &"__kredivoTrace".into(),
+    )
+    .unwrap();
+    list.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_dialog_is_built_when_opened_accessible_and_removed_when_closed() {
+    boot();
+    let el = host(&[
+        ("data-kredivo-badge", ""),
+        ("data-amount", "2400000"),
+        ("data-locale", "en"),
+        ("data-pricing", "embedded"),
+    ]);
+    let badge = until("badge", || find(&el, "button.kc-badge")).await;
+    assert!(
+        find(&el, "dialog").is_none(),
+        "no dialog before it is opened"
+    );
+    assert_eq!(
+        badge.get_attribute("title").as_deref(),
+        Some("See installment details")
+    );
+    assert_eq!(badge.get_attribute("type").as_deref(), Some("button"));
+
+    click(&badge);
+    let dialog = until("dialog", || find(&el, "dialog.kc-dialog[open]")).await;
+    assert_eq!(
+        badge.get_attribute("aria-expanded").as_deref(),
+        Some("true")
+    );
+    assert_eq!(dialog.get_attribute("aria-modal").as_deref(), Some("true"));
+    assert_eq!(
+        text(&el, "#kc-dialog-title").as_deref(),
+        Some("Pay later with Kredivo")
+    );
+    assert_eq!(
+        text(&el, ".kc-dialog-sub").as_deref(),
+        Some("For a purchase of Rp 2,400,000")
+    );
+    let logo = find(&el, "img.kc-dialog-logo").unwrap();
+    assert_eq!(logo.get_attribute("src").as_deref(), Some("/blue.svg"));
+    assert_eq!(logo.get_attribute("alt").as_deref(), Some("Kredivo"));
+    let close = find(&el, "button.kc-close").unwrap();
+    assert_eq!(close.get_attribute("aria-label").as_deref(), Some("Close"));
+    let heads: Vec<String> = find_all(&el, "thead th")
+        .iter()
+        .map(|th| th.text_content().unwrap())
+        .collect();
+    assert_eq!(heads, ["Term", "Installment", "Interest & fees", "Total"]);
+    let rows: Vec<String> = find_all(&el, "tbody tr")
+        .iter()
+        .map(|tr| tr.text_content().unwrap())
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "30 daysRp 2,400,000No interestRp 2,400,000",
+            "3 monthsRp 856,290/monthRp 168,870Rp 2,568,870",
+            "6 monthsRp 450,090/monthRp 300,540Rp 2,700,540",
+            "12 monthsRp 248,050/monthRp 576,600Rp 2,976,600",
+        ]
+    );
+    let frame = find(&el, "iframe.kc-sched").unwrap();
+    assert_eq!(
+        frame.get_attribute("title").as_deref(),
+        Some("Installment schedule")
+    );
+    assert_eq!(
+        frame.get_attribute("src").as_deref(),
+        Some(""),
+        "embedded pricing and no proxy: no schedule to frame"
+    );
+
+    // The close button closes it, removes it and gives focus back.
+    click(&close);
+    until("closed", || find(&el, "dialog").is_none().then_some(())).await;
+    assert_eq!(
+        badge.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
+    let active = shadow(&el).active_element();
+    assert!(active.is_some_and(|a| a.is_same_node(Some(&badge))));
+
+    // It opens again, and a script closing it (`dialog.close()`) takes it away too.
+    click(&badge);
+    let dialog = until("reopened", || find(&el, "dialog[open]")).await;
+    dialog.unchecked_ref::<web_sys::HtmlDialogElement>().close();
+    until("closed by script", || {
+        find(&el, "dialog").is_none().then_some(())
+    })
+    .await;
+    assert_eq!(
+        badge.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
+    el.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_new_amount_redraws_the_text_and_fires_ready_and_a_new_theme_does_not() {
+    boot();
+    let _fetch = FakeFetch::install(|_| Reply::Json(200, pricing_json()));
+    let el = host(&[
+        ("data-kredivo-badge", ""),
+        ("data-amount", "2400000"),
+        ("data-proxy", "http://redraw.test"),
+    ]);
+    let events = Events::listen(&el);
+    until("badge", || text(&el, ".kc-badge")).await;
+    until("ready", || {
+        (events.named("kredivo:ready").len() == 1).then_some(())
+    })
+    .await;
+    let ready = &events.named("kredivo:ready")[0];
+    assert_eq!(field(ready, "amount").as_deref(), Some("2400000"));
+    let types: Vec<String> =
+        js_sys::Array::from(&js_sys::Reflect::get(ready, &"paymentTypes".into()).unwrap())
+            .iter()
+            .map(|v| v.as_string().unwrap())
+            .collect();
+    assert_eq!(types, ["30_days", "3_months", "6_months", "12_months"]);
+
+    el.set_attribute("data-amount", "3100000").unwrap();
+    let t = until("re-priced", || {
+        text(&el, ".kc-badge").filter(|t| !t.contains("248"))
+    })
+    .await;
+    assert_eq!(t, "Cicilan mulai Rp 320.400/bulan dengan Kredivo");
+    until("second ready", || {
+        (events.named("kredivo:ready").len() == 2).then_some(())
+    })
+    .await;
+    assert_eq!(
+        field(&events.named("kredivo:ready")[1], "amount").as_deref(),
+        Some("3100000")
+    );
+
+    // The theme is the wrapper's attribute: the button stays, no new `ready`.
+    let button = find(&el, "button.kc-badge").unwrap();
+    el.set_attribute("data-theme", "dark").unwrap();
+    until("dark", || find(&el, ".kc[data-theme=dark]").map(|_| ())).await;
+    sleep(50).await;
+    assert!(find(&el, "button.kc-badge")
+        .unwrap()
+        .is_same_node(Some(&button)));
+    assert_eq!(events.named("kredivo:ready").len(), 2);
+
+    // The language redraws the words.
+    el.set_attribute("data-locale", "en").unwrap();
+    let en = until("english", || {
+        text(&el, ".kc-badge").filter(|t| t.starts_with("From"))
+    })
+    .await;
+    assert_eq!(en, "From Rp 320,400/month with Kredivo");
+    assert_eq!(
+        find(&el, ".kc").unwrap().get_attribute("lang").as_deref(),
+        Some("en")
+    );
+    el.remove();
+}
+
+#[wasm_bindgen_test]
+async fn destroying_a_badge_takes_its_text_dialog_and_sheet_and_stops_its_events() {
+    boot();
+    let el = host(&[]);
+    let events = Events::listen(&el);
+    let handle = js_mount(
+        &el,
+        &options(&[
+            ("kind", "badge".into()),
+            ("amount", "2400000".into()),
+            ("pricing", "embedded".into()),
+        ]),
+    )
+    .unwrap();
+    let badge = until("badge", || find(&el, "button.kc-badge")).await;
+    until("ready heard after mount() returned", || {
+        (events.named("kredivo:ready").len() == 1).then_some(())
+    })
+    .await;
+    click(&badge);
+    until("dialog", || find(&el, "dialog[open]")).await;
+
+    handle.destroy();
+    assert!(!handle.mounted());
+    assert_eq!(shadow(&el).child_element_count(), 0, "text and dialog gone");
+    assert_eq!(adopted(&el).length(), 0, "the sheet let go");
+    el.set_attribute("data-amount", "3100000").unwrap();
+    handle
+        .update(options(&[("amount", "3100000".into())]))
+        .expect_err("a destroyed badge takes no options");
+    sleep(100).await;
+    assert_eq!(shadow(&el).child_element_count(), 0);
+    assert_eq!(
+        events.named("kredivo:ready").len(),
+        1,
+        "no event after destroy"
+    );
+    handle.destroy(); // twice is harmless
+    el.remove();
+}

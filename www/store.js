@@ -507,11 +507,31 @@ async function benchPage() {
   const box = document.getElementById("badges");
   const n = 200;
   let ready = 0;
+  // The widget's User Timing marks (scan → options → shadow roots → skeletons; the drawing
+  // pass when the pricing table arrives), and every main-thread task over 50 ms meanwhile.
+  window.__kredivoTrace = true;
+  const longTasks = [];
+  let longTaskObserver = null;
+  try {
+    longTaskObserver = new PerformanceObserver((list) => longTasks.push(...list.getEntries()));
+    longTaskObserver.observe({ type: "longtask" });
+  } catch (_) {}
+  // After the next paint: a task queued from the frame's rAF runs once it is rendered.
+  const afterPaint = () => new Promise((r) => requestAnimationFrame(() => setTimeout(() => r(performance.now()), 0)));
+  let painted = null;
+  let styleLayoutMs;
   const t0 = performance.now();
   const allReady = new Promise((resolve) => {
     box.addEventListener("kredivo:ready", () => {
       ready += 1;
-      if (ready === n) resolve(whenShown([...box.querySelectorAll("[data-kredivo-badge]")]));
+      if (ready === n) {
+        // Style and layout of the 200 badges, forced here rather than waited for.
+        const l0 = performance.now();
+        void box.offsetHeight;
+        styleLayoutMs = performance.now() - l0;
+        painted = afterPaint();
+        resolve(whenShown([...box.querySelectorAll("[data-kredivo-badge]")]));
+      }
     });
   });
   const frag = document.createDocumentFragment();
@@ -521,8 +541,39 @@ async function benchPage() {
   }
   box.append(frag);
   const t1 = await allReady;
+  const paintedAt = await painted;
   put("Render 200 badges", "badges200Ms", t1 - t0, "ms");
   put("Pricing requests for 200 badges", "pricingRequests", window.KredivoCheckout.stats().pricingRequests, "");
+  // Where it goes (ms). "Table in hand → painted" is issue 19's target: from the pricing
+  // answer's last byte to the first frame painted with every badge's text.
+  const measure = (name) => performance.getEntriesByName(name, "measure").at(-1)?.duration;
+  const pricing = performance.getEntriesByType("resource").find((e) => new URL(e.name).pathname.endsWith("/api/kredivo/v1/pricing"));
+  const pass = performance.getEntriesByName("kredivo:badge-pass", "measure").at(-1);
+  const inHand = performance.getEntriesByName("kredivo:pricing-in-hand", "mark").at(-1);
+  const badgePhases = {
+    badgeMountPassMs: measure("kredivo:mount"),
+    badgeOptionsMs: measure("kredivo:mount-options"),
+    badgeShadowRootsMs: measure("kredivo:mount-attach"),
+    badgeSkeletonsMs: measure("kredivo:mount-render"),
+    badgePricingRequestMs: pricing && pricing.responseEnd - pricing.startTime,
+    badgeTableReadMs: pricing && inHand && inHand.startTime - pricing.responseEnd,
+    badgeDrawPassMs: pass?.duration,
+    badgeStyleLayoutMs: styleLayoutMs,
+    badgeLayoutPaintMs: pass && paintedAt - (pass.startTime + pass.duration),
+    badgeInHandToPaintedMs: inHand && paintedAt - inHand.startTime,
+    badgeTableToPaintedMs: pricing && paintedAt - pricing.responseEnd,
+    badgeAppendToPaintedMs: paintedAt - t0,
+  };
+  for (const [key, value] of Object.entries(badgePhases)) {
+    if (value !== undefined) put(`  ${key}`, key, value, "ms");
+  }
+  if (longTaskObserver) {
+    longTasks.push(...longTaskObserver.takeRecords());
+    longTaskObserver.disconnect();
+    put("  badgeLongTasks (over 50 ms)", "badgeLongTasks", longTasks.length, "");
+    put("  badgeLongestTaskMs (0: none over 50 ms)", "badgeLongestTaskMs", Math.max(0, ...longTasks.map((t) => t.duration)), "ms");
+  }
+  delete window.__kredivoTrace;
 
   // 3. plans per second in wasm
   window.KredivoCheckout.benchPlans("2400000", 2000); // warm up

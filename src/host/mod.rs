@@ -2,27 +2,31 @@
 //!
 //! | module | job |
 //! |---|---|
-//! | this one | mount, update, refresh and destroy one widget; [`MountError`] |
+//! | this one | mount (one element, or all found at once, in phases), update, refresh and destroy; [`MountError`] |
 //! | `registry` | which element hosts which widget; the asset URLs |
 //! | `observer` | the `MutationObserver` that follows single-page apps |
+//! | `style` | the shared constructed stylesheet, or a stylesheet link |
 //! | `events` | widget events as DOM `CustomEvent`s |
 //!
 //! Options are read by [`crate::options`]; the views by [`crate::view`]. This module imports
-//! both, and neither imports it.
+//! both, and neither imports it. Nothing here knows how a view draws (Leptos or plain DOM):
+//! it hands the view a root element and its options through [`crate::view::Widget`].
 
 mod events;
 mod observer;
 mod registry;
+mod style;
 
 use std::cell::Cell;
 use std::rc::Rc;
 
-use leptos::prelude::*;
-use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, HtmlElement, ShadowRoot};
 
-use crate::event::Emit;
-use crate::options::{self, JsOptions, Kind, OptionError};
+use crate::event::Listener;
+use crate::options::{self, JsOptions, Kind, OptionError, Options};
+#[cfg(feature = "badge")]
+use crate::trace;
 
 pub use observer::{observe, scan};
 pub use registry::{id_of, is_mounted, mounted_count, set_assets};
@@ -91,11 +95,116 @@ pub enum MountError {
 /// Options from script (`js`) that cannot be read are an error; attributes that cannot be
 /// read mount a widget that shows `invalid_options`, so a typo never breaks the page.
 pub fn mount(el: &Element, js: Option<JsOptions>) -> Result<u32, MountError> {
+    match read(el, js)? {
+        Read::Mounted(id) => Ok(id),
+        Read::New(new) => Ok(start(attach(new)?)),
+    }
+}
+
+/// Runs `f`, which finds elements to mount ([`found`]); in a bundle with badges they are
+/// mounted together when it returns, phase by phase (read every element's options, then
+/// give each a shadow root and its style, then draw every view), so that the browser lays
+/// them out once and the benchmark page can time each phase. A bundle without badges mounts
+/// its few widgets one at a time, as they are found, and pays no code for the phases.
+/// Nested calls join the outer one.
+pub(super) fn batch(f: impl FnOnce()) {
+    #[cfg(feature = "badge")]
+    {
+        if BATCH.with_borrow(Option::is_some) {
+            return f();
+        }
+        BATCH.set(Some(Vec::new()));
+        f();
+        mount_all(BATCH.take().unwrap_or_default());
+    }
+    #[cfg(not(feature = "badge"))]
+    f()
+}
+
+/// Mounts `el`, found in the document, or (inside [`batch`]) adds it to the batch.
+/// Elements that cannot be mounted are skipped, as a page's markup never throws.
+pub(super) fn found(el: &Element) {
+    #[cfg(feature = "badge")]
+    {
+        let queued = BATCH.with_borrow_mut(|b| b.as_mut().map(|v| v.push(el.clone())));
+        if queued.is_some() {
+            return;
+        }
+    }
+    let _ = mount(el, None);
+}
+
+#[cfg(feature = "badge")]
+thread_local! {
+    /// The elements found by the current [`batch`], if one runs.
+    static BATCH: std::cell::RefCell<Option<Vec<Element>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Mounts a [`batch`]'s elements phase by phase, with User Timing marks ([`trace`]).
+#[cfg(feature = "badge")]
+fn mount_all(found: Vec<Element>) {
+    if found.is_empty() {
+        return;
+    }
+    trace::mark("kredivo:mount-start");
+    let read: Vec<New> = found
+        .iter()
+        .filter(|el| registry::claim(el))
+        .filter_map(|el| match read(el, None) {
+            Ok(Read::New(new)) => Some(new),
+            _ => {
+                registry::unclaim(el);
+                None
+            }
+        })
+        .collect();
+    trace::measure("kredivo:mount-options", "kredivo:mount-start");
+    trace::mark("kredivo:mount-attach-start");
+    let attached: Vec<Attached> = read
+        .into_iter()
+        .filter_map(|n| {
+            let el = n.el.clone();
+            attach(n).map_err(|_| registry::unclaim(&el)).ok()
+        })
+        .collect();
+    trace::measure("kredivo:mount-attach", "kredivo:mount-attach-start");
+    trace::mark("kredivo:mount-render-start");
+    for a in attached {
+        start(a);
+    }
+    trace::measure("kredivo:mount-render", "kredivo:mount-render-start");
+    trace::measure("kredivo:mount", "kredivo:mount-start");
+}
+
+/// What reading an element gave: the widget already on it, or the options of a new one.
+// Returned and taken apart at once, never stored: boxing `New` would only add an allocation.
+#[allow(clippy::large_enum_variant)]
+enum Read {
+    Mounted(u32),
+    New(New),
+}
+
+/// A widget to mount: its element and options.
+struct New {
+    el: Element,
+    js: JsOptions,
+    options: Options,
+}
+
+/// A widget whose shadow root is ready: its root element is in it, styled.
+struct Attached {
+    new: New,
+    root: HtmlElement,
+    link: style::Linked,
+    assets: std::sync::Arc<crate::assets::Assets>,
+}
+
+fn read(el: &Element, js: Option<JsOptions>) -> Result<Read, MountError> {
     if let Some(id) = id_of(el) {
         if let Some(js) = js {
             update(id, js)?;
         }
-        return Ok(id);
+        return Ok(Read::Mounted(id));
     }
     let from_js = js.is_some();
     let js = js.unwrap_or_default();
@@ -110,69 +219,69 @@ pub fn mount(el: &Element, js: Option<JsOptions>) -> Result<u32, MountError> {
     if registry::held_by_other(el) {
         return Err(MountError::HeldByOther);
     }
-    let document = el.owner_document().ok_or(MountError::NoDocument)?;
-    let shadow = shadow_root(el)?;
-    let assets = registry::assets();
+    Ok(Read::New(New {
+        el: el.clone(),
+        js,
+        options,
+    }))
+}
 
-    let link = document.create_element("link").map_err(dom)?;
-    let _ = link.set_attribute("rel", "stylesheet");
-    let _ = link.set_attribute("href", &assets.css);
-    if !assets.nonce.is_empty() {
-        // Sets the element's nonce too: pages whose policy allows styles by nonce only.
-        let _ = link.set_attribute("nonce", &assets.nonce);
-    }
+fn attach(new: New) -> Result<Attached, MountError> {
+    let document = new.el.owner_document().ok_or(MountError::NoDocument)?;
+    let shadow = shadow_root(&new.el)?;
     let root: HtmlElement = document
         .create_element("div")
         .map_err(dom)?
         .unchecked_into();
     root.set_class_name("kc-shell");
-    // Hidden until the stylesheet arrives, so shoppers never see unstyled markup.
-    root.set_hidden(true);
-    let on_css = {
-        let root = root.clone();
-        Closure::<dyn FnMut()>::new(move || root.set_hidden(false))
-    };
-    let link: web_sys::HtmlLinkElement = link.unchecked_into();
-    link.set_onload(Some(on_css.as_ref().unchecked_ref()));
-    link.set_onerror(Some(on_css.as_ref().unchecked_ref()));
-    shadow.append_child(&link).map_err(dom)?;
+    let assets = registry::assets();
+    let css = crate::view::stylesheet(new.options.kind);
+    let link = style::apply(&document, &shadow, &root, &assets, css).map_err(dom)?;
     shadow.append_child(&root).map_err(dom)?;
-    let nodes: [Element; 2] = [link.clone().into(), root.clone().into()];
+    Ok(Attached {
+        new,
+        root,
+        link,
+        assets,
+    })
+}
 
+fn start(a: Attached) -> u32 {
+    let New { el, js, options } = a.new;
     let id = registry::next_id();
     let alive = Rc::new(Cell::new(true));
-    let signal = ArcRwSignal::new(options);
-    let view = {
-        let (el, alive, signal) = (el.clone(), alive.clone(), signal.clone());
-        leptos::mount::mount_to(root, move || {
-            let emit = Emit::new(move |event| events::dispatch(&el, &alive, event));
-            crate::view::root(Signal::from(signal), assets, emit)
-        })
+    let emit: Listener = {
+        let (el, alive) = (el.clone(), alive.clone());
+        Rc::new(move |event| events::dispatch(&el, &alive, event))
     };
+    let view = crate::view::mount(a.root.clone(), options, a.assets, emit);
     registry::insert(
         id,
         registry::Mounted {
-            el: el.clone(),
+            el,
             js,
-            options: signal,
             alive,
-            nodes,
-            _view: Box::new(view),
-            _on_css: on_css,
+            root: a.root.into(),
+            link: a.link,
+            view,
         },
     );
-    Ok(id)
+    id
 }
 
 fn shadow_root(el: &Element) -> Result<ShadowRoot, MountError> {
     let shadow = match el.shadow_root() {
-        Some(s) => s,
+        Some(s) => {
+            // A previous widget's markup (after destroy, or a page restored from cache) goes;
+            // a fresh shadow root has none. (A badge's adopted sheet goes when it is
+            // destroyed.)
+            s.set_inner_html("");
+            s
+        }
         None => el
             .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
             .map_err(|_| MountError::CannotHost)?,
     };
-    // A previous widget's markup (after destroy, or a page restored from cache) goes.
-    shadow.set_inner_html("");
     Ok(shadow)
 }
 
@@ -200,13 +309,11 @@ pub fn refresh(id: u32) {
     set_options(id, options);
 }
 
-fn set_options(id: u32, options: options::Options) {
-    // Taken out of the registry first: setting the signal runs effects, which may call back
-    // into the registry (an event listener that mounts another widget).
-    if let Some(s) = registry::with(id, |m| m.options.clone()) {
-        if s.with_untracked(|o| o != &options) {
-            s.set(options);
-        }
+fn set_options(id: u32, options: Options) {
+    // The view is taken out of the registry first: drawing may call back into the registry
+    // (a page's event listener that mounts another widget).
+    if let Some(view) = registry::with(id, |m| m.view.clone()) {
+        view.set_options(options);
     }
 }
 
@@ -216,8 +323,16 @@ pub fn destroy(id: u32) {
         return;
     };
     m.alive.set(false);
-    for node in &m.nodes {
-        node.remove();
+    m.root.remove();
+    if let Some((link, _)) = &m.link {
+        link.remove();
+    }
+    // Only a bundle with badges adopts a sheet (see `style`).
+    #[cfg(feature = "badge")]
+    if m.link.is_none() {
+        if let Some(shadow) = m.el.shadow_root() {
+            shadow.set_adopted_style_sheets(&js_sys::Array::new());
+        }
     }
     drop(m);
 }

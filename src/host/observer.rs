@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use web_sys::{Element, MutationObserver, MutationObserverInit, MutationRecord};
 
-use super::{destroy, mount, refresh, registry, SELECTOR};
+use super::{batch, destroy, found, refresh, registry, SELECTOR};
 
 type Observer = (MutationObserver, Closure<dyn FnMut(js_sys::Array)>);
 
@@ -44,18 +44,20 @@ pub fn observe() {
     }
 }
 
-/// Mounts every matching element under `root` (and `root` itself).
+/// Mounts every matching element under `root` (and `root` itself), in one pass.
 pub fn scan(root: &Element) {
-    if root.matches(SELECTOR).unwrap_or(false) {
-        auto_mount(root);
-    }
-    if let Ok(list) = root.query_selector_all(SELECTOR) {
-        for i in 0..list.length() {
-            if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
-                auto_mount(&el);
+    batch(|| {
+        if root.matches(SELECTOR).unwrap_or(false) {
+            auto_mount(root);
+        }
+        if let Ok(list) = root.query_selector_all(SELECTOR) {
+            for i in 0..list.length() {
+                if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                    auto_mount(&el);
+                }
             }
         }
-    }
+    });
 }
 
 /// Mounts an element found in the document. When the other bundle still holds it (an
@@ -64,14 +66,14 @@ pub fn scan(root: &Element) {
 /// callbacks have run.
 fn auto_mount(el: &Element) {
     if !registry::held_by_other(el) {
-        let _ = mount(el, None);
+        found(el);
         return;
     }
     let el = el.clone();
     let again = Closure::once_into_js(move || {
         let still_ours = el.is_connected() && el.matches(SELECTOR).unwrap_or(false);
         if still_ours && registry::id_of(&el).is_none() && !registry::held_by_other(&el) {
-            let _ = mount(&el, None);
+            let _ = super::mount(&el, None);
         }
     });
     if let Some(w) = web_sys::window() {
@@ -82,34 +84,37 @@ fn auto_mount(el: &Element) {
 fn on_mutations(records: js_sys::Array) {
     let mut removed = false;
     let mut lang_changed = false;
-    for record in records.iter() {
-        let record: MutationRecord = record.unchecked_into();
-        if record.type_() == "attributes" {
-            let Some(el) = record.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
-                continue;
-            };
-            if record.attribute_name().as_deref() == Some("lang") {
-                lang_changed = true;
-                continue;
-            }
-            match registry::id_of(&el) {
-                Some(id) if el.matches(SELECTOR).unwrap_or(false) => refresh(id),
-                Some(id) => destroy(id),
-                None if el.matches(SELECTOR).unwrap_or(false) => {
-                    auto_mount(&el);
+    // Every host these mutations added is mounted when the loop ends, in one pass.
+    batch(|| {
+        for record in records.iter() {
+            let record: MutationRecord = record.unchecked_into();
+            if record.type_() == "attributes" {
+                let Some(el) = record.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+                    continue;
+                };
+                if record.attribute_name().as_deref() == Some("lang") {
+                    lang_changed = true;
+                    continue;
                 }
-                None => {}
+                match registry::id_of(&el) {
+                    Some(id) if el.matches(SELECTOR).unwrap_or(false) => refresh(id),
+                    Some(id) => destroy(id),
+                    None if el.matches(SELECTOR).unwrap_or(false) => {
+                        auto_mount(&el);
+                    }
+                    None => {}
+                }
+                continue;
             }
-            continue;
-        }
-        removed |= record.removed_nodes().length() > 0;
-        let added = record.added_nodes();
-        for i in 0..added.length() {
-            if let Some(el) = added.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
-                scan(&el);
+            removed |= record.removed_nodes().length() > 0;
+            let added = record.added_nodes();
+            for i in 0..added.length() {
+                if let Some(el) = added.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                    scan(&el);
+                }
             }
         }
-    }
+    });
     if removed {
         // A moved host is still connected and stays mounted.
         for id in registry::ids_where(|el| !el.is_connected()) {

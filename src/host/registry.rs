@@ -5,12 +5,12 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
 
-use leptos::prelude::*;
-use wasm_bindgen::{closure::Closure, JsValue};
+use wasm_bindgen::JsValue;
 use web_sys::Element;
 
 use crate::assets::Assets;
-use crate::options::{JsOptions, Options};
+use crate::options::JsOptions;
+use crate::view::Widget;
 
 /// The name of the JS property that marks a mounted host (not an attribute: clones of a
 /// mounted element must mount on their own). Each bundle has its own, since the checkout and
@@ -42,14 +42,14 @@ const OTHER_MARKS: &[&str] = &[];
 pub(super) struct Mounted {
     pub(super) el: Element,
     pub(super) js: JsOptions,
-    pub(super) options: ArcRwSignal<Options>,
     pub(super) alive: Rc<Cell<bool>>,
-    /// The stylesheet link and the view's root this widget put in the shadow root; destroying
-    /// removes exactly these (another bundle may already own the shadow root's content).
-    pub(super) nodes: [Element; 2],
-    // Dropping these unmounts the view and detaches the stylesheet listener.
-    pub(super) _view: Box<dyn std::any::Any>,
-    pub(super) _on_css: Closure<dyn FnMut()>,
+    /// The view's root this widget put in the shadow root, and its stylesheet link if it has
+    /// one; destroying removes exactly these (another bundle may already own the shadow
+    /// root's content). Dropping the link's listener with it.
+    pub(super) root: Element,
+    pub(super) link: super::style::Linked,
+    /// Dropping it unmounts the view.
+    pub(super) view: Rc<dyn Widget>,
 }
 
 #[derive(Default)]
@@ -108,6 +108,21 @@ pub(super) fn insert(id: u32, m: Mounted) {
     let _ = js_sys::Reflect::set(&m.el, &MARK.into(), &JsValue::from(id));
     // Ids only grow, so the new one goes last.
     HUB.with_borrow_mut(|h| h.live.0.push((id, m)));
+}
+
+/// Claims an unmarked `el` for a widget about to mount in the current pass (its mark holds
+/// 0, which is no widget's id); `false` when it is marked already: mounted, or claimed by
+/// this pass (an element that one batch of mutations names twice).
+#[cfg(feature = "badge")]
+pub(super) fn claim(el: &Element) -> bool {
+    let marked = js_sys::Reflect::get(el, &MARK.into()).is_ok_and(|v| !v.is_undefined());
+    !marked && js_sys::Reflect::set(el, &MARK.into(), &JsValue::from(0)).is_ok()
+}
+
+/// Gives up a claim that did not become a widget.
+#[cfg(feature = "badge")]
+pub(super) fn unclaim(el: &Element) {
+    let _ = js_sys::Reflect::delete_property(el, &MARK.into());
 }
 
 /// Takes widget `id` out of the registry and unmarks its host.

@@ -107,14 +107,20 @@ async fn the_widget_works_under_a_strict_content_security_policy() -> anyhow::Re
     h.stop().await
 }
 
-/// Every widget on `ids` has its stylesheet applied (a blocked sheet has no rules), and the
-/// page heard no policy violation but the one it provokes on purpose (store.js's inline
-/// `onclick` probe, which must be blocked).
+/// Every widget on `ids` has its stylesheet applied (a blocked sheet has no rules): a
+/// checkout its linked sheet, a badge the one constructed sheet every badge adopts and no
+/// link; and the page heard no policy violation but the one it provokes on purpose
+/// (store.js's inline `onclick` probe, which must be blocked).
 async fn assert_styled_without_violations(h: &Harness, ids: &[&str]) -> anyhow::Result<()> {
     for id in ids {
         let rules = h
             .js(
-                "const l = document.getElementById(arguments[0]).shadowRoot.querySelector('link[rel=stylesheet]');                  return l && l.sheet ? l.sheet.cssRules.length : 0;",
+                "const el = document.getElementById(arguments[0]); const r = el.shadowRoot; \
+                 const l = r.querySelector('link[rel=stylesheet]'); \
+                 if (el.hasAttribute('data-kredivo-badge')) { \
+                   return !l && r.adoptedStyleSheets.length === 1 \
+                     ? r.adoptedStyleSheets[0].cssRules.length : 0; } \
+                 return l && l.sheet ? l.sheet.cssRules.length : 0;",
                 vec![serde_json::json!(id)],
             )
             .await?;
