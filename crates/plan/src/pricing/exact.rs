@@ -1,5 +1,7 @@
-//! Pricing in whole-rupiah `u64` arithmetic: the hot path of [`PricingTable::plans_into`]
-//! and [`PricingTable::cheapest_monthly`], taken for every amount it can price exactly.
+//! Pricing in whole-rupiah `u64` arithmetic: the hot path of
+//! [`PricingTable::plans_into`](super::PricingTable::plans_into) and
+//! [`PricingTable::cheapest_monthly`](super::PricingTable::cheapest_monthly), taken for every
+//! amount it can price exactly.
 //!
 //! # Why
 //!
