@@ -4,7 +4,8 @@
 //! caller may load from JSON or TOML (it is plain serde), or take from the built-ins
 //! [`PricingTable::kredivo_reference`] and [`PricingTable::kredivo_2024`]. Building a table
 //! checks every rule and precomputes the annuity factors, so pricing an amount is a handful
-//! of `Decimal` multiplications with no allocation.
+//! of multiplications with no allocation: in whole-rupiah `u64` integers ([`exact`], every
+//! amount of the built-in tables), else in `Decimal`s, with the same figures either way.
 //!
 //! # How a plan is priced
 //!
@@ -39,6 +40,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::plan::{CreditLimits, Plan, PlanParts};
 use crate::{Money, PaymentType, PlanError};
+
+mod exact;
 
 /// Longest tenure a rule may have; keeps `(1 + r)^n` far inside `Decimal`'s range.
 pub const MAX_TENURE_MONTHS: u32 = 60;
@@ -346,6 +349,9 @@ struct CompiledRule {
     fee_fraction: Decimal,
     down_payment_fraction: Decimal,
     pricing: Pricing,
+    /// The same rule as integers, for [`exact`]'s hot path; `None` when the rule has a
+    /// figure that path cannot hold (every amount then takes the decimal path).
+    exact: Option<exact::Exact>,
 }
 
 /// The amount-independent part of each model.
@@ -681,15 +687,19 @@ impl CompiledRule {
             },
         };
         let unit = rule.rounding.unit.as_decimal();
+        let fee_fraction = rule.service_fee.percent * HUNDREDTH;
+        let down_payment_fraction = rule.down_payment_percent * HUNDREDTH;
+        let exact = exact::Exact::new(&rule, fee_fraction, down_payment_fraction, pricing);
         Ok(CompiledRule {
             tenure: Decimal::from(n),
             unit,
             unit_is_one: unit == Decimal::ONE,
             unit_power_of_ten: power_of_ten(rule.rounding.unit.to_rupiah_u64()),
             strategy: rule.rounding.strategy.strategy(),
-            fee_fraction: rule.service_fee.percent * HUNDREDTH,
-            down_payment_fraction: rule.down_payment_percent * HUNDREDTH,
+            fee_fraction,
+            down_payment_fraction,
             pricing,
+            exact,
             rule,
         })
     }
@@ -777,7 +787,21 @@ impl CompiledRule {
         Ok(self.price(amount)?.monthly_installment())
     }
 
+    /// The plan for an eligible amount: its figures in whole-rupiah integers where
+    /// [`exact`] can compute them (every amount of the built-in tables), else in decimals,
+    /// then checked and assembled. Both give the same figures (see [`exact`]).
     fn price(&self, amount: Money) -> Result<Plan, PlanError> {
+        let figures = match self.exact.as_ref().and_then(|e| e.figures(amount)) {
+            Some(figures) => figures,
+            None => self.decimal_figures(amount)?,
+        };
+        self.assemble(amount, figures)
+    }
+
+    /// The plan's figures in `Decimal` arithmetic: the definition the integer path is held
+    /// to, and the path for what it does not cover (a fee on an annuity, amounts above
+    /// [`exact::MAX_AMOUNT`], factors or units outside its ranges).
+    fn decimal_figures(&self, amount: Money) -> Result<Figures, PlanError> {
         let (down_payment, financed, fee) = self.basics(amount)?;
         let f = financed.as_decimal();
         let n = self.rule.tenure_months;
@@ -827,12 +851,32 @@ impl CompiledRule {
                 }
             }
         };
+        Ok(Figures {
+            down_payment,
+            financed,
+            fee,
+            monthly,
+            discounted,
+            total,
+        })
+    }
+
+    /// Checks the figures and makes them a [`Plan`].
+    fn assemble(&self, amount: Money, figures: Figures) -> Result<Plan, PlanError> {
+        let Figures {
+            down_payment,
+            financed,
+            fee,
+            monthly,
+            discounted,
+            total,
+        } = figures;
         // Interest is what remains of the total after the financed amount and the fee;
         // rounding in a degenerate table could make it negative, and such a plan is refused.
         let interest = total.checked_sub(financed)?.checked_sub(fee)?;
-        Plan::try_from(PlanParts {
+        Ok(Plan::priced(PlanParts {
             payment_type: self.rule.payment_type.clone(),
-            tenure_months: n,
+            tenure_months: self.rule.tenure_months,
             principal: amount,
             down_payment,
             monthly_installment: monthly,
@@ -842,8 +886,21 @@ impl CompiledRule {
             discounted_monthly_installment: discounted.map(|(_, d)| d),
             promo_months: discounted.map(|(m, _)| m),
             rate: self.rule.display_rate,
-        })
+        }))
     }
+}
+
+/// The figures of one plan, before they are checked and assembled into a [`Plan`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Figures {
+    down_payment: Money,
+    financed: Money,
+    fee: Money,
+    /// The regular monthly installment.
+    monthly: Money,
+    /// The promotional months and their installment.
+    discounted: Option<(u32, Money)>,
+    total: Money,
 }
 
 /// `Some(k)` when `n == 10^k` with `k ≥ 1`.
