@@ -215,3 +215,45 @@ pub async fn sign_in_and_confirm_at_the_sandbox(h: &Harness) -> anyhow::Result<S
     .await?;
     Ok(chosen.as_str().unwrap_or_default().to_owned())
 }
+
+/// The same at Kredivo's hosted pages for a browser that runs no script: WebDriver types and
+/// clicks, the pages post plain forms. Returns the plan preselected on the confirmation form
+/// (the one the shop's form sent).
+pub async fn sign_in_and_confirm_without_script(h: &Harness) -> anyhow::Result<Option<String>> {
+    use fantoccini::Locator;
+
+    // Off the shop's page first: its form has a phone field of its own.
+    h.wait_url("/sandbox/", T).await?;
+    let c = &h.client;
+    let type_into = |css: &'static str, value: &'static str| async move {
+        let input = c.wait().at_most(T).for_element(Locator::Css(css)).await?;
+        input.clear().await?;
+        input.send_keys(value).await?;
+        anyhow::Ok(())
+    };
+    type_into("input[name=phone]", "81513114262").await?;
+    type_into("input[name=pin]", "663482").await?;
+    c.find(Locator::Css("#signin-form #submit"))
+        .await?
+        .click()
+        .await?;
+    type_into("input[name=otp]", "4567").await?;
+    c.find(Locator::Css("#otp-form #submit"))
+        .await?
+        .click()
+        .await?;
+    let chosen = c
+        .wait()
+        .at_most(T)
+        .for_element(Locator::Css(
+            "#confirm-form input[name=payment_type]:checked",
+        ))
+        .await?
+        .attr("value")
+        .await?;
+    c.find(Locator::Css("#confirm-form #pay"))
+        .await?
+        .click()
+        .await?;
+    Ok(chosen)
+}

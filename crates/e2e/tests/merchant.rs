@@ -261,13 +261,6 @@ async fn a_shopper_without_javascript_pays_through_the_servers_form() -> anyhow:
     ];
     let h = Harness::start_browser(name, port, &overrides, false).await?;
     let c = &h.client;
-    let fill = |field: &'static str, value: &'static str| async move {
-        c.find(Locator::Css(&format!("input[name=\"{field}\"]")))
-            .await?
-            .send_keys(value)
-            .await
-    };
-
     c.goto(&shop.url).await?;
     let qty = c.find(Locator::Css("input[name^=\"qty.\"]")).await?;
     qty.clear().await?;
@@ -296,33 +289,7 @@ async fn a_shopper_without_javascript_pays_through_the_servers_form() -> anyhow:
         .await?;
 
     // Kredivo's sign-in, plain forms.
-    c.wait()
-        .at_most(T)
-        .for_element(Locator::Css("input[name=phone]"))
-        .await?;
-    fill("phone", "81513114262").await?;
-    fill("pin", "663482").await?;
-    c.find(Locator::Css("#signin-form #submit"))
-        .await?
-        .click()
-        .await?;
-    c.wait()
-        .at_most(T)
-        .for_element(Locator::Css("input[name=otp]"))
-        .await?;
-    fill("otp", "4567").await?;
-    c.find(Locator::Css("#otp-form #submit"))
-        .await?
-        .click()
-        .await?;
-    c.wait()
-        .at_most(T)
-        .for_element(Locator::Css("#confirm-form #pay"))
-        .await?;
-    c.find(Locator::Css("#confirm-form #pay"))
-        .await?
-        .click()
-        .await?;
+    kredivo_e2e::journey::sign_in_and_confirm_without_script(&h).await?;
 
     // Back at the shop; its page refreshes itself (a meta refresh, no script) until paid.
     h.wait_url(&format!("{}/return/", shop.url), T).await?;

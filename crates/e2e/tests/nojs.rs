@@ -9,7 +9,9 @@
 use std::time::Duration;
 
 use fantoccini::{Client, Locator};
-use kredivo_e2e::journey::{shadow_click, sign_in_and_confirm_at_the_sandbox};
+use kredivo_e2e::journey::{
+    shadow_click, sign_in_and_confirm_at_the_sandbox, sign_in_and_confirm_without_script,
+};
 use kredivo_e2e::Harness;
 use serde_json::Value;
 
@@ -136,41 +138,12 @@ async fn a_shopper_without_javascript_buys_from_the_catalogue_and_pays_through_t
         .await?;
 
     // Kredivo's sign-in, plain forms.
-    c.wait()
-        .at_most(T)
-        .for_element(Locator::Css("input[name=phone]"))
-        .await?;
-    type_into(c, "input[name=phone]", "81513114262").await?;
-    type_into(c, "input[name=pin]", "663482").await?;
-    c.find(Locator::Css("#signin-form #submit"))
-        .await?
-        .click()
-        .await?;
-    c.wait()
-        .at_most(T)
-        .for_element(Locator::Css("input[name=otp]"))
-        .await?;
-    type_into(c, "input[name=otp]", "4567").await?;
-    c.find(Locator::Css("#otp-form #submit"))
-        .await?
-        .click()
-        .await?;
-    let confirm = c
-        .wait()
-        .at_most(T)
-        .for_element(Locator::Css(
-            "#confirm-form input[name=payment_type]:checked",
-        ))
-        .await?;
+    let chosen = sign_in_and_confirm_without_script(&h).await?;
     assert_eq!(
-        confirm.attr("value").await?.as_deref(),
+        chosen.as_deref(),
         Some("6_months"),
         "the form's plan is preselected at Kredivo"
     );
-    c.find(Locator::Css("#confirm-form #pay"))
-        .await?
-        .click()
-        .await?;
 
     // Back at the store: the return page sends a browser without script to the server-rendered
     // status, which refreshes itself until the order is final.
