@@ -384,7 +384,7 @@ async fn the_loader_asks_for_the_plans_while_the_widget_loads() -> anyhow::Resul
          a.dataset.kredivoCheckout = ''; a.dataset.amount = '2400000'; \
          const c = document.createElement('div'); c.id = 'by-cart'; \
          c.dataset.kredivoCheckout = ''; \
-         c.dataset.cart = JSON.stringify([{ product_id: 'batik-parang-m', quantity: 1 }]); \
+         c.dataset.cart = JSON.stringify([{ product_id: 'batik-parang-m', quantity: 10 }]); \
          document.body.append(a, c);",
         vec![],
     )
