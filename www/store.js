@@ -471,8 +471,9 @@ async function benchPage() {
       requestAnimationFrame(check);
     });
 
-  // 1. script start → plans visible
+  // 1. script start → skeleton, then plans, visible
   const checkout = document.getElementById("kredivo-checkout");
+  const skeletonAt = whenShown([checkout]);
   const planReady = new Promise((resolve) => checkout.addEventListener("kredivo:ready", () => resolve(whenShown([checkout])), { once: true }));
   const loaded = window.KredivoCheckout
     ? Promise.resolve()
@@ -480,6 +481,7 @@ async function benchPage() {
   await loaded;
   const plansAt = await planReady;
   const start = startMark();
+  put("Script start → skeleton visible", "scriptToSkeletonMs", (await skeletonAt) - start, "ms");
   put("Script start → plans visible", "scriptToPlansMs", plansAt - start, "ms");
   put("Navigation start → plans visible", "navigationToPlansMs", plansAt, "ms");
 
