@@ -2,9 +2,13 @@
 //! `/sandbox`, and the static demo store (`index.html`, `www/`, `dist/`) beside them.
 //!
 //! Production is the same proxy without the sandbox and with real provider hosts in config;
-//! this crate is only the glue, so it holds no logic worth testing on its own beyond the
-//! headers it sets (the end-to-end tests in `crates/e2e` drive it through a browser).
+//! this crate is mostly glue (the end-to-end tests in `crates/e2e` drive it through a
+//! browser). It also plays a merchant's backend for the store without JavaScript
+//! (`src/shop/`: server-rendered pages under `/shop`), which fetch the proxy's checkout
+//! fragment server side as a merchant's server would.
 #![deny(missing_docs)]
+
+mod shop;
 
 use std::path::PathBuf;
 
@@ -80,8 +84,11 @@ pub async fn app(config: DemoConfig) -> anyhow::Result<Router> {
     // The webhook worker lives as long as the runtime serving the demo.
     drop(kredivo_proxy::spawn_background(&state));
 
-    Ok(kredivo_proxy::app(state)
+    let proxy = kredivo_proxy::app(state);
+    let shop = shop::routes(proxy.clone(), &base, config.root.clone());
+    Ok(proxy
         .nest("/sandbox", sandbox.router())
+        .merge(shop)
         .merge(static_site(&config.root)))
 }
 

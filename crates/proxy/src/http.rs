@@ -258,7 +258,8 @@ async fn fallback_fragment(
     Query(q): Query<crate::fallback::FragmentQuery>,
 ) -> Result<Response, AppError> {
     let locale = crate::fallback::locale(q.locale.as_deref());
-    let html = crate::fallback::fragment(&state, &q.session, locale).await?;
+    let source = crate::fallback::Source::from_parts(q.session, q.cart_id)?;
+    let html = crate::fallback::fragment(&state, &source, locale, q.back.as_deref()).await?;
     Ok(no_store(
         (
             [(
@@ -281,14 +282,14 @@ async fn fallback_pay(
     // The shopper sees a page, never a JSON error, whatever went wrong.
     if let Err(e) = security::form_origin_allowed(state.config(), &headers) {
         tracing::warn!(error = %e, "no-JavaScript form refused");
-        let page = fallback::error_page("forbidden_origin", Locale::Id, None);
+        let page = fallback::error_page("forbidden_origin", Locale::Id, None, &[]);
         return html_page(StatusCode::FORBIDDEN, page);
     }
     let form = match form {
         Ok(axum::Form(form)) => form,
         Err(e) => {
             tracing::warn!(error = %e, "no-JavaScript form unreadable");
-            let page = fallback::error_page("invalid_request", Locale::Id, None);
+            let page = fallback::error_page("invalid_request", Locale::Id, None, &[]);
             return html_page(StatusCode::BAD_REQUEST, page);
         }
     };
@@ -331,9 +332,13 @@ struct ErrorQuery {
     locale: Option<String>,
     #[serde(default)]
     back: Option<String>,
+    /// A cart's shopper fields to fix, by name, comma-separated.
+    #[serde(default)]
+    fields: Option<String>,
 }
 
 async fn fallback_error(State(state): State<AppState>, Query(q): Query<ErrorQuery>) -> Response {
+    use crate::fallback::shopper::Field;
     let locale = crate::fallback::locale(q.locale.as_deref());
     // Only a link to one of the merchant's own hosts: the query is not trusted.
     let back = q
@@ -347,9 +352,18 @@ async fn fallback_error(State(state): State<AppState>, Query(q): Query<ErrorQuer
         .filter(|c| c.is_ascii_lowercase() || *c == '_')
         .take(40)
         .collect();
+    // Only names of the form's fields, each once: the query is not trusted.
+    let fields: Vec<Field> = Field::ALL
+        .into_iter()
+        .filter(|f| {
+            q.fields
+                .as_deref()
+                .is_some_and(|list| list.split(',').any(|n| n == f.name()))
+        })
+        .collect();
     html_page(
         StatusCode::OK,
-        crate::fallback::error_page(&code, locale, back),
+        crate::fallback::error_page(&code, locale, back, &fields),
     )
 }
 

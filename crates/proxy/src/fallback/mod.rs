@@ -2,23 +2,31 @@
 //! off, a blocked script, a CDN down.
 //!
 //! The merchant's backend fetches `GET /kredivo/fallback?session=<client_secret>&locale=id`
-//! server side and puts the HTML fragment inside its `<div data-kredivo-checkout>`; the
-//! widget, when it runs, covers it with its own shadow root. The fragment is a plain
+//! (or, for a catalogue cart of the demo store, `?cart_id=<cart id>&back=<shop page>`) server
+//! side and puts the HTML fragment inside its `<div data-kredivo-checkout>`; the widget, when
+//! it runs, covers it with its own shadow root. The fragment is a plain
 //! `<form method="post">`: the plans as a radio group with the widget's numbers and words,
-//! and a submit button. `POST /kredivo/pay` checks out exactly like the widget (same session,
-//! same idempotency, same provider call) and answers with a page that moves on to the
-//! provider's (a `<meta http-equiv="refresh">` and a link), or `303` to an error page in the
-//! shopper's language.
+//! for a cart the shopper's details ([`shopper`]), and a submit button. `POST /kredivo/pay`
+//! checks out exactly like the widget (same session or cart, same idempotency, same provider
+//! call) and answers with a page that moves on to the provider's (a
+//! `<meta http-equiv="refresh">` and a link), or `303` to an error page in the shopper's
+//! language.
 //!
 //! Why not `303` straight to the provider: browsers check a form's redirects against the
 //! page's `Content-Security-Policy: form-action`, so every shop would have to list every
 //! provider host there. A page of our own needs only the proxy in `form-action`.
 //!
-//! Cross-site submission: the form carries the session's client secret, a capability no
-//! other site has, and `POST /kredivo/pay` accepts the proxy's own origin, an allowed shop
-//! origin, or an opaque one (`Origin: null`, see [`crate::security::form_origin_allowed`]).
-//! Double submission: the fragment's idempotency key makes a double click one checkout (and a
-//! session is paid at most once anyway).
+//! Cross-site submission: the form carries a capability no other site has — the session's
+//! client secret, or the cart's id (see [`Source::Cart`]) — and `POST /kredivo/pay` accepts
+//! the proxy's own origin, an allowed shop origin, or an opaque one (`Origin: null`, see
+//! [`crate::security::form_origin_allowed`]). Double submission: the fragment's idempotency
+//! key makes a double click one checkout (and a session is paid at most once anyway; a
+//! cart's order is the one of its key, contents and plan).
+
+mod errors;
+pub mod shopper;
+
+pub use errors::{error_message, error_page, error_url};
 
 use std::fmt::Write as _;
 
@@ -31,21 +39,80 @@ use crate::error::AppError;
 use crate::orders::{self, ClientInfo};
 use crate::AppState;
 
-/// `?session=…&locale=…` of the fragment.
+/// `?session=…&locale=…` (or `?cart_id=…&back=…&locale=…`) of the fragment.
 #[derive(Debug, Deserialize)]
 pub struct FragmentQuery {
     /// The session's client secret.
-    pub session: String,
+    #[serde(default)]
+    pub session: Option<String>,
+    /// A catalogue cart's id (the demo store), instead of a session.
+    #[serde(default)]
+    pub cart_id: Option<String>,
     /// `id` (default) or `en`.
     #[serde(default)]
     pub locale: Option<String>,
+    /// A cart's shop page, linked from the error page; one of the merchant's hosts, else
+    /// left out. A session names its own (`cancel_url`).
+    #[serde(default)]
+    pub back: Option<String>,
+}
+
+/// What a fallback form pays for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A merchant's checkout session, by its client secret (160 random bits).
+    Session(String),
+    /// A catalogue cart of the demo store, by its id.
+    ///
+    /// The id plays the client secret's part: `RandomIds` makes it `cart_` and 16 characters
+    /// of Crockford base32 from the thread's CSPRNG, 80 random bits, which a foreign page
+    /// cannot guess within any rate limit. It is the cart's only key already: whoever holds
+    /// it may read and change the cart through `/api/store/carts/{id}`, so the form grants
+    /// nothing more — and a checkout only starts a payment that the shopper still has to
+    /// approve at Kredivo with their own sign-in.
+    Cart(String),
+}
+
+impl Source {
+    /// Exactly one of a session or a cart id (empty values count as absent).
+    pub fn from_parts(
+        session: Option<String>,
+        cart_id: Option<String>,
+    ) -> Result<Source, AppError> {
+        let given = |v: Option<String>| v.filter(|v| !v.is_empty());
+        match (given(session), given(cart_id)) {
+            (Some(secret), None) => Ok(Source::Session(secret)),
+            (None, Some(id)) => {
+                let well_formed = id.len() <= 64
+                    && id
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+                if well_formed {
+                    Ok(Source::Cart(id))
+                } else {
+                    Err(AppError::InvalidRequest {
+                        message: "The cart id is malformed.".into(),
+                        details: vec!["cart_id: 1 to 64 of [A-Za-z0-9_-]".into()],
+                    })
+                }
+            }
+            _ => Err(AppError::InvalidRequest {
+                message: "Name a session or a cart, not both.".into(),
+                details: vec!["session, cart_id: exactly one is required".into()],
+            }),
+        }
+    }
 }
 
 /// The form `POST /kredivo/pay` receives.
 #[derive(Debug, Deserialize)]
 pub struct PayForm {
     /// The session's client secret.
-    pub session: String,
+    #[serde(default)]
+    pub session: Option<String>,
+    /// A catalogue cart's id, instead of a session.
+    #[serde(default)]
+    pub cart_id: Option<String>,
     /// The plan the shopper chose.
     #[serde(default)]
     pub payment_type: String,
@@ -54,6 +121,13 @@ pub struct PayForm {
     /// `id` or `en`, for the error page.
     #[serde(default)]
     pub locale: Option<String>,
+    /// A cart's shop page for the error page's link (checked again against the merchant's
+    /// hosts).
+    #[serde(default)]
+    pub back: Option<String>,
+    /// A cart's shopper; ignored for a session, which names its own.
+    #[serde(flatten)]
+    pub shopper: shopper::ShopperForm,
 }
 
 /// The language a query names; Indonesian unless English is asked for.
@@ -111,16 +185,32 @@ fn tenure(plan: &PlanView, locale: Locale) -> String {
     }
 }
 
-/// The fragment for a session, in `locale`.
-pub async fn fragment(state: &AppState, secret: &str, locale: Locale) -> Result<String, AppError> {
-    let plans = orders::payment_types(
-        state,
-        PaymentTypesRequest {
-            session: Some(secret.to_owned()),
+/// `back` when it is one of the merchant's own pages.
+fn shop_page(state: &AppState, back: Option<&str>) -> Option<String> {
+    back.filter(|b| b.len() <= 2048)
+        .and_then(|b| reqwest::Url::parse(b).ok())
+        .filter(|u| state.config().return_url_allowed(u))
+        .map(String::from)
+}
+
+/// The fragment for a session or a cart, in `locale`; `back` is a cart's shop page.
+pub async fn fragment(
+    state: &AppState,
+    source: &Source,
+    locale: Locale,
+    back: Option<&str>,
+) -> Result<String, AppError> {
+    let request = match source {
+        Source::Session(secret) => PaymentTypesRequest {
+            session: Some(secret.clone()),
             ..PaymentTypesRequest::default()
         },
-    )
-    .await?;
+        Source::Cart(id) => PaymentTypesRequest {
+            cart_id: Some(id.clone()),
+            ..PaymentTypesRequest::default()
+        },
+    };
+    let plans = orders::payment_types(state, request).await?;
     let action = state.config().public_url("/kredivo/pay");
     let key = RandomIds.id_with_len("nojs", 24);
     let lang = if en(locale) { "en" } else { "id" };
@@ -160,6 +250,9 @@ pub async fn fragment(state: &AppState, secret: &str, locale: Locale) -> Result<
     if response.plans.is_empty() {
         let _ = write!(html, "<p>{}</p>\n</form>\n", escape(none));
         return Ok(html);
+    }
+    if matches!(source, Source::Cart(_)) {
+        html.push_str(&shopper::fieldset(locale));
     }
     let _ = writeln!(html, "<fieldset>\n<legend>{}</legend>", escape(legend));
     // A tokenized shopper's plans the limit does not cover are shown, disabled, with the
@@ -229,14 +322,28 @@ pub async fn fragment(state: &AppState, secret: &str, locale: Locale) -> Result<
     if response.estimate {
         let _ = writeln!(html, "<p><small>{}</small></p>", escape(estimate));
     }
+    html.push_str("</fieldset>\n");
+    let (name, value) = match source {
+        Source::Session(secret) => ("session", secret),
+        Source::Cart(id) => ("cart_id", id),
+    };
+    let _ = writeln!(
+        html,
+        "<input type=\"hidden\" name=\"{name}\" value=\"{value}\">",
+        value = escape(value)
+    );
+    if let (Source::Cart(_), Some(back)) = (source, shop_page(state, back)) {
+        let _ = writeln!(
+            html,
+            "<input type=\"hidden\" name=\"back\" value=\"{}\">",
+            escape(&back)
+        );
+    }
     let _ = write!(
         html,
-        "</fieldset>\n\
-         <input type=\"hidden\" name=\"session\" value=\"{secret}\">\n\
-         <input type=\"hidden\" name=\"idempotency_key\" value=\"{key}\">\n\
+        "<input type=\"hidden\" name=\"idempotency_key\" value=\"{key}\">\n\
          <input type=\"hidden\" name=\"locale\" value=\"{lang}\">\n\
          <button type=\"submit\">{pay}</button>\n</form>\n",
-        secret = escape(secret),
         key = escape(&key),
         pay = escape(pay),
     );
@@ -257,15 +364,48 @@ pub enum Next {
 /// the error page.
 pub async fn pay(state: &AppState, form: PayForm, client: &ClientInfo) -> Next {
     let locale = locale(form.locale.as_deref());
-    let secret = form.session.clone();
-    let request = CheckoutRequest {
-        session: Some(form.session),
-        cart: None,
-        cart_id: None,
-        payment_type: form.payment_type,
-        idempotency_key: form.idempotency_key,
-        customer: None,
-        shipping_address: None,
+    let source = match Source::from_parts(form.session, form.cart_id) {
+        Ok(source) => source,
+        Err(e) => {
+            return Next::Redirect(error_url(state, e.code().as_str(), locale, None, &[]));
+        }
+    };
+    let (request, back) = match &source {
+        Source::Session(secret) => (
+            CheckoutRequest {
+                session: Some(secret.clone()),
+                cart: None,
+                cart_id: None,
+                payment_type: form.payment_type,
+                idempotency_key: form.idempotency_key,
+                customer: None,
+                shipping_address: None,
+            },
+            // Looked up only when something went wrong.
+            None,
+        ),
+        Source::Cart(id) => {
+            let back = shop_page(state, form.back.as_deref());
+            let (customer, address) = match form.shopper.parse() {
+                Ok(details) => details,
+                Err(fields) => {
+                    let url = error_url(state, "invalid_request", locale, back.as_deref(), &fields);
+                    return Next::Redirect(url);
+                }
+            };
+            (
+                CheckoutRequest {
+                    session: None,
+                    cart: None,
+                    cart_id: Some(id.clone()),
+                    payment_type: form.payment_type,
+                    idempotency_key: form.idempotency_key,
+                    customer: Some(customer),
+                    shipping_address: Some(address),
+                },
+                back,
+            )
+        }
     };
     match orders::checkout(state, request, client).await {
         Ok(CheckoutResponse {
@@ -277,23 +417,20 @@ pub async fn pay(state: &AppState, form: PayForm, client: &ClientInfo) -> Next {
                 .config()
                 .public_url(&format!("/kredivo/return?order_id={}", answer.order_id)),
         ),
-        Err(e) => Next::Redirect(error_url(state, e.code().as_str(), locale, &secret).await),
+        Err(e) => {
+            let back = match &source {
+                Source::Session(secret) => back_to_shop(state, secret).await,
+                Source::Cart(_) => back,
+            };
+            Next::Redirect(error_url(
+                state,
+                e.code().as_str(),
+                locale,
+                back.as_deref(),
+                &[],
+            ))
+        }
     }
-}
-
-/// The error page's address for `code`, with the way back to the shop when the session
-/// names one.
-pub async fn error_url(state: &AppState, code: &str, locale: Locale, secret: &str) -> String {
-    let lang = if en(locale) { "en" } else { "id" };
-    let mut url = reqwest::Url::parse(&state.config().public_url("/kredivo/error"))
-        .unwrap_or_else(|_| unreachable!("PUBLIC_BASE_URL is a URL"));
-    url.query_pairs_mut()
-        .append_pair("code", code)
-        .append_pair("locale", lang);
-    if let Some(back) = back_to_shop(state, secret).await {
-        url.query_pairs_mut().append_pair("back", &back);
-    }
-    url.into()
 }
 
 /// The page between the form and the provider: it moves on at once (a zero-second refresh,
@@ -332,63 +469,6 @@ async fn back_to_shop(state: &AppState, secret: &str) -> Option<String> {
     session.body.cancel_url.or(session.body.return_url)
 }
 
-/// The error page's sentence for a code, in the shopper's language.
-pub fn error_message(code: &str, locale: Locale) -> &'static str {
-    let en = en(locale);
-    match code {
-        "session_expired" if en => {
-            "This checkout has expired. Please go back to the shop and start again."
-        }
-        "session_expired" => {
-            "Waktu pembayaran ini telah habis. Silakan kembali ke toko dan mulai lagi."
-        }
-        "session_used" if en => "This checkout was already started. Please go back to the shop.",
-        "session_used" => "Pembayaran ini sudah dimulai. Silakan kembali ke toko.",
-        "not_found" if en => "This checkout does not exist. Please go back to the shop.",
-        "not_found" => "Pembayaran ini tidak ditemukan. Silakan kembali ke toko.",
-        "ineligible_amount" if en => "Kredivo does not offer this plan for this amount.",
-        "ineligible_amount" => "Kredivo tidak menawarkan cicilan ini untuk jumlah tersebut.",
-        "over_limit" if en => {
-            "Your remaining Kredivo limit does not cover this plan; please choose another."
-        }
-        "over_limit" => {
-            "Sisa limit Kredivo Anda tidak cukup untuk cicilan ini; silakan pilih yang lain."
-        }
-        "forbidden_origin" if en => "This payment form was sent from a page that may not send it.",
-        "forbidden_origin" => "Formulir pembayaran ini dikirim dari halaman yang tidak diizinkan.",
-        "upstream_timeout" | "upstream_unavailable" | "unavailable" if en => {
-            "Kredivo cannot be reached right now. Please try again in a moment."
-        }
-        "upstream_timeout" | "upstream_unavailable" | "unavailable" => {
-            "Kredivo sedang tidak dapat dihubungi. Silakan coba lagi sebentar lagi."
-        }
-        _ if en => "Something went wrong. Please go back to the shop and try again.",
-        _ => "Terjadi kesalahan. Silakan kembali ke toko dan coba lagi.",
-    }
-}
-
-/// The whole error page (no script, no style attribute: it works under the strictest policy).
-/// `back` is the shop's page to return to, already checked against the merchant's hosts.
-pub fn error_page(code: &str, locale: Locale, back: Option<&str>) -> String {
-    let (title, back_label) = if en(locale) {
-        ("Kredivo payment", "Go back")
-    } else {
-        ("Pembayaran Kredivo", "Kembali")
-    };
-    let lang = if en(locale) { "en" } else { "id" };
-    format!(
-        "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title}</title></head>\n<body><main><h1>{title}</h1>\
-         <p role=\"alert\" data-code=\"{code}\">{message}</p>{link}</main></body></html>\n",
-        code = escape(code),
-        message = escape(error_message(code, locale)),
-        link = back
-            .map(|url| format!("<p><a href=\"{}\">{back_label}</a></p>", escape(url)))
-            .unwrap_or_default(),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -407,19 +487,6 @@ mod tests {
         assert_eq!(
             escape("<a href=\"x\">'&'</a>"),
             "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
-        );
-    }
-
-    #[test]
-    fn every_error_code_has_a_sentence_in_both_languages() {
-        for code in kredivo_api::ErrorCode::ALL {
-            for l in [Locale::Id, Locale::En] {
-                assert!(!error_message(code.as_str(), l).is_empty(), "{code:?}");
-            }
-        }
-        assert_ne!(
-            error_message("session_expired", Locale::Id),
-            error_message("session_expired", Locale::En)
         );
     }
 }
