@@ -22,12 +22,17 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Starts the bundle: records the asset URLs, mounts every element of this bundle's kinds
 /// ([`host::SELECTOR`]) and follows the document for more.
 ///
-/// Called once by the loader with `{css, logoBlue, logoWhite, nonce}` (`nonce` optional);
-/// later calls do nothing.
+/// Called once by the loader with `{css, logoBlue, logoWhite, nonce, prefetched}` (`nonce`
+/// optional; `prefetched`, the checkout's first payment-types answers the loader started,
+/// see [`crate::net::set_prefetched`]); later calls do nothing.
 #[wasm_bindgen]
 pub fn boot(assets: JsValue) -> Result<(), JsError> {
     // Three strings read by name: serde-wasm-bindgen's map access for them cost ~1 KB of wasm.
     let url = |name| crate::js::text(&assets, name);
+    #[cfg(feature = "checkout")]
+    crate::net::set_prefetched(
+        crate::js::property(&assets, "prefetched").and_then(|f| f.dyn_into().ok()),
+    );
     match (url("css"), url("logoBlue"), url("logoWhite")) {
         (Some(css), Some(logo_blue), Some(logo_white)) => boot_with(Assets {
             css,

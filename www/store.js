@@ -462,44 +462,52 @@ async function benchPage() {
     table.append(h("tr", {}, h("th", {}, label), h("td", {}, `${value.toLocaleString("en-US", { maximumFractionDigits: 1 })} ${unit}`)));
   };
   const startMark = () => performance.getEntriesByName("kredivo:loader-start")[0]?.startTime ?? 0;
-  // "Visible" = rendered and styled: the widget keeps its content hidden until its stylesheet loads.
+  // "Visible" = rendered and styled (the widget keeps its content hidden until its stylesheet
+  // loads), timed at the start of the first frame that has it: that frame paints it.
   const shown = (el) => el.shadowRoot?.querySelector(".kc-shell")?.hidden === false;
-  const frame = () => new Promise((r) => requestAnimationFrame(r));
-  const whenShown = async (els) => {
-    while (!els.every(shown)) await frame();
-    await frame();
-    return performance.now();
-  };
+  const whenShown = (els) =>
+    new Promise((resolve) => {
+      const check = () => (els.every(shown) ? resolve(performance.now()) : requestAnimationFrame(check));
+      requestAnimationFrame(check);
+    });
 
-  // 1. script start → plans visible
+  // 1. script start → skeleton, then plans, visible
   const checkout = document.getElementById("kredivo-checkout");
+  const skeletonAt = whenShown([checkout]);
   const planReady = new Promise((resolve) => checkout.addEventListener("kredivo:ready", () => resolve(whenShown([checkout])), { once: true }));
   const loaded = window.KredivoCheckout
     ? Promise.resolve()
     : new Promise((resolve) => document.addEventListener("kredivo:loaded", resolve, { once: true }));
   await loaded;
   const plansAt = await planReady;
-  put("Script start → plans visible", "scriptToPlansMs", plansAt - startMark(), "ms");
+  const start = startMark();
+  put("Script start → skeleton visible", "scriptToSkeletonMs", (await skeletonAt) - start, "ms");
+  put("Script start → plans visible", "scriptToPlansMs", plansAt - start, "ms");
   put("Navigation start → plans visible", "navigationToPlansMs", plansAt, "ms");
 
-  // Where that time goes: the loader's marks and the resource timings of the checkout's glue,
-  // wasm and first payment-types request (ms; compilation streams during the download, so
-  // "compile + instantiate" is what is left after the last byte).
-  const resource = (re) => performance.getEntriesByType("resource").find((e) => re.test(new URL(e.name).pathname));
-  const glue = resource(/\/kredivo-checkout\.[0-9a-f]+\.js$/);
-  const wasm = resource(/\/kredivo-checkout\.[0-9a-f]+\.wasm$/);
-  const request = resource(/\/api\/kredivo\/v1\/payment-types$/);
+  // Where that time goes, as a timeline from the loader's start (ms): the loader's marks and
+  // the resource timings of the checkout's glue, wasm and payment-types requests. Compilation
+  // streams during the wasm's download; from a warm cache the files take no request at all.
+  // The loader starts the first payment-types request itself, so it runs beside the download
+  // and compilation; `requestsAfterInstantiation` counts the round trips left after them.
+  const resources = (re) => performance.getEntriesByType("resource").filter((e) => re.test(new URL(e.name).pathname));
+  const [glue] = resources(/\/kredivo-checkout\.[0-9a-f]+\.js$/);
+  const [wasm] = resources(/\/kredivo-checkout\.[0-9a-f]+\.wasm$/);
+  const requests = resources(/\/api\/kredivo\/v1\/payment-types$/);
   const instantiated = performance.getEntriesByName("kredivo:checkout-instantiated")[0]?.startTime;
-  if (glue && wasm && request && instantiated !== undefined) {
+  if (glue && wasm && requests.length && instantiated !== undefined) {
+    const [request] = requests;
     const phases = {
-      glueFetchMs: glue.responseEnd - glue.startTime,
-      wasmFetchMs: wasm.responseEnd - wasm.startTime,
-      compileInstantiateAfterDownloadMs: instantiated - wasm.responseEnd,
-      instantiatedToRequestMs: request.startTime - instantiated,
-      requestMs: request.responseEnd - request.startTime,
-      responseToPlansVisibleMs: plansAt - request.responseEnd,
+      glueLoadedMs: glue.responseEnd - start,
+      wasmLoadedMs: wasm.responseEnd - start,
+      instantiatedMs: instantiated - start,
+      requestSentMs: request.startTime - start,
+      answerInMs: request.responseEnd - start,
+      renderAfterBothMs: plansAt - Math.max(instantiated, request.responseEnd),
+      requestsAfterInstantiation: requests.filter((r) => r.startTime >= instantiated).length,
+      filesFromNetwork: [glue, wasm].filter((r) => r.transferSize > 0).length,
     };
-    for (const [key, value] of Object.entries(phases)) put(`  ${key}`, key, value, "ms");
+    for (const [key, value] of Object.entries(phases)) put(`  ${key}`, key, value, key.endsWith("Ms") ? "ms" : "");
   }
 
   // 2. render 200 badges (the badge bundle loaded first: this times rendering, not download)

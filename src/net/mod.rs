@@ -20,6 +20,36 @@ use crate::model::{Failure, TIMEOUT_MS};
 
 thread_local! {
     static TIMEOUT: std::cell::Cell<i32> = const { std::cell::Cell::new(TIMEOUT_MS) };
+    static PREFETCHED: std::cell::RefCell<Option<js_sys::Function>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Sets the loader's `prefetched(url, body, signal)`: the loader starts the first
+/// payment-types request of each checkout already in the page while this bundle downloads and
+/// compiles, and hands its `Promise<Response>` over once, to the first request with exactly
+/// the same URL and body (else `undefined`). `signal` aborting aborts it, as it would our own
+/// fetch. The loader builds only the simplest bodies; whatever it cannot match or gets wrong
+/// is fetched here as before, so the worst a mismatch costs is the time it would have saved.
+pub fn set_prefetched(take: Option<js_sys::Function>) {
+    PREFETCHED.with(|p| *p.borrow_mut() = take);
+}
+
+/// The loader's answer for `url` and `body`, if it started that very request.
+fn prefetched(url: &str, body: &JsValue, abort: &Abort) -> Option<Promise> {
+    PREFETCHED.with(|p| {
+        let take = p.borrow();
+        let answer = take.as_ref()?.call3(
+            &JsValue::NULL,
+            &JsValue::from_str(url),
+            body,
+            &abort.0.signal(),
+        );
+        // `undefined` when the loader did not start this request, else its `Promise`.
+        answer
+            .ok()
+            .filter(|a| !a.is_undefined())
+            .map(JsCast::unchecked_into)
+    })
 }
 
 /// Sets how long one request may take before it is aborted (default
@@ -81,17 +111,33 @@ async fn send(
             &own
         }
     };
-    let init = RequestInit::new();
-    init.set_method(method);
-    init.set_signal(Some(&controller.0.signal()));
-    let headers = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&headers, &"Accept".into(), &"application/json".into());
-    if let Some(b) = &body {
-        let _ = js_sys::Reflect::set(&headers, &"Content-Type".into(), &"application/json".into());
-        init.set_body(b);
-    }
-    init.set_headers(&headers);
-    let request = Request::new_with_str_and_init(url, &init).map_err(|_| Failure::Network)?;
+    // Only the checkout bundle is handed requests the loader started.
+    let started = body
+        .as_ref()
+        .filter(|_| cfg!(feature = "checkout"))
+        .and_then(|b| prefetched(url, b, controller));
+    let response = match started {
+        Some(started) => started,
+        None => {
+            let init = RequestInit::new();
+            init.set_method(method);
+            init.set_signal(Some(&controller.0.signal()));
+            let headers = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&headers, &"Accept".into(), &"application/json".into());
+            if let Some(b) = &body {
+                let _ = js_sys::Reflect::set(
+                    &headers,
+                    &"Content-Type".into(),
+                    &"application/json".into(),
+                );
+                init.set_body(b);
+            }
+            init.set_headers(&headers);
+            let request =
+                Request::new_with_str_and_init(url, &init).map_err(|_| Failure::Network)?;
+            window.fetch_with_request(&request)
+        }
+    };
 
     // The timeout aborts the request; `timed_out` tells a timeout from a superseded request.
     let timed_out = std::rc::Rc::new(std::cell::Cell::new(false));
@@ -108,7 +154,7 @@ async fn send(
             )
             .ok()
     };
-    let result = fetch_json(&window, &request).await;
+    let result = fetch_json(response).await;
     if let Some(t) = timer {
         window.clear_timeout_with_handle(t);
     }
@@ -118,8 +164,8 @@ async fn send(
     }
 }
 
-async fn fetch_json(window: &web_sys::Window, request: &Request) -> Result<JsValue, Failure> {
-    let response: Response = JsFuture::from(window.fetch_with_request(request))
+async fn fetch_json(response: Promise) -> Result<JsValue, Failure> {
+    let response: Response = JsFuture::from(response)
         .await
         .map_err(|_| Failure::Network)?
         .dyn_into()

@@ -55,6 +55,43 @@ if (!g[started]) {
   const unknown = (what, kind) =>
     new TypeError(`KredivoCheckout.${what}: unknown widget kind ${JSON.stringify(kind)} (use "checkout", "badge" or "qr")`);
 
+  // The first payment-types request of each checkout already in the page, started here,
+  // while its bundle downloads and compiles, instead of after: the bundle takes an answer
+  // (once) when it asks for exactly the same URL and body (src/net/mod.rs, `prefetched`);
+  // anything else it fetches itself. Only the plain attribute forms are started here: a
+  // session, a cart id or an amount of plain digits (a `data-cart` list is left to the
+  // widget). The bundle's abort signal (its timeout) aborts a request it takes.
+  const prefetched = new Map();
+  const prefetch = () => {
+    for (const el of document.querySelectorAll(bundles.checkout.selector)) {
+      const [session, cartId, amount, proxy] = ["session", "cartId", "amount", "proxy"].map((k) => (el.dataset[k] || "").trim());
+      const body = session
+        ? { session }
+        : "cart" in el.dataset
+          ? null
+          : cartId
+            ? { cart_id: cartId }
+            : /^[1-9][0-9]{0,14}$/.test(amount) && { amount };
+      if (body) {
+        const url = `${proxy.replace(/\/+$/, "")}/api/kredivo/v1/payment-types`;
+        const abort = new AbortController();
+        const init = { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body), signal: abort.signal };
+        const response = fetch(url, init);
+        response.catch(() => {}); // not taken: nobody waits for it
+        prefetched.set(`${url}\n${init.body}`, { response, abort });
+      }
+    }
+  };
+  const takePrefetched = (url, body, signal) => {
+    const key = `${url}\n${body}`;
+    const entry = prefetched.get(key);
+    if (entry) {
+      prefetched.delete(key);
+      signal.addEventListener("abort", () => entry.abort.abort());
+      return entry.response;
+    }
+  };
+
   const load = (kind) => {
     if (!known(kind)) {
       return Promise.reject(unknown("load", kind));
@@ -63,11 +100,14 @@ if (!g[started]) {
     if (!loading[kind]) {
       delete failed[kind];
       const wasm = fetch(at(b.wasm));
+      if (kind === "checkout") {
+        prefetch();
+      }
       loading[kind] = import(at(b.js))
         .then(async (glue) => {
           await glue.default({ module_or_path: wasm });
           mark(`kredivo:${kind}-instantiated`);
-          glue.boot({ ...logos, css: at(b.css), nonce });
+          glue.boot({ ...logos, css: at(b.css), nonce, prefetched: takePrefetched });
           booted[kind] = glue;
           document.dispatchEvent(new CustomEvent("kredivo:loaded", { detail: { version, widget: kind } }));
         })

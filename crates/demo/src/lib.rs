@@ -102,8 +102,9 @@ fn static_site(root: &std::path::Path) -> Router {
         header::CACHE_CONTROL,
         HeaderValue::from_static("no-cache"),
     );
-    // Files under dist/ carry a content hash in their names (but the loader), so they may be
-    // cached for good; the loader keeps a stable name and is revalidated.
+    // Files under dist/ carry a content hash in their names (but the loader), so they are
+    // cached for good (`immutable`: a reload asks nothing); the loader keeps a stable name and
+    // is revalidated, and it names the hashed files of the current build.
     // The widget's files are public: a shop on another origin loads them (a module script and
     // its wasm are fetched in CORS mode), as it would from a CDN.
     let any_origin = SetResponseHeaderLayer::overriding(
@@ -118,6 +119,7 @@ fn static_site(root: &std::path::Path) -> Router {
                 .precompressed_gzip(),
         )
         .layer(no_cache.clone())
+        .layer(axum::middleware::from_fn(hashed_is_immutable))
         .layer(any_origin);
     // The template lives outside every served folder: no path (nor nginx's static files in the
     // replica layout) can serve it raw, with its placeholder for a nonce.
@@ -134,6 +136,37 @@ fn static_site(root: &std::path::Path) -> Router {
             "/www/csp-nonce.html",
             axum::routing::get(move || nonce_page_response(nonce_page.clone())),
         )
+}
+
+/// `Cache-Control: immutable` for a content-hashed file under `/dist`
+/// (`kredivo-badge.8f58568799.css`): its bytes can never change under that name, so a warm
+/// cache asks nothing. Errors keep the `no-cache` set inside.
+async fn hashed_is_immutable(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let hashed = is_content_hashed(request.uri().path());
+    let mut response = next.run(request).await;
+    let status = response.status();
+    if hashed && (status.is_success() || status == axum::http::StatusCode::NOT_MODIFIED) {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        );
+    }
+    response
+}
+
+/// Whether a `/dist` path names a content-hashed file: `name.<10 hex digits>.<ext>`.
+pub fn is_content_hashed(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or_default();
+    let mut parts = file.rsplitn(3, '.');
+    let (_ext, hash) = (parts.next(), parts.next().unwrap_or_default());
+    parts.next().is_some_and(|stem| !stem.is_empty())
+        && hash.len() == 10
+        && hash
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// `crates/demo/csp-nonce.html` with a fresh nonce in its tags and in its policy ([`CSP_NONCE`]):
@@ -167,4 +200,31 @@ async fn nonce_page_response(path: PathBuf) -> axum::response::Response {
         template.replace("__NONCE__", &nonce),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_content_hashed;
+
+    #[test]
+    fn only_content_hashed_names_are_cached_for_good() {
+        for hashed in [
+            "/dist/kredivo-badge.8f58568799.css",
+            "/dist/kredivo-checkout.8a50331afa.wasm",
+            "/dist/kredivo-logo-blue.624bdae169.svg",
+        ] {
+            assert!(is_content_hashed(hashed), "{hashed}");
+        }
+        for stable in [
+            "/dist/kredivo-checkout.js",
+            "/dist/kredivo-checkout.d.ts",
+            "/dist/manifest.json",
+            "/dist/.8f58568799.css",
+            "/dist/kredivo.8F58568799.css",
+            "/dist/kredivo.8f5856879.css",
+            "/dist/npm/package.json",
+        ] {
+            assert!(!is_content_hashed(stable), "{stable}");
+        }
+    }
 }

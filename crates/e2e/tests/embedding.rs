@@ -374,3 +374,55 @@ async fn every_badge_on_the_listing_comes_from_one_pricing_request() -> anyhow::
     h.screenshot("listing-with-spa-checkout").await?;
     h.stop().await
 }
+
+/// The loader starts a checkout's first payment-types request itself, while the bundle
+/// downloads and compiles, and the widget takes that answer instead of asking again: one
+/// request, sent before the wasm was instantiated. A checkout whose request the loader could
+/// not start (a `data-cart` list) still asks for itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_loader_asks_for_the_plans_while_the_widget_loads() -> anyhow::Result<()> {
+    let h = Harness::start("prefetch", &[]).await?;
+    // A page with the loader and no widget yet: the checkout arrives as a single-page app
+    // would add it, and the loader's observer loads the bundle for it.
+    h.goto("/www/return.html").await?;
+    h.js(
+        "const a = document.createElement('div'); a.id = 'by-amount'; \
+         a.dataset.kredivoCheckout = ''; a.dataset.amount = '2400000'; \
+         const c = document.createElement('div'); c.id = 'by-cart'; \
+         c.dataset.kredivoCheckout = ''; \
+         c.dataset.cart = JSON.stringify([{ product_id: 'batik-parang-m', quantity: 10 }]); \
+         document.body.append(a, c);",
+        vec![],
+    )
+    .await?;
+    wait_for_plans(&h, "by-amount", "the prefetched plans shown").await?;
+    wait_for_plans(&h, "by-cart", "the cart's plans shown").await?;
+    let timeline = h
+        .js(
+            "const i = performance.getEntriesByName('kredivo:checkout-instantiated')[0].startTime; \
+             const r = performance.getEntriesByType('resource') \
+               .filter(e => e.name.endsWith('/api/kredivo/v1/payment-types')); \
+             return { requests: r.length, before: r.filter(e => e.startTime < i).length };",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        timeline["requests"], 2,
+        "one request per checkout, none repeated: {timeline}"
+    );
+    assert_eq!(
+        timeline["before"], 1,
+        "the amount's request started before instantiation, the cart's after: {timeline}"
+    );
+    let amount = h
+        .js(
+            "return document.getElementById('by-amount').shadowRoot.textContent;",
+            vec![],
+        )
+        .await?;
+    assert!(
+        amount.as_str().unwrap_or_default().contains("2.400.000"),
+        "the prefetched answer is the one shown: {amount}"
+    );
+    h.stop().await
+}
