@@ -64,16 +64,11 @@ if (!g[started]) {
   const prefetched = new Map();
   const prefetch = () => {
     for (const el of document.querySelectorAll(bundles.checkout.selector)) {
-      const [session, cartId, amount, proxy] = ["session", "cartId", "amount", "proxy"].map((k) => (el.dataset[k] || "").trim());
-      const body = session
-        ? { session }
-        : "cart" in el.dataset
-          ? null
-          : cartId
-            ? { cart_id: cartId }
-            : /^[1-9][0-9]{0,14}$/.test(amount) && { amount };
+      const d = el.dataset;
+      const [session, cart_id, amount] = [d.session, d.cartId, d.amount].map((v) => (v || "").trim());
+      const body = session ? { session } : "cart" in d ? 0 : cart_id ? { cart_id } : /^[1-9]\d{0,14}$/.test(amount) && { amount };
       if (body) {
-        const url = `${proxy.replace(/\/+$/, "")}/api/kredivo/v1/payment-types`;
+        const url = `${(d.proxy || "").trim().replace(/\/+$/, "")}/api/kredivo/v1/payment-types`;
         const abort = new AbortController();
         const init = { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body), signal: abort.signal };
         const response = fetch(url, init);
