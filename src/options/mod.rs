@@ -11,6 +11,8 @@ use kredivo_plan::Locale;
 use rust_decimal::Decimal;
 
 pub use dom::{fallback, read};
+#[cfg(feature = "badge")]
+pub use dom::PageLang;
 
 /// Attributes whose change re-reads a host's options (`lang` is `<html lang>`, the default
 /// locale); the host's `MutationObserver` watches exactly these.

@@ -5,6 +5,8 @@
 //!
 //! The page is loaded `BENCH_RUNS` times (default 5; the first with a cold HTTP cache, the
 //! others warm); the last run is printed whole, then every figure's min, median and max.
+//! `BENCH_QUERY` is added to the page's URL: `BENCH_QUERY=badges=in-view` times the badges
+//! scrolled into view, filling the window, instead of below the fold.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -21,8 +23,12 @@ async fn main() -> anyhow::Result<()> {
     let h = Harness::start("bench", &[]).await?;
     let mut figures: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     let mut last = serde_json::Value::Null;
+    let page = match std::env::var("BENCH_QUERY") {
+        Ok(q) if !q.is_empty() => format!("/www/bench.html?{q}"),
+        _ => "/www/bench.html".to_owned(),
+    };
     for _ in 0..runs {
-        h.goto("/www/bench.html").await?;
+        h.goto(&page).await?;
         let result = h
             .wait_js(
                 "the benchmark results",
