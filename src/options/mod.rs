@@ -10,9 +10,9 @@ use kredivo_api::{Address, CartLine, Customer};
 use kredivo_plan::Locale;
 use rust_decimal::Decimal;
 
-pub use dom::{fallback, read};
 #[cfg(feature = "badge")]
 pub use dom::PageLang;
+pub use dom::{fallback, read};
 
 /// Attributes whose change re-reads a host's options (`lang` is `<html lang>`, the default
 /// locale); the host's `MutationObserver` watches exactly these.
