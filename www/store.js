@@ -528,6 +528,7 @@ async function benchPage() {
   let painted = null;
   let styleLayoutMs;
   let styleMs;
+  let l0;
   let renderedAt;
   const t0 = performance.now();
   const allReady = new Promise((resolve) => {
@@ -536,7 +537,7 @@ async function benchPage() {
       if (ready === n) {
         // Style and layout of the 200 badges, forced here rather than waited for: with the
         // drawing pass before it, this is the work the table's arrival costs the main thread.
-        const l0 = performance.now();
+        l0 = performance.now();
         void getComputedStyle(box).color;
         const l1 = performance.now();
         void box.offsetHeight;
@@ -597,6 +598,9 @@ async function benchPage() {
     badgePricingRequestMs: pricing && pricing.responseEnd - pricing.startTime,
     badgeTableReadMs: pricing && inHand && inHand.startTime - pricing.responseEnd,
     badgeDrawPassMs: pass?.duration,
+    // From the drawing pass's end to the last badge's `ready` heard (the events are sent
+    // after the pass, one per badge).
+    badgeReadyEventsMs: pass && l0 - (pass.startTime + pass.duration),
     badgeStyleLayoutMs: styleLayoutMs,
     badgeStyleMs: styleMs,
     badgeLayoutMs: styleLayoutMs - styleMs,
