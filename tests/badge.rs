@@ -235,6 +235,56 @@ async fn every_badge_adopts_the_one_shared_stylesheet_and_links_none() {
     }
 }
 
+/// Whether the browser renders (styles, lays out, paints) what is inside the badge on `el`:
+/// `checkVisibility` is false for content that `content-visibility: auto` skips.
+fn rendered(el: &web_sys::Element) -> bool {
+    let root = find(el, ".kc").expect("the badge's root");
+    let check: js_sys::Function = js_sys::Reflect::get(&root, &"checkVisibility".into())
+        .unwrap()
+        .unchecked_into();
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"contentVisibilityAuto".into(), &true.into()).unwrap();
+    check.call1(&root, &options).unwrap().is_truthy()
+}
+
+/// Issue 19: a listing's badges far below the window cost the browser no style, layout or
+/// paint until the shopper scrolls near them; their text is in the page all along (for
+/// find-in-page and screen readers), and scrolled to, they render.
+#[wasm_bindgen_test]
+async fn a_badge_far_off_screen_renders_only_when_scrolled_near_and_its_text_is_there_all_along() {
+    boot();
+    let badge = [
+        ("data-kredivo-badge", ""),
+        ("data-amount", "2400000"),
+        ("data-pricing", "embedded"),
+    ];
+    let near = host(&badge);
+    let spacer = host(&[("style", "height: 20000px")]);
+    let far = host(&badge);
+    let window = web_sys::window().unwrap();
+    window.scroll_to_with_x_and_y(0.0, 0.0);
+    near.scroll_into_view();
+    let far_text = until("far badge's text", || text(&far, ".kc-badge")).await;
+    assert_eq!(far_text, "Cicilan mulai Rp 248.050/bulan dengan Kredivo");
+    until("near badge rendered", || rendered(&near).then_some(())).await;
+    assert!(!rendered(&far), "a badge 20,000 px below is skipped");
+    let style = window.get_computed_style(&far).unwrap().unwrap();
+    assert_eq!(
+        style.get_property_value("content-visibility").unwrap(),
+        "auto"
+    );
+
+    far.scroll_into_view();
+    until("far badge rendered once scrolled to", || {
+        rendered(&far).then_some(())
+    })
+    .await;
+    window.scroll_to_with_x_and_y(0.0, 0.0);
+    for el in [near, spacer, far] {
+        el.remove();
+    }
+}
+
 #[wasm_bindgen_test]
 async fn badges_added_together_are_mounted_and_priced_in_one_pass_each() {
     boot();

@@ -147,6 +147,7 @@ fn mount_all(found: Vec<Element>) {
         return;
     }
     trace::mark("kredivo:mount-start");
+    let lang = options::PageLang::read_once();
     let read: Vec<New> = found
         .iter()
         .filter(|el| registry::claim(el))
@@ -158,6 +159,7 @@ fn mount_all(found: Vec<Element>) {
             }
         })
         .collect();
+    drop(lang);
     trace::measure("kredivo:mount-options", "kredivo:mount-start");
     trace::mark("kredivo:mount-attach-start");
     let attached: Vec<Attached> = read

@@ -202,7 +202,7 @@ fn document_lang() -> Option<String> {
 /// locale.
 pub fn read(el: &Element, js: &JsOptions) -> Result<Options, OptionError> {
     let attr = |name: &str| el.get_attribute(name);
-    parse(&attr, Some(js), document_lang().as_deref())
+    parse(&attr, Some(js), page_lang().as_deref())
 }
 
 /// What a host whose options cannot be read shows: its kind, language, theme and proxy if
@@ -236,4 +236,41 @@ pub fn fallback(el: &Element, js: &JsOptions, e: &OptionError) -> Options {
     };
     o.source = Source::Invalid(e.to_string());
     o
+}
+
+/// `<html lang>`, or what a [`PageLang`] pass read of it.
+fn page_lang() -> Option<String> {
+    #[cfg(feature = "badge")]
+    if let Some(lang) = PASS_LANG.with_borrow(Clone::clone) {
+        return lang;
+    }
+    document_lang()
+}
+
+#[cfg(feature = "badge")]
+thread_local! {
+    /// `<html lang>` as the live [`PageLang`] read it.
+    static PASS_LANG: std::cell::RefCell<Option<Option<String>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// While it lives, [`read`] takes `<html lang>` as read when it was made instead of reading
+/// it again for every host: its four calls into the browser were a third of the options
+/// phase of 200 badges. For a pass over many hosts that cannot change `<html lang>` (a batch
+/// of badges); bundles with badges only, as the others mount a few widgets one at a time.
+#[cfg(feature = "badge")]
+pub struct PageLang(Option<Option<String>>);
+
+#[cfg(feature = "badge")]
+impl PageLang {
+    /// Reads `<html lang>` once for the pass.
+    pub fn read_once() -> PageLang {
+        PageLang(PASS_LANG.replace(Some(document_lang())))
+    }
+}
+
+#[cfg(feature = "badge")]
+impl Drop for PageLang {
+    fn drop(&mut self) {
+        PASS_LANG.set(self.0.take());
+    }
 }

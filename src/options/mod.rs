@@ -10,6 +10,8 @@ use kredivo_api::{Address, CartLine, Customer};
 use kredivo_plan::Locale;
 use rust_decimal::Decimal;
 
+#[cfg(feature = "badge")]
+pub use dom::PageLang;
 pub use dom::{fallback, read};
 
 /// Attributes whose change re-reads a host's options (`lang` is `<html lang>`, the default

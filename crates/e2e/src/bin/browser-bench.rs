@@ -8,6 +8,8 @@
 //! for the cold run and as min / median / max over the warm runs. `BENCH_RUNS` sets the
 //! number of warm runs (default 7). With `BENCH_OUT=<file>` the warm medians are also written
 //! there as JSON (`cargo xtask bench` prints its summary from them).
+//! `BENCH_QUERY` is added to the page's URL: `BENCH_QUERY=badges=in-view` times the badges
+//! scrolled into view, filling the window, instead of below the fold.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -25,8 +27,12 @@ async fn main() -> anyhow::Result<()> {
     };
     let h = Harness::start("bench", &[]).await?;
     let mut runs: Vec<BTreeMap<String, Value>> = Vec::new();
+    let page = match std::env::var("BENCH_QUERY") {
+        Ok(q) if !q.is_empty() => format!("/www/bench.html?{q}"),
+        _ => "/www/bench.html".to_owned(),
+    };
     for run in 0..=warm_runs {
-        h.goto("/www/bench.html").await?;
+        h.goto(&page).await?;
         let result = h
             .wait_js(
                 "the benchmark results",
