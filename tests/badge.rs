@@ -545,3 +545,43 @@ async fn destroying_a_badge_takes_its_text_dialog_and_sheet_and_stops_its_events
     handle.destroy(); // twice is harmless
     el.remove();
 }
+
+#[wasm_bindgen_test]
+async fn ready_follows_the_frame_that_shows_the_badge_and_only_its_latest_price() {
+    boot();
+    let el = host(&[]);
+    let events = Events::listen(&el);
+    let handle = js_mount(
+        &el,
+        &options(&[
+            ("kind", "badge".into()),
+            ("amount", "2400000".into()),
+            ("pricing", "embedded".into()),
+        ]),
+    )
+    .unwrap();
+    // Drawn at once from the embedded table, and re-priced in the same task: the frame
+    // shows the second price, and `ready` (sent after that frame) tells only of it.
+    assert!(find(&el, "button.kc-badge").is_some(), "drawn by mount()");
+    handle
+        .update(options(&[("amount", "3100000".into())]))
+        .unwrap();
+    assert_eq!(
+        text(&el, ".kc-badge").as_deref(),
+        Some("Cicilan mulai Rp 320.400/bulan dengan Kredivo")
+    );
+    assert!(
+        events.named("kredivo:ready").is_empty(),
+        "not before the frame"
+    );
+    until("ready", || {
+        (!events.named("kredivo:ready").is_empty()).then_some(())
+    })
+    .await;
+    sleep(100).await;
+    let ready = events.named("kredivo:ready");
+    assert_eq!(ready.len(), 1, "the superseded price sends nothing");
+    assert_eq!(field(&ready[0], "amount").as_deref(), Some("3100000"));
+    handle.destroy();
+    el.remove();
+}

@@ -538,21 +538,32 @@ async function benchPage() {
   let styleMs;
   let l0;
   let renderedAt;
+  let firstReadyAt;
+  // Style and layout of the badges, forced right after the widget's drawing pass, in its
+  // task (the widget measures `kredivo:badge-pass` as the pass ends): with the pass, this is
+  // the work the table's arrival costs the main thread before the frame that shows it.
+  // `ready` is sent after that frame (the events and the page's listeners do not delay it).
+  const measureOwn = performance.measure.bind(performance);
+  performance.measure = (name, ...rest) => {
+    const entry = measureOwn(name, ...rest);
+    if (name === "kredivo:badge-pass" && renderedAt === undefined) {
+      l0 = performance.now();
+      void getComputedStyle(box).color;
+      const l1 = performance.now();
+      void box.offsetHeight;
+      renderedAt = performance.now();
+      styleLayoutMs = renderedAt - l0;
+      styleMs = l1 - l0;
+      painted = afterPaint();
+    }
+    return entry;
+  };
   const t0 = performance.now();
   const allReady = new Promise((resolve) => {
     box.addEventListener("kredivo:ready", () => {
       ready += 1;
+      firstReadyAt ??= performance.now();
       if (ready === n) {
-        // Style and layout of the 200 badges, forced here rather than waited for: with the
-        // drawing pass before it, this is the work the table's arrival costs the main thread.
-        l0 = performance.now();
-        void getComputedStyle(box).color;
-        const l1 = performance.now();
-        void box.offsetHeight;
-        renderedAt = performance.now();
-        styleLayoutMs = renderedAt - l0;
-        styleMs = l1 - l0;
-        painted = afterPaint();
         resolve(whenShown([...box.querySelectorAll("[data-kredivo-badge]")]));
       }
     });
@@ -570,7 +581,9 @@ async function benchPage() {
   }
   box.append(frag);
   const t1 = await allReady;
-  const { rafAt, painted: paintedAt } = await painted;
+  const { rafAt, painted: afterFrame } = await painted;
+  // The first task after the frame: ours, or the widget's sending `ready` if it ran first.
+  const paintedAt = Math.min(afterFrame, firstReadyAt);
   // How many badges the shopper sees in this window, and how many the browser rendered
   // (style, layout, paint of the shadow content): with `content-visibility: auto` on the
   // badge, those far off screen are skipped until scrolled near.
@@ -592,8 +605,8 @@ async function benchPage() {
   const pass = performance.getEntriesByName("kredivo:badge-pass", "measure").at(-1);
   const inHand = performance.getEntriesByName("kredivo:pricing-in-hand", "mark").at(-1);
   const badgePhases = {
-    // Issue 19's figure, against 16 ms: table in hand → the drawing pass, the `ready`
-    // events and the browser's style + layout of every badge are done.
+    // Issue 19's figure, against 16 ms: table in hand → the drawing pass and the browser's
+    // style + layout of every badge are done (`ready` comes after the frame).
     badgeInHandToRenderedMs: inHand && renderedAt - inHand.startTime,
     // Then the frame that shows it: its own rendering (style, layout, paint left over) and
     // the wait for it (vsync).
@@ -606,9 +619,10 @@ async function benchPage() {
     badgePricingRequestMs: pricing && pricing.responseEnd - pricing.startTime,
     badgeTableReadMs: pricing && inHand && inHand.startTime - pricing.responseEnd,
     badgeDrawPassMs: pass?.duration,
-    // From the drawing pass's end to the last badge's `ready` heard (the events are sent
-    // after the pass, one per badge).
-    badgeReadyEventsMs: pass && l0 - (pass.startTime + pass.duration),
+    // The frame painted → the first badge's `ready` heard (sent after the frame), and
+    // the first to the last of the 200.
+    badgePaintedToReadyMs: firstReadyAt - paintedAt,
+    badgeReadyEventsMs: t1 - firstReadyAt,
     badgeStyleLayoutMs: styleLayoutMs,
     badgeStyleMs: styleMs,
     badgeLayoutMs: styleLayoutMs - styleMs,
@@ -629,6 +643,7 @@ async function benchPage() {
     put("  badgeLongestTaskMs (0: none over 50 ms)", "badgeLongestTaskMs", Math.max(0, ...longTasks.map((t) => t.duration)), "ms");
   }
   delete window.__kredivoTrace;
+  performance.measure = measureOwn;
 
   // 3. plans per second in wasm
   window.KredivoCheckout.benchPlans("2400000", 2000); // warm up

@@ -280,22 +280,75 @@ fn build_button(document: &Document, l: Locale, installments: bool) -> Element {
     button
 }
 
-/// Sends `ready` with the amount's payment types, after the current task's drawing (a
-/// page's listener may mount or update widgets, and one that a script adds right after
-/// `KredivoCheckout.mount` still hears it).
-fn ready(state: &State, table: &PricingTable, p: Priced) {
-    let event = WidgetEvent::Ready {
-        amount: p.amount.to_rupiah_u64().to_string(),
-        payment_types: table
-            .plans(p.amount)
-            .iter()
-            .map(|plan| plan.payment_type().as_str().to_owned())
-            .collect(),
-    };
-    let emit = state.emit.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        emit(&event);
+/// Sends `ready` with the amount's payment types once the badge is on screen: after the next
+/// frame (a task queued from its animation-frame callback runs once it is painted), for
+/// every badge drawn meanwhile in one batch. The frame that shows a listing's badges thus
+/// waits neither for the events nor for the page's listeners (issue 19), and a listener
+/// that a script adds right after `KredivoCheckout.mount` still hears it. A badge re-priced
+/// or unmounted before then sends only its latest pricing, or nothing.
+fn ready(state: &Rc<State>, table: &Arc<PricingTable>, p: Priced) {
+    let first = READY.with_borrow_mut(|pending| {
+        pending.push(Pending {
+            state: Rc::downgrade(state),
+            table: table.clone(),
+            priced: p,
+        });
+        pending.len() == 1
     });
+    if first {
+        after_next_frame(send_ready);
+    }
+}
+
+/// A badge priced since the last frame, waiting to send `ready`.
+struct Pending {
+    state: Weak<State>,
+    table: Arc<PricingTable>,
+    priced: Priced,
+}
+
+thread_local! {
+    static READY: RefCell<Vec<Pending>> = const { RefCell::new(Vec::new()) };
+}
+
+fn send_ready() {
+    for Pending {
+        state,
+        table,
+        priced: p,
+    } in READY.take()
+    {
+        let Some(state) = state.upgrade() else {
+            continue;
+        };
+        if state.priced.get() != Some(Some(p)) {
+            continue; // re-priced since: that pricing sends its own
+        }
+        let event = WidgetEvent::Ready {
+            amount: p.amount.to_rupiah_u64().to_string(),
+            payment_types: table
+                .plans(p.amount)
+                .iter()
+                .map(|plan| plan.payment_type().as_str().to_owned())
+                .collect(),
+        };
+        (state.emit)(&event);
+    }
+}
+
+/// Runs `f` in a task after the next frame is painted (`requestAnimationFrame`, then
+/// `setTimeout(0)`). A hidden page paints no frames, so it runs when the page is shown.
+fn after_next_frame(f: fn()) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let then = Closure::once_into_js(move || {
+        if let Some(w) = web_sys::window() {
+            let task = Closure::once_into_js(f);
+            let _ = w.set_timeout_with_callback(task.unchecked_ref());
+        }
+    });
+    let _ = window.request_animation_frame(then.unchecked_ref());
 }
 
 /// `<tag class="class">` (no class attribute for `""`).
