@@ -33,13 +33,25 @@ async fn main() -> anyhow::Result<()> {
     };
     for run in 0..=warm_runs {
         h.goto(&page).await?;
-        let result = h
+        let result = match h
             .wait_js(
                 "the benchmark results",
                 "document.body.dataset.benchDone === '1' ? window.__kredivoBench : null",
                 Duration::from_secs(120),
             )
-            .await?;
+            .await
+        {
+            Ok(r) => r,
+            Err(e) => {
+                // Where the page stopped, and what it shows.
+                let stage = h
+                    .js("return document.body.dataset.benchStage || null;", vec![])
+                    .await
+                    .unwrap_or_default();
+                let shot = h.screenshot("bench-unfinished").await;
+                anyhow::bail!("run {run}: {e}; the page's stage: {stage}; screenshot: {shot:?}");
+            }
+        };
         if run == 0 {
             h.screenshot("bench").await?;
         }
