@@ -505,8 +505,9 @@ async fn a_new_amount_redraws_the_text_and_fires_ready_and_a_new_theme_does_not(
     el.remove();
 }
 
-#[wasm_bindgen_test]
-async fn destroying_a_badge_takes_its_text_dialog_and_sheet_and_stops_its_events() {
+/// A badge for `amount` mounted by script, priced from the embedded table (no request), and
+/// its events heard from the start.
+fn embedded_badge(amount: &str) -> (web_sys::HtmlElement, Events, kredivo_checkout::Handle) {
     boot();
     let el = host(&[]);
     let events = Events::listen(&el);
@@ -514,11 +515,17 @@ async fn destroying_a_badge_takes_its_text_dialog_and_sheet_and_stops_its_events
         &el,
         &options(&[
             ("kind", "badge".into()),
-            ("amount", "2400000".into()),
+            ("amount", amount.into()),
             ("pricing", "embedded".into()),
         ]),
     )
     .unwrap();
+    (el, events, handle)
+}
+
+#[wasm_bindgen_test]
+async fn destroying_a_badge_takes_its_text_dialog_and_sheet_and_stops_its_events() {
+    let (el, events, handle) = embedded_badge("2400000");
     let badge = until("badge", || find(&el, "button.kc-badge")).await;
     until("ready heard after mount() returned", || {
         (events.named("kredivo:ready").len() == 1).then_some(())
@@ -548,18 +555,7 @@ async fn destroying_a_badge_takes_its_text_dialog_and_sheet_and_stops_its_events
 
 #[wasm_bindgen_test]
 async fn ready_follows_the_frame_that_shows_the_badge_and_only_its_latest_price() {
-    boot();
-    let el = host(&[]);
-    let events = Events::listen(&el);
-    let handle = js_mount(
-        &el,
-        &options(&[
-            ("kind", "badge".into()),
-            ("amount", "2400000".into()),
-            ("pricing", "embedded".into()),
-        ]),
-    )
-    .unwrap();
+    let (el, events, handle) = embedded_badge("2400000");
     // Drawn at once from the embedded table, and re-priced in the same task: the frame
     // shows the second price, and `ready` (sent after that frame) tells only of it.
     assert!(find(&el, "button.kc-badge").is_some(), "drawn by mount()");
