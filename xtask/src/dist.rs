@@ -34,9 +34,9 @@ impl Page {
 
     /// The most this page may download of the widget, brotli (KB = 1,000 bytes).
     ///
-    /// The checkout page keeps issue 7's 80,000 (it downloads 79,922 today; issue 19's
+    /// The checkout page keeps issue 7's 80,000 (it downloads 79,918 today; issue 19's
     /// 68,000 would need the checkout drawn without Leptos, README "Figures"). The listing and
-    /// QR pages meet issue 19's 68,000 with room (56,324 and 56,439), and hold at their
+    /// QR pages meet issue 19's 68,000 with room (56,324 and 56,439 when these were set), and hold at their
     /// figures of that day plus 1 KB, so that nothing can quietly grow them back towards it.
     /// Anything that makes a page bigger has to pay for itself elsewhere first, or move its
     /// line here in a commit that says why; `cargo xtask test` fails otherwise.

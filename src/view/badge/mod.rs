@@ -288,12 +288,16 @@ fn build_button(document: &Document, l: Locale, installments: bool) -> Element {
 /// or unmounted before then sends only its latest pricing, or nothing.
 fn ready(state: &Rc<State>, table: &Arc<PricingTable>, p: Priced) {
     let first = READY.with_borrow_mut(|pending| {
+        let first = pending.is_empty();
+        // One entry per badge: its latest pricing.
+        let me = Rc::downgrade(state);
+        pending.retain(|q| !q.state.ptr_eq(&me));
         pending.push(Pending {
-            state: Rc::downgrade(state),
+            state: me,
             table: table.clone(),
             priced: p,
         });
-        pending.len() == 1
+        first
     });
     if first {
         after_next_frame(send_ready);
@@ -322,7 +326,7 @@ fn send_ready() {
             continue;
         };
         if state.priced.get() != Some(Some(p)) {
-            continue; // re-priced since: that pricing sends its own
+            continue; // no longer priced (its amount became ineligible)
         }
         let event = WidgetEvent::Ready {
             amount: p.amount.to_rupiah_u64().to_string(),
